@@ -1,0 +1,217 @@
+"""Stage 1: read YAML files into plain data, remembering where every value was.
+
+PyYAML's composer (the C one from libyaml when present) turns a file into nodes
+that carry line and column; we construct plain Python values from those nodes
+ourselves so that we can
+
+* record the position of every mapping key and value (for ``file:line:col``),
+* reject duplicate keys, which PyYAML would silently let the last one win,
+* reject anchors and aliases (no "billion laughs" expansion, and data files
+  stay plain),
+* keep the text a number was written with: ``88.80`` stays ``88.80``.
+
+Nothing here knows about tasks or leaderboards.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+try:  # libyaml's parser when available: several times faster
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader
+
+#: Largest data file accepted, in bytes.  Real task files are a few hundred KiB.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+Path_ = tuple  # a path into a document: keys and list indices
+
+
+class Number(float):
+    """A float that remembers how it was written (``88.80``)."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str):
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+class Integer(int):
+    """An int that remembers how it was written."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str):
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+@dataclass
+class Document:
+    """One parsed file: its data and where each part of it stands."""
+
+    path: Path
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
+        """(line, col), 1-based, of the value at ``path`` or of its key.
+
+        Falls back to the nearest enclosing value that has a position.
+        """
+        table = self.key_positions if key else self.positions
+        if path in table:
+            return table[path]
+        while path:
+            path = path[:-1]
+            if path in self.positions:
+                return self.positions[path]
+        return (1, 1)
+
+    def problem(self, path: Path_, message: str, *, key: bool = False,
+                severity: str = "error") -> Problem:
+        line, col = self.where(tuple(path), key=key)
+        return Problem(str(self.path), line, col, message, severity)
+
+
+class _Builder:
+    def __init__(self, doc: Document, problems: list[Problem]):
+        self.doc = doc
+        self.problems = problems
+        self.seen: set[int] = set()
+
+    def _pos(self, node) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node, path: Path_):
+        self.doc.positions[path] = self._pos(node)
+        if id(node) in self.seen:  # the composer hands an alias back as the same node
+            raise _AliasFound(node)
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node, path: Path_) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _AliasFound(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(str(self.doc.path), *self._pos(key_node),
+                                             "a mapping key must be a plain string"))
+                continue
+            key = key_node.value
+            if key in out:
+                first = self.doc.key_positions[path + (key,)]
+                self.problems.append(Problem(
+                    str(self.doc.path), *self._pos(key_node),
+                    f"duplicate key '{key}' (first defined at line {first[0]})"))
+                continue
+            self.doc.key_positions[path + (key,)] = self._pos(key_node)
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _scalar(self, node, path: Path_):
+        tag, text = node.tag, node.value
+        if tag == "tag:yaml.org,2002:str":
+            return text
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return text.lower() in ("true", "yes", "on", "y")
+        if tag == "tag:yaml.org,2002:int":
+            try:
+                return Integer(_CONSTRUCTOR.construct_yaml_int(node), text)
+            except ValueError:
+                return text
+        if tag == "tag:yaml.org,2002:float":
+            return Number(_CONSTRUCTOR.construct_yaml_float(node), text)
+        if tag == "tag:yaml.org,2002:timestamp":
+            return text  # dates stay text; the validator checks their form
+        if tag.startswith("tag:yaml.org,2002:"):
+            return text
+        self.problems.append(Problem(str(self.doc.path), *self._pos(node),
+                                     f"YAML tag '{tag}' is not allowed in data files"))
+        return text
+
+
+class _AliasFound(Exception):
+    def __init__(self, node):
+        self.node = node
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML file.  Returns the document (None if unreadable) and problems."""
+    problems: list[Problem] = []
+    where = str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(where, 1, 1,
+                                  f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(where, 1, 1, f"cannot read file: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(where, line, col, "file is not valid UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: Path) -> tuple[Document | None, list[Problem]]:
+    problems: list[Problem] = []
+    where = str(path)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(where, line, col, f"invalid YAML: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(where, 1, 1, f"invalid YAML: {exc}")]
+    if not nodes or nodes[0] is None:
+        return None, [Problem(where, 1, 1, "file is empty")]
+    if len(nodes) > 1:
+        return None, [Problem(where, nodes[1].start_mark.line + 1, 1,
+                              "a data file holds one YAML document, found several")]
+    doc = Document(path=path, data=None)
+    builder = _Builder(doc, problems)
+    try:
+        doc.data = builder.build(nodes[0], ())
+    except _AliasFound as exc:
+        mark = _first_alias_mark(text) or exc.node.start_mark
+        return None, [Problem(where, mark.line + 1, mark.column + 1,
+                              "YAML anchors, aliases and merge keys are not allowed in data files")]
+    return doc, problems
+
+
+
+def _first_alias_mark(text: str):
+    """Where the first alias or merge key stands (only called on that error)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark
+        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
+            return event.start_mark
+    return None

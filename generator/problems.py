@@ -1,0 +1,54 @@
+"""Problems found in input files, and how they are printed.
+
+Every stage reports what is wrong as a ``Problem``: a file, a 1-based line and
+column, and one sentence.  The command line prints them as
+``path:LINE:COL: message`` so editors and CI annotations can jump to them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def format(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        if not self.file:
+            return f"{prefix or 'error: '}{self.message}"
+        if self.line <= 0:  # about a file or folder as a whole
+            return f"{display_path(self.file)}: {prefix}{self.message}"
+        return f"{display_path(self.file)}:{self.line}:{self.col}: {prefix}{self.message}"
+
+
+def general(message: str, file: str = "") -> Problem:
+    """A problem not tied to a line: a missing folder, an unknown task name."""
+    return Problem(file, 0, 0, message)
+
+
+class InputError(Exception):
+    """Bad input that stops a command: carries the problems to print."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """The path relative to the working directory when it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
