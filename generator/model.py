@@ -1,0 +1,257 @@
+"""Stage 2: the typed model of a leaderboard collection, built from loaded documents.
+
+The builder is tolerant: a field of the wrong type is left out (the schema check
+reports it), so that one run can report every problem of every file.  Objects
+keep a reference to where they came from (``src``) for later messages.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .loader import Document, Integer, Number
+
+HIGHER, LOWER = "higher", "lower"
+
+
+@dataclass(frozen=True)
+class Src:
+    """Where an object was written: the document and the path inside it."""
+
+    doc: Document
+    path: tuple
+
+    def problem(self, *rest, message: str, key: bool = False, severity: str = "error"):
+        return self.doc.problem(self.path + tuple(rest), message, key=key, severity=severity)
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class DatasetLink(Link):
+    kind: str = "other"
+
+
+@dataclass
+class Value:
+    """A metric value as a number plus the text it was written with."""
+
+    number: float
+    text: str
+
+    @property
+    def finite(self) -> bool:
+        return math.isfinite(self.number)
+
+
+@dataclass
+class Metric:
+    name: str
+    direction: str = HIGHER
+    unit: str | None = None
+    decimals: int | None = None
+    description: str | None = None
+
+    @property
+    def header(self) -> str:
+        """The column header of the markdown tables: ``mAP, %``."""
+        return f"{self.name}, {self.unit}" if self.unit else self.name
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == LOWER
+
+    def format(self, value: Value | None) -> str | None:
+        if value is None:
+            return None
+        if self.decimals is not None and value.finite:
+            return f"{value.number:.{self.decimals}f}"
+        return value.text
+
+
+@dataclass
+class Result:
+    model: str
+    values: dict[str, Value | None]
+    extra_data: list[str] = field(default_factory=list)
+    multi_scale: bool = False
+    paper: str | None = None
+    paper_title: str | None = None
+    date: str | None = None
+    weights: list[Link] = field(default_factory=list)
+    code: list[Link] = field(default_factory=list)
+    src: Src | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def display_name(self) -> str:
+        """The name as the tables show it: ``DeepLab_v3 + COCO + MS``."""
+        parts = [self.model, *self.extra_data]
+        if self.multi_scale:
+            parts.append("MS")
+        return " + ".join(parts)
+
+
+@dataclass
+class Leaderboard:
+    id: str
+    title: str
+    metrics: list[Metric]
+    results: list[Result]
+    dataset: str | None = None
+    notes: str | None = None
+    highlight: int = 0
+    task_id: str = ""
+    src: Src | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def primary(self) -> Metric | None:
+        return self.metrics[0] if self.metrics else None
+
+
+@dataclass
+class Task:
+    id: str
+    title: str
+    leaderboards: list[Leaderboard]
+    description: str | None = None
+    notes: str | None = None
+    parent: str | None = None
+    src: Src | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Dataset:
+    id: str
+    name: str
+    description: str | None = None
+    links: list[DatasetLink] = field(default_factory=list)
+    src: Src | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Project:
+    tasks: list[Task]
+    datasets: dict[str, Dataset]
+
+    def task(self, task_id: str) -> Task | None:
+        return next((t for t in self.tasks if t.id == task_id), None)
+
+    @property
+    def leaderboards(self) -> list[Leaderboard]:
+        return [lb for t in self.tasks for lb in t.leaderboards]
+
+    def counts(self) -> dict[str, int]:
+        lbs = self.leaderboards
+        return {
+            "tasks": len(self.tasks),
+            "datasets": len(self.datasets),
+            "leaderboards": len(lbs),
+            "results": sum(len(lb.results) for lb in lbs),
+        }
+
+
+# --- building from documents ------------------------------------------------
+
+def _str(d: Any, key: str) -> str | None:
+    v = d.get(key) if isinstance(d, dict) else None
+    return v if isinstance(v, str) else None
+
+
+def _list(d: Any, key: str) -> list:
+    v = d.get(key) if isinstance(d, dict) else None
+    return v if isinstance(v, list) else []
+
+
+def _links(items: list, src: Src, cls=Link) -> list:
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and _str(item, "url") is not None:
+            kwargs = {"kind": _str(item, "kind") or "other"} if cls is DatasetLink else {}
+            out.append(cls(label=_str(item, "label") or "", url=item["url"], **kwargs))
+    return out
+
+
+def _value(v: Any) -> Value | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    text = v.text if isinstance(v, (Number, Integer)) else repr(v)
+    return Value(float(v), text)
+
+
+def build_result(d: dict, src: Src) -> Result:
+    raw_values = d.get("values") if isinstance(d.get("values"), dict) else {}
+    return Result(
+        model=_str(d, "model") or "",
+        values={name: _value(v) for name, v in raw_values.items()},
+        extra_data=[x for x in _list(d, "extra_data") if isinstance(x, str)],
+        multi_scale=d.get("multi_scale") is True,
+        paper=_str(d, "paper"),
+        paper_title=_str(d, "paper_title"),
+        date=_str(d, "date"),
+        weights=_links(_list(d, "weights"), src),
+        code=_links(_list(d, "code"), src),
+        src=src,
+    )
+
+
+def build_metric(d: Any) -> Metric | None:
+    if not isinstance(d, dict) or _str(d, "name") is None:
+        return None
+    decimals = d.get("decimals")
+    return Metric(
+        name=d["name"],
+        direction=LOWER if d.get("direction") == LOWER else HIGHER,
+        unit=_str(d, "unit"),
+        decimals=decimals if isinstance(decimals, int) and not isinstance(decimals, bool)
+        and 0 <= decimals <= 12 else None,
+        description=_str(d, "description"),
+    )
+
+
+def build_task(doc: Document, task_id: str) -> Task:
+    d = doc.data if isinstance(doc.data, dict) else {}
+    leaderboards = []
+    for i, lb in enumerate(_list(d, "leaderboards")):
+        if not isinstance(lb, dict):
+            continue
+        path = ("leaderboards", i)
+        highlight = lb.get("highlight")
+        leaderboards.append(Leaderboard(
+            id=_str(lb, "id") or "",
+            title=_str(lb, "title") or "",
+            dataset=_str(lb, "dataset"),
+            notes=_str(lb, "notes"),
+            highlight=highlight if isinstance(highlight, int) and not isinstance(highlight, bool)
+            and highlight >= 0 else 0,
+            metrics=[m for m in map(build_metric, _list(lb, "metrics")) if m],
+            results=[build_result(r, Src(doc, path + ("results", j)))
+                     for j, r in enumerate(_list(lb, "results")) if isinstance(r, dict)],
+            task_id=task_id,
+            src=Src(doc, path),
+        ))
+    return Task(
+        id=task_id,
+        title=_str(d, "title") or task_id,
+        description=_str(d, "description"),
+        notes=_str(d, "notes"),
+        parent=_str(d, "parent"),
+        leaderboards=leaderboards,
+        src=Src(doc, ()),
+    )
+
+
+def build_dataset(doc: Document, dataset_id: str) -> Dataset:
+    d = doc.data if isinstance(doc.data, dict) else {}
+    src = Src(doc, ())
+    return Dataset(
+        id=dataset_id,
+        name=_str(d, "name") or dataset_id,
+        description=_str(d, "description"),
+        links=_links(_list(d, "links"), src, DatasetLink),
+        src=src,
+    )

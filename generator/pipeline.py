@@ -1,0 +1,104 @@
+"""The build as named steps: discover files -> load -> model -> validate.
+
+``load_project`` runs the first three stages and returns the model with every
+problem found.  Commands that render call it, stop on errors, and pass the
+model on; rendering never reads files of ``data/`` itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import loader, model, validate
+from .problems import InputError, Problem, errors, general
+
+YAML_SUFFIXES = (".yml", ".yaml")
+KINDS = {"tasks": "task", "datasets": "dataset"}
+
+
+@dataclass
+class Loaded:
+    project: model.Project
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+
+def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
+    """The YAML files of each kind, sorted by name, and problems with the layout."""
+    problems: list[Problem] = []
+    found: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+    if not data_dir.is_dir():
+        raise InputError(general("data folder not found", str(data_dir)))
+    root = data_dir.resolve()
+    for folder in KINDS:
+        sub = data_dir / folder
+        if not sub.is_dir():
+            continue
+        stems: dict[str, Path] = {}
+        for path in sorted(sub.iterdir(), key=lambda p: p.name):
+            if path.suffix not in YAML_SUFFIXES:
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), root):
+                problems.append(Problem(str(path), 1, 1,
+                                        "symbolic link points outside the data folder"))
+                continue
+            stem = path.stem
+            if not re.match(validate.ID_PATTERN, stem):
+                problems.append(Problem(str(path), 1, 1,
+                                        f"file name '{path.name}' is not a valid id: use lowercase "
+                                        "letters, digits and single '-', '_' or '.' between them"))
+                continue
+            if stem in stems:
+                problems.append(Problem(str(path), 1, 1,
+                                        f"duplicate {KINDS[folder]} id '{stem}': "
+                                        f"{stems[stem].name} has the same id"))
+                continue
+            stems[stem] = path
+            found[folder].append(path)
+    return found, problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def load_project(data_dir: Path | str) -> Loaded:
+    data_dir = Path(data_dir)
+    files, problems = discover(data_dir)
+    tasks, datasets = [], {}
+    for folder, kind in KINDS.items():
+        for path in files[folder]:
+            doc, found = loader.load_file(path)
+            problems += found
+            if doc is None:  # a stub, so that references to it do not cascade
+                if kind == "task":
+                    tasks.append(model.Task(id=path.stem, title=path.stem, leaderboards=[]))
+                else:
+                    datasets[path.stem] = model.Dataset(id=path.stem, name=path.stem)
+                continue
+            problems += validate.check_schema(doc, kind)
+            if kind == "task":
+                tasks.append(model.build_task(doc, path.stem))
+            else:
+                datasets[path.stem] = model.build_dataset(doc, path.stem)
+    tasks.sort(key=lambda t: (t.title.casefold(), t.id))
+    project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())))
+    problems += validate.check_project(project)
+    problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
+    return Loaded(project, problems)
+
+
+def load_valid_project(data_dir: Path | str) -> Loaded:
+    """Load and validate; raise InputError when there is any error."""
+    loaded = load_project(data_dir)
+    if not loaded.ok:
+        raise InputError(loaded.problems)
+    return loaded

@@ -1,0 +1,256 @@
+"""Stage 3: validation, as problems with file, line and column.
+
+Two passes:
+
+* ``check_schema``: each document against the shipped JSON Schema
+  (``generator/schema/*.schema.json``, draft 2020-12), with messages written
+  for people rather than jsonschema's defaults;
+* ``check_project``: what a schema cannot say (references between files,
+  duplicates, finite numbers, values for undeclared metrics, dates, links).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from .loader import Document
+from .model import Leaderboard, Project, Task
+from .problems import Problem
+
+ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+DATE_PATTERN = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
+SCHEMA_FILES = {"task": "task.schema.json", "dataset": "dataset.schema.json"}
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    text = resources.files("generator").joinpath("schema", SCHEMA_FILES[kind]).read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str):
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(schema(k))) for k, name in SCHEMA_FILES.items())
+    return jsonschema.Draft202012Validator(schema(kind), registry=registry)
+
+
+# --- schema pass ------------------------------------------------------------
+
+def check_schema(doc: Document, kind: str) -> list[Problem]:
+    problems = []
+    for error in _validator(kind).iter_errors(doc.data):
+        problems.extend(_explain(doc, error))
+    return problems
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        short = value if len(value) <= 60 else value[:57] + "..."
+        return f"the string {short!r}"
+    if isinstance(value, (int, float)):
+        return f"the number {getattr(value, 'text', value)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+_TYPE_WORDS = {"string": "a string", "number": "a number", "integer": "a whole number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping",
+               "null": "null (N/A)"}
+
+
+def _field_name(path) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return f"'{part}'"
+    return "the document"
+
+
+def _explain(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    kind = error.validator
+    name = _field_name(path)
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        out = []
+        for key in error.instance:
+            if key in allowed:
+                continue
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            why = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
+            out.append(doc.problem(path + (key,), f"unknown key '{key}'{why}", key=True))
+        return out
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        where = f" in {name}" if path else ""
+        return [doc.problem(path, f"missing required key '{k}'{where}") for k in missing]
+    if kind == "type":
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        if len(path) >= 2 and path[-2] == "values":
+            message = f"value of metric '{path[-1]}' must be a number or null (N/A), " \
+                      f"not {_describe(error.instance)}"
+        else:
+            message = f"{name} must be {words}, not {_describe(error.instance)}"
+        return [doc.problem(path, message)]
+    if kind == "pattern":
+        custom = error.schema.get("x-message", f"must match {error.validator_value}")
+        return [doc.problem(path, f"{name} {custom}: {error.instance!r}")]
+    if kind == "enum":
+        options = ", ".join(repr(x) for x in error.validator_value)
+        return [doc.problem(path, f"{name} must be one of {options}, not {_describe(error.instance)}")]
+    if kind == "minLength":
+        return [doc.problem(path, f"{name} must not be empty")]
+    if kind == "minItems":
+        return [doc.problem(path, f"{name} needs at least {error.validator_value} item(s)")]
+    if kind in ("minimum", "maximum"):
+        return [doc.problem(path, f"{name} {error.message}")]
+    return [doc.problem(path, f"{name}: {error.message}")]
+
+
+# --- semantic pass ----------------------------------------------------------
+
+def check_project(project: Project, *, today: dt.date | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    today = today or dt.date.today()
+    task_ids = {t.id for t in project.tasks}
+    for task in project.tasks:
+        problems += _check_parent(task, project, task_ids)
+        seen_ids: dict[str, Leaderboard] = {}
+        for lb in task.leaderboards:
+            if lb.id in seen_ids:
+                first = seen_ids[lb.id].src.doc.where(seen_ids[lb.id].src.path + ("id",))
+                problems.append(lb.src.problem(
+                    "id", message=f"duplicate leaderboard id '{lb.id}' (first used at line {first[0]})"))
+            else:
+                seen_ids[lb.id] = lb
+            if lb.dataset and lb.dataset not in project.datasets:
+                hint = difflib.get_close_matches(lb.dataset, list(project.datasets), n=1)
+                extra = f"; did you mean '{hint[0]}'?" if hint else \
+                    f" (no file data/datasets/{lb.dataset}.yml)"
+                problems.append(lb.src.problem(
+                    "dataset", message=f"unknown dataset '{lb.dataset}'{extra}"))
+            problems += _check_leaderboard(lb, today)
+    for dataset in project.datasets.values():
+        for i, link in enumerate(dataset.links):
+            problems += _check_url(dataset.src.doc, ("links", i, "url"), link.url)
+    return problems
+
+
+def _check_parent(task: Task, project: Project, task_ids: set[str]) -> list[Problem]:
+    if not task.parent:
+        return []
+    if task.parent not in task_ids:
+        return [task.src.problem("parent", message=f"unknown parent task '{task.parent}'")]
+    seen, current = {task.id}, project.task(task.parent)
+    while current is not None and current.parent:
+        if current.id in seen:
+            break
+        seen.add(current.id)
+        if current.parent == task.id:
+            return [task.src.problem("parent", message=f"task '{task.id}' is its own ancestor "
+                                                       "through 'parent'")]
+        current = project.task(current.parent)
+    if task.parent == task.id:
+        return [task.src.problem("parent", message="a task cannot be its own parent")]
+    return []
+
+
+def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
+    problems = []
+    metrics = {}
+    for i, m in enumerate(lb.metrics):
+        if m.name in metrics:
+            problems.append(lb.src.problem("metrics", i, "name",
+                                           message=f"metric '{m.name}' is declared twice"))
+        metrics[m.name] = m
+    seen: dict[tuple, int] = {}
+    for result in lb.results:
+        src = result.src
+        for name, value in result.values.items():
+            if name not in metrics:
+                hint = difflib.get_close_matches(name, list(metrics), n=1)
+                why = f"; did you mean '{hint[0]}'?" if hint else \
+                    f" (declared: {', '.join(metrics) or 'none'})"
+                problems.append(src.problem("values", name, key=True,
+                                            message=f"value for undeclared metric '{name}'{why}"))
+                continue
+            if value is None:
+                continue
+            if not value.finite:
+                problems.append(src.problem("values", name,
+                                            message=f"value of metric '{name}' must be a finite "
+                                                    f"number, not {value.text}"))
+                continue
+            decimals = metrics[name].decimals
+            if decimals is not None and _decimals_in(value.text) > decimals:
+                problems.append(src.problem(
+                    "values", name,
+                    message=f"value {value.text} has more decimals than metric '{name}' "
+                            f"prints ({decimals}); raise 'decimals' or round the value"))
+        key = (result.display_name, tuple(sorted(
+            (n, v.number if v else None) for n, v in result.values.items())))
+        if key in seen:
+            problems.append(src.problem(
+                message=f"duplicate result: '{result.display_name}' with the same values "
+                        f"is already listed at line {seen[key]}"))
+        else:
+            seen[key] = src.doc.where(src.path)[0]
+        if result.paper:
+            problems += _check_url(src.doc, src.path + ("paper",), result.paper)
+        for field in ("weights", "code"):
+            for i, link in enumerate(getattr(result, field)):
+                problems += _check_url(src.doc, src.path + (field, i, "url"), link.url)
+        if result.date:
+            problems += _check_date(src, result.date, today)
+    return problems
+
+
+def _decimals_in(text: str) -> int:
+    mantissa = text.lower().split("e")[0]
+    return len(mantissa.split(".")[1]) if "." in mantissa else 0
+
+
+def _check_url(doc: Document, path: tuple, url: str) -> list[Problem]:
+    """The schema rejects other schemes; a relative link gets a warning."""
+    lowered = url.lower()
+    if lowered.startswith(("http://", "https://")):
+        return []
+    if ":" in url.split("/")[0] or url.startswith("//"):
+        return []  # not an http(s) URL: the schema pass reported it
+    return [doc.problem(path, f"relative link {url!r} is not an absolute http(s) URL; "
+                              "it resolves against the page and is probably broken",
+                        severity="warning")]
+
+
+def _check_date(src, text: str, today: dt.date) -> list[Problem]:
+    if not re.fullmatch(DATE_PATTERN, text):
+        return []  # the schema pass reported its form
+    parts = text.split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else 1
+        day = int(parts[2]) if len(parts) > 2 else 1
+        date = dt.date(year, month, day)
+    except ValueError:
+        return [src.problem("date", message=f"'date' is not a real date: {text!r}")]
+    if date > today:
+        return [src.problem("date", message=f"'date' {text} is in the future")]
+    return []
+
