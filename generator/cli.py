@@ -1,0 +1,137 @@
+"""The command line: ``python -m generator COMMAND`` (also ``leaderboard COMMAND``).
+
+Each command runs the stages it needs and prints problems as
+``file:line:col: message``; bad input never ends in a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import readme as readme_out
+from . import render
+from .pipeline import load_project, load_valid_project
+from .problems import InputError, Problem, display_path, errors, general
+from .fsutil import write_text
+
+
+def _data_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
+                        help="data folder with tasks/ and datasets/ (default: ./data)")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def cmd_validate(args) -> int:
+    loaded = load_project(args.data)
+    for problem in loaded.problems:
+        print(problem.format(), file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in loaded.problems:
+            print(_annotation(problem))
+    found = errors(loaded.problems)
+    if found:
+        print(f"invalid: {_plural(len(found), 'error')} in {display_path(args.data)}", file=sys.stderr)
+        return 1
+    c = loaded.project.counts()
+    print(f"valid: {_plural(c['tasks'], 'task')}, {_plural(c['datasets'], 'dataset')}, "
+          f"{_plural(c['leaderboards'], 'leaderboard')}, {_plural(c['results'], 'result')}")
+    return 0
+
+
+def _annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command, so the problem shows on the pull request."""
+    level = "warning" if problem.severity == "warning" else "error"
+    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return (f"::{level} file={display_path(problem.file)},line={problem.line},"
+            f"col={problem.col}::{message}")
+
+
+def cmd_markdown(args) -> int:
+    project = load_valid_project(args.data).project
+    task = project.task(args.task)
+    if task is None:
+        known = ", ".join(t.id for t in project.tasks) or "none"
+        raise InputError(general(f"unknown task '{args.task}' (known: {known})"))
+    text = render.task_markdown(task, project)
+    if args.out:
+        write_text(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_readme(args) -> int:
+    path: Path = args.readme
+    old = readme_out.read(path)
+    project = load_valid_project(args.data).project
+    new = readme_out.regenerate(old, project, str(path))
+    if args.check:
+        if new == old:
+            print(f"{display_path(path)} is up to date")
+            return 0
+        sys.stdout.write(readme_out.diff(old, new, display_path(path)))
+        print(f"{display_path(path)} is stale: run 'python -m generator readme' and commit the result",
+              file=sys.stderr)
+        return 1
+    if new != old:
+        write_text(path, new)
+        print(f"rewrote the generated sections of {display_path(path)}")
+    else:
+        print(f"{display_path(path)} was already up to date")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Validate leaderboard data (YAML) and render it to markdown and a website.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check every data file; errors as file:line:col",
+                       description="Check data files against the schema and for problems across "
+                                   "files. Prints each problem as file:line:col: message on stderr "
+                                   "and exits 1 if there is any error; else prints counts, exit 0.")
+    _data_arg(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("markdown", help="render a task page in the SotA-CV markdown format",
+                       description="Render TASK's page (description and leaderboard tables) as "
+                                   "markdown, to stdout or --out FILE.")
+    p.add_argument("task", metavar="TASK", help="task id (file name in data/tasks without .yml)")
+    _data_arg(p)
+    p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    p.set_defaults(func=cmd_markdown)
+
+    p = sub.add_parser("readme", help="regenerate the generated sections of README.md",
+                       description="Rewrite the sections of README.md between BEGIN/END GENERATED "
+                                   "markers from the data; text outside them is kept.")
+    _data_arg(p)
+    p.add_argument("--readme", type=Path, default=Path("README.md"), metavar="FILE",
+                   help="the README to update (default: ./README.md)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 with a diff if the README is stale")
+    p.set_defaults(func=cmd_readme)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Order and bests of a leaderboard, derived from the data (never typed in).
+
+Shared by every output: markdown tables, README, site pages and exports.
+"""
+from __future__ import annotations
+
+from .model import Leaderboard, Metric, Result
+
+
+def sort_key(metric: Metric, result: Result):
+    """Best first, N/A last; use with a stable sort."""
+    value = result.values.get(metric.name)
+    if value is None or not value.finite:
+        return (1, 0.0)
+    return (0, value.number if metric.lower_is_better else -value.number)
+
+
+def ordered(lb: Leaderboard) -> list[Result]:
+    """Results by the primary metric, best first, ties in file order, N/A last."""
+    if lb.primary is None:
+        return list(lb.results)
+    return sorted(lb.results, key=lambda r: sort_key(lb.primary, r))
+
+
+def best_value(lb: Leaderboard, metric: Metric) -> float | None:
+    values = [v.number for r in lb.results
+              if (v := r.values.get(metric.name)) is not None and v.finite]
+    if not values:
+        return None
+    return min(values) if metric.lower_is_better else max(values)
+
+
+def threshold(lb: Leaderboard, metric: Metric, top: int) -> float | None:
+    """The value a result must reach to be among the ``top`` best, or None."""
+    if top <= 0:
+        return None
+    values = sorted((v.number for r in lb.results
+                     if (v := r.values.get(metric.name)) is not None and v.finite),
+                    reverse=not metric.lower_is_better)
+    if not values:
+        return None
+    return values[min(top, len(values)) - 1]
+
+
+def reaches(metric: Metric, number: float, limit: float | None) -> bool:
+    if limit is None:
+        return False
+    return number <= limit if metric.lower_is_better else number >= limit
