@@ -103,6 +103,7 @@ class Leaderboard:
     metrics: list[Metric]
     results: list[Result]
     dataset: str | None = None
+    description: str | None = None
     notes: str | None = None
     highlight: int = 0
     task_id: str = ""
@@ -114,6 +115,15 @@ class Leaderboard:
 
 
 @dataclass
+class Section:
+    """A free section of a task page (Resources, ...), after the leaderboards."""
+
+    title: str
+    body: str
+    level: int = 2
+
+
+@dataclass
 class Task:
     id: str
     title: str
@@ -121,6 +131,7 @@ class Task:
     description: str | None = None
     notes: str | None = None
     parent: str | None = None
+    sections: list[Section] = field(default_factory=list)
     src: Src | None = field(default=None, repr=False, compare=False)
 
 
@@ -225,6 +236,7 @@ def build_task(doc: Document, task_id: str) -> Task:
             id=_str(lb, "id") or "",
             title=_str(lb, "title") or "",
             dataset=_str(lb, "dataset"),
+            description=_str(lb, "description"),
             notes=_str(lb, "notes"),
             highlight=highlight if isinstance(highlight, int) and not isinstance(highlight, bool)
             and highlight >= 0 else 0,
@@ -241,6 +253,9 @@ def build_task(doc: Document, task_id: str) -> Task:
         notes=_str(d, "notes"),
         parent=_str(d, "parent"),
         leaderboards=leaderboards,
+        sections=[Section(title=_str(s, "title") or "", body=_str(s, "body") or "",
+                          level=3 if s.get("level") == 3 else 2)
+                  for s in _list(d, "sections") if isinstance(s, dict)],
         src=Src(doc, ()),
     )
 

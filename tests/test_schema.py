@@ -16,6 +16,7 @@ PAIRS = [
     (("task", "metric"), model.Metric, set()),
     (("task", "result"), model.Result, {"src"}),
     (("task", "link"), model.Link, set()),
+    (("task", "section"), model.Section, set()),
     (("dataset",), model.Dataset, {"id", "src"}),
 ]
 
