@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import importers
 from . import readme as readme_out
 from . import render
 from .pipeline import load_project, load_valid_project
@@ -55,7 +56,7 @@ def cmd_markdown(args) -> int:
     project = load_valid_project(args.data).project
     task = project.task(args.task)
     if task is None:
-        known = ", ".join(t.id for t in project.tasks) or "none"
+        known = ", ".join(sorted(t.id for t in project.tasks)) or "none"
         raise InputError(general(f"unknown task '{args.task}' (known: {known})"))
     text = render.task_markdown(task, project)
     if args.out:
@@ -83,6 +84,38 @@ def cmd_readme(args) -> int:
         print(f"rewrote the generated sections of {display_path(path)}")
     else:
         print(f"{display_path(path)} was already up to date")
+    return 0
+
+
+def _report_plan(plan, what: str) -> None:
+    for note in plan.notes:
+        print(note.format(), file=sys.stderr)
+    for path in plan.files:
+        print(f"wrote {display_path(path)}")
+    for path in plan.kept:
+        print(f"kept {display_path(path)} (it exists; not overwritten)")
+    print(what)
+
+
+def cmd_import(args) -> int:
+    plan = importers.plan_task_page(args.page, args.data, args.task_id,
+                                    lower=set(args.lower_is_better),
+                                    higher=set(args.higher_is_better))
+    plan.write()
+    task = next(iter(p for p in plan.files if p.parent.name == "tasks"))
+    loaded = load_project(args.data)
+    t = loaded.project.task(task.stem)
+    n = sum(len(lb.results) for lb in t.leaderboards) if t else 0
+    _report_plan(plan, f"imported task '{task.stem}': "
+                       f"{_plural(len(t.leaderboards) if t else 0, 'leaderboard')}, "
+                       f"{_plural(n, 'result')}")
+    return 0
+
+
+def cmd_import_dataset(args) -> int:
+    plan = importers.plan_dataset_page(args.page, args.data, args.dataset_id)
+    plan.write()
+    _report_plan(plan, "imported 1 dataset")
     return 0
 
 
@@ -116,6 +149,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 with a diff if the README is stale")
     p.set_defaults(func=cmd_readme)
+
+    p = sub.add_parser("import", help="import a SotA-CV-style task page into data/",
+                       description="Parse a markdown task page (the SotA-CV format) and write it as "
+                                   "data/tasks/ID.yml, with the datasets it links (imported from "
+                                   "datasets/*.md beside the page, else stubs). Refuses to "
+                                   "overwrite an existing task; keeps existing dataset files. "
+                                   "Decisions (metric directions, bold rule, dropped placeholder "
+                                   "rows) are reported as PAGE.md:LINE notes.")
+    p.add_argument("page", type=Path, metavar="PAGE.md")
+    _data_arg(p)
+    p.add_argument("--task-id", metavar="ID", help="task id (default: the page's file name)")
+    p.add_argument("--lower-is-better", action="append", default=[], metavar="COLUMN",
+                   help="a metric column (header text) where lower is better; repeatable")
+    p.add_argument("--higher-is-better", action="append", default=[], metavar="COLUMN",
+                   help="a metric column where higher is better, overriding the guess; repeatable")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("import-dataset", help="import a SotA-CV dataset description page",
+                       description="Parse a dataset description page and write "
+                                   "data/datasets/ID.yml: links become structured, the rest "
+                                   "stays markdown. Refuses to overwrite an existing dataset.")
+    p.add_argument("page", type=Path, metavar="PAGE.md")
+    _data_arg(p)
+    p.add_argument("--dataset-id", metavar="ID", help="dataset id (default: the page's file name)")
+    p.set_defaults(func=cmd_import_dataset)
     return parser
 
 

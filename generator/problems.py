@@ -25,6 +25,8 @@ class Problem:
             return f"{prefix or 'error: '}{self.message}"
         if self.line <= 0:  # about a file or folder as a whole
             return f"{display_path(self.file)}: {prefix}{self.message}"
+        if self.col <= 0:  # a line of a page
+            return f"{display_path(self.file)}:{self.line}: {prefix}{self.message}"
         return f"{display_path(self.file)}:{self.line}:{self.col}: {prefix}{self.message}"
 
 

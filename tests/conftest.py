@@ -67,9 +67,12 @@ def run_module(*args: str, cwd: Path = ROOT) -> Run:
 _MD = MarkdownIt("commonmark").enable("table")
 
 
-def html(markdown: str) -> str:
-    """CommonMark + GFM tables, with whitespace inside table cells folded."""
+def html(markdown: str, alignment: bool = True) -> str:
+    """CommonMark + GFM tables, with whitespace inside table cells folded
+    (and column alignment dropped when ``alignment`` is False)."""
     out = _MD.render(markdown)
+    if not alignment:
+        out = re.sub(r' style="text-align:(left|center|right)"', "", out)
     return re.sub(r"(<t[hd][^>]*>)(.*?)(</t[hd]>)",
                   lambda m: m[1] + " ".join(m[2].split()) + m[3], out, flags=re.S)
 

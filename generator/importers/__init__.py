@@ -1,0 +1,147 @@
+"""Importers: other formats -> files in the project's data layout.
+
+Each importer produces plain data; this module checks it and writes it:
+the would-be files are parsed back and validated together with the data
+already in the folder before anything is written, a task file that exists is
+never overwritten, and an existing dataset file (perhaps edited by hand) is kept.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import loader, model, validate, yamlwrite
+from ..fsutil import write_text
+from ..problems import InputError, Problem, errors, general
+
+TASK_HEADER = "# yaml-language-server: $schema=../../generator/schema/task.schema.json"
+DATASET_HEADER = "# yaml-language-server: $schema=../../generator/schema/dataset.schema.json"
+
+
+@dataclass
+class Plan:
+    """Files an import would write (path -> YAML text), and what it kept."""
+
+    data_dir: Path
+    files: dict[Path, str] = field(default_factory=dict)
+    kept: list[Path] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+    def add_task(self, task_id: str, data: dict) -> None:
+        path = self.data_dir / "tasks" / f"{task_id}.yml"
+        existing = [p for p in (path, path.with_suffix(".yaml")) if p.exists()]
+        if existing:
+            raise InputError(general(
+                f"task '{task_id}' already exists ({existing[0]}); nothing was written. Import "
+                "under another id with --task-id, or move the existing file away first"))
+        self.files[path] = yamlwrite.dump(data, TASK_HEADER)
+
+    def add_dataset(self, dataset_id: str, data: dict) -> None:
+        path = self.data_dir / "datasets" / f"{dataset_id}.yml"
+        if path.exists() or path.with_suffix(".yaml").exists():
+            self.kept.append(path)
+        elif path not in self.files:
+            self.files[path] = yamlwrite.dump(data, DATASET_HEADER)
+
+    def check(self) -> None:
+        """Validate the would-be files with the data already in the folder."""
+        problems: list[Problem] = []
+        tasks, datasets = [], {}
+        existing = self.data_dir / "datasets"
+        if existing.is_dir():
+            for p in existing.iterdir():
+                if p.suffix in (".yml", ".yaml"):
+                    datasets[p.stem] = model.Dataset(id=p.stem, name=p.stem)
+        for path, text in self.files.items():
+            doc, found = loader.parse_text(text, path)
+            problems += found
+            if doc is None:
+                continue
+            kind = "task" if path.parent.name == "tasks" else "dataset"
+            problems += validate.check_schema(doc, kind)
+            if kind == "task":
+                tasks.append(model.build_task(doc, path.stem))
+            else:
+                datasets[path.stem] = model.build_dataset(doc, path.stem)
+        problems += validate.check_project(model.Project(tasks, datasets))
+        self.notes += [p for p in problems if p.severity == "warning"]
+        if errors(problems):
+            raise InputError([general(f"the imported data would be invalid, so nothing was "
+                                      f"written:")] + errors(problems))
+
+    def write(self) -> None:
+        self.check()
+        for path in sorted(self.files, key=lambda p: (p.parent.name != "datasets", str(p))):
+            write_text(path, self.files[path])
+
+
+def read_page(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(general(f"cannot read: {exc.strerror}", str(path))) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(Problem(str(path), line, 0, "file is not valid UTF-8")) from None
+    return text.lstrip("\ufeff")
+
+
+def check_id(value: str, what: str) -> str:
+    if not re.match(validate.ID_PATTERN, value):
+        raise InputError(general(f"{what} '{value}' is not a valid id: use lowercase letters, "
+                                 "digits and single '-', '_' or '.' between them"))
+    return value
+
+
+WORDS = {"voc": "VOC", "coco": "COCO", "nyu": "NYU", "mpii": "MPII", "kitti": "KITTI",
+         "imagenet": "ImageNet", "pascal": "PASCAL", "ade20k": "ADE20K", "v2": "v2"}
+
+
+def humanize(identifier: str) -> str:
+    """A readable name for a dataset known only by id: kitti_depth_estimation -> KITTI Depth Estimation."""
+    return " ".join(WORDS.get(w, w.capitalize()) for w in re.split(r"[._-]+", identifier))
+
+
+def plan_task_page(page: Path, data_dir: Path, task_id: str | None = None,
+                   lower: set[str] = frozenset(), higher: set[str] = frozenset()) -> Plan:
+    """Everything importing a task page would write: the task and the datasets it links.
+
+    A linked dataset is imported from ``datasets/<id>.md`` beside the page when that
+    page exists, else written as a stub (name only) to be filled in.
+    """
+    from .dataset_page import parse_dataset_page
+    from .markdown_page import parse_task_page
+
+    task_id = check_id(task_id or page.stem, "task id")
+    parsed = parse_task_page(page, read_page(page), lower=lower, higher=higher)
+    plan = Plan(data_dir, notes=list(parsed.notes))
+    for dataset_id in parsed.datasets:
+        source = page.parent / "datasets" / f"{dataset_id}.md"
+        if source.exists():
+            data = parse_dataset_page(source, read_page(source))
+        else:
+            data = {"name": humanize(dataset_id)}
+            plan.notes.append(Problem(str(page), 0, 0, f"no page {source.name} beside it: dataset "
+                                      f"'{dataset_id}' is written as a stub to fill in",
+                                      severity="warning"))
+        plan.add_dataset(dataset_id, data)
+    plan.add_task(task_id, parsed.task)
+    return plan
+
+
+def plan_dataset_page(page: Path, data_dir: Path, dataset_id: str | None = None) -> Plan:
+    from .dataset_page import parse_dataset_page
+
+    dataset_id = check_id(dataset_id or page.stem, "dataset id")
+    data = parse_dataset_page(page, read_page(page))
+    plan = Plan(data_dir)
+    path = data_dir / "datasets" / f"{dataset_id}.yml"
+    if path.exists() or path.with_suffix(".yaml").exists():
+        raise InputError(general(f"dataset '{dataset_id}' already exists ({path}); nothing was "
+                                 "written. Import under another id with --dataset-id, or move the "
+                                 "existing file away first"))
+    plan.add_dataset(dataset_id, data)
+    return plan
