@@ -89,7 +89,7 @@ def load_project(data_dir: Path | str) -> Loaded:
                 tasks.append(model.build_task(doc, path.stem))
             else:
                 datasets[path.stem] = model.build_dataset(doc, path.stem)
-    tasks.sort(key=lambda t: (t.title.casefold(), t.id))
+    tasks.sort(key=lambda t: (re.sub(r"^\W+", "", t.title).casefold(), t.id))
     project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())))
     problems += validate.check_project(project)
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))

@@ -156,8 +156,8 @@ def task_markdown(task: Task, project: Project) -> str:
 def dataset_website(dataset: Dataset | None) -> str | None:
     if dataset is None:
         return None
-    for kind in ("website", "paper"):
+    for kind in ("website", "evaluation", "paper"):
         for link in dataset.links:
             if link.kind == kind:
                 return link.url
-    return None
+    return dataset.links[0].url if dataset.links else None

@@ -36,4 +36,6 @@ def test_leaderboard_console_script_is_the_same_program():
 def test_unknown_task_is_one_line():
     run = run_module("markdown", "no_such_task")
     assert run.code == 1
-    assert run.err.strip() == "error: unknown task 'no_such_task' (known: semantic_segmentation)"
+    assert run.err.strip() == ("error: unknown task 'no_such_task' (known: depth_estimation, "
+                               "image_classification, image_quality_assessment, object_detection, "
+                               "pose_estimation, semantic_segmentation)")

@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 import re
+import shutil
 
-from conftest import SEED, html, run_module
+from conftest import DATA, SEED, html, run_module
 
 from generator.pipeline import load_valid_project
 from generator.render import task_markdown
 
 
-def test_validate_counts_the_seed(cli):
-    run = cli("validate")
+SEED_DATASETS = ["pascal_voc_2012_segmentation", "pascal_context", "ade20k", "cityscapes_semantic"]
+
+
+def test_validate_counts_the_seed(cli, tmp_path):
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "datasets").mkdir()
+    shutil.copy(DATA / "tasks" / "semantic_segmentation.yml", tmp_path / "tasks")
+    for dataset in SEED_DATASETS:
+        shutil.copy(DATA / "datasets" / f"{dataset}.yml", tmp_path / "datasets")
+    run = cli("validate", "--data", str(tmp_path))
     assert run.code == 0, run.err
     assert run.out.strip() == "valid: 1 task, 4 datasets, 7 leaderboards, 48 results"
 
