@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import run_module
+from helpers import run_module
 
 COMMANDS = ["validate", "markdown", "readme"]
 
@@ -25,7 +25,7 @@ def test_every_command_has_help(command):
 
 
 def test_leaderboard_console_script_is_the_same_program():
-    from conftest import ROOT
+    from helpers import ROOT
     script = shutil.which("leaderboard")
     assert script, "the package is installed with its 'leaderboard' console script"
     proc = subprocess.run([script, "validate"], cwd=ROOT, capture_output=True, text=True)

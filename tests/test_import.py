@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SOTA_CV, html, run_module
+from helpers import ROOT, SOTA_CV, html, run_module
 
 PAGES = sorted((SOTA_CV / "content").glob("*.md"))
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"

@@ -5,7 +5,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import html
+from helpers import html
 
 
 def write_task(data: Path, body: str, task_id: str = "toy") -> Path:

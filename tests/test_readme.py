@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 
 
 @pytest.fixture

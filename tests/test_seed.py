@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import DATA, SEED, html, run_module
+from helpers import DATA, SEED, html, run_module
 
 from generator.pipeline import load_valid_project
 from generator.render import task_markdown

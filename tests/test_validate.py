@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import replace_once, run_module
+from helpers import replace_once, run_module
 
 TASK = "tasks/semantic_segmentation.yml"
 
