@@ -87,6 +87,19 @@ def cmd_readme(args) -> int:
     return 0
 
 
+def cmd_pages(args) -> int:
+    from .site import site_pages
+
+    project = load_valid_project(args.data).project
+    intro_path = args.docs / "index.md"
+    intro = intro_path.read_text(encoding="utf-8") if intro_path.exists() else ""
+    pages = site_pages(project, intro)
+    for path, text in pages.items():
+        write_text(args.out / path, text)
+    print(f"wrote {_plural(len(pages), 'page')} to {display_path(args.out)}")
+    return 0
+
+
 def _report_plan(plan, what: str) -> None:
     for note in plan.notes:
         print(note.format(), file=sys.stderr)
@@ -149,6 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 with a diff if the README is stale")
     p.set_defaults(func=cmd_readme)
+
+    p = sub.add_parser("pages", help="write the website's generated pages (for any builder)",
+                       description="Render the site's pages (home, task and dataset pages and "
+                                   "indexes) as markdown files into DIR. MkDocs does this itself "
+                                   "through the hook in mkdocs.yml; other builders that read "
+                                   "mkdocs.yml can build from docs/ overlaid with DIR.")
+    _data_arg(p)
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--docs", type=Path, default=Path("docs"), metavar="DIR",
+                   help="hand-written pages; docs/index.md is the home page's text")
+    p.set_defaults(func=cmd_pages)
 
     p = sub.add_parser("import", help="import a SotA-CV-style task page into data/",
                        description="Parse a markdown task page (the SotA-CV format) and write it as "

@@ -6,6 +6,7 @@ drawn.  Input is the typed model only.
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from . import ranking
 from .model import Dataset, Leaderboard, Link, Project, Task
@@ -87,6 +90,27 @@ def rule(width: int, align: str) -> str:
     return ":" + "-" * (width - 1)
 
 
+@lru_cache(maxsize=1)
+def _prose_renderer() -> MarkdownIt:
+    # CommonMark + tables, raw HTML off; markdown-it's validateLink drops javascript: etc.
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def prose(text: str | None) -> Markup:
+    """A markdown field (description, notes) as safe HTML."""
+    if not text:
+        return Markup("")
+    return Markup(_prose_renderer().render(text))
+
+
+_HEADING_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def md_heading(text: str) -> str:
+    """Plain text for a Python-Markdown heading: HTML-escaped, markup characters escaped."""
+    return _HEADING_ESCAPE.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+
+
 # --- table view -------------------------------------------------------------
 
 @dataclass
@@ -132,14 +156,14 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
-                                            default_for_string=False),
+                                            default_for_string=False, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(md_text=md_text, md_url=md_url, md_links=md_links, pad=pad, rule=rule,
-                       gh_anchor=gh_anchor)
+                       gh_anchor=gh_anchor, prose=prose, md_heading=md_heading)
     env.globals.update(markdown_table=markdown_table, dataset_website=dataset_website)
     return env
 
