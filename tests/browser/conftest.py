@@ -1,0 +1,105 @@
+"""A real site build served on 127.0.0.1 and a real Chromium (Debian's) driven by Playwright."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# An N/A result added to ADE20K's validation table, so sorting can be seen to keep it last.
+NA_ROW = """  - model: Unscored-Net
+    values: {Score: null}
+    paper: https://arxiv.org/abs/1706.05587
+"""
+
+
+def build_site(data: Path, out: Path, site_url: str) -> None:
+    # site_url must be where the site is served: Material's instant navigation only takes
+    # over links that match the sitemap's host and port
+    env = dict(os.environ, LEADERBOARD_DATA=str(data), SITE_URL=site_url, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory):
+    base = tmp_path_factory.mktemp("site")
+    site = base / "site"
+    site.mkdir()
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    build_site(_fixture_data(base), site, url + "/")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def _fixture_data(base: Path) -> Path:
+    data = base / "data"
+    shutil.copytree(ROOT / "data", data)
+    task = data / "tasks" / "semantic_segmentation.yml"
+    text = task.read_text(encoding="utf-8")
+    marker = "- id: ade20k-testing-set"
+    assert marker in text
+    task.write_text(text.replace(marker, NA_ROW + marker, 1), encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-background-networking",
+                                    "--disable-component-update", "--no-first-run"])
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with every request and console error recorded."""
+
+    def __init__(self, page, base_url):
+        self.page, self.base_url = page, base_url
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", self._request)
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _request(self, request):
+        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            self.outside.append(request.url)
+
+
+@pytest.fixture
+def watched(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # anything that tries to leave the machine is recorded and refused
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    w = Watched(context.new_page(), base_url)
+    yield w
+    context.close()
+    assert w.outside == [], f"requests left 127.0.0.1: {w.outside}"
+    assert w.errors == [], f"console errors: {w.errors}"

@@ -1,0 +1,113 @@
+"""The site as MkDocs builds it, and the standalone pages step for other builders."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from helpers import DATA, ROOT, run_module
+
+
+def mkdocs(*args: str, data: Path | None = None, cwd: Path = ROOT, **kwargs):
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if data is not None:
+        env["LEADERBOARD_DATA"] = str(data)
+    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def _status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                          capture_output=True, text=True).stdout
+
+
+def test_pages_step_writes_every_page_without_mkdocs(tmp_path):
+    out = tmp_path / "pages"
+    run = run_module("pages", "--out", str(out))
+    assert run.code == 0, run.err
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.md"))
+    assert "index.md" in written and "tasks/index.md" in written and "datasets/index.md" in written
+    assert "tasks/semantic_segmentation.md" in written and "datasets/ade20k.md" in written
+    assert len(written) == 3 + 6 + 9
+    home = (out / "index.md").read_text(encoding="utf-8")
+    assert home.startswith((ROOT / "docs" / "index.md").read_text(encoding="utf-8").strip())
+    task = (out / "tasks" / "semantic_segmentation.md").read_text(encoding="utf-8")
+    assert "## PASCAL VOC 2012 — Validation set { #pascal-voc-2012-validation-set }" in task
+    assert '<table class="lb-table"' in task
+
+
+def test_mkdocs_build_is_strict_and_writes_nothing_into_the_repository(tmp_path):
+    before = _status()
+    run = mkdocs("build", "--strict", "-d", str(tmp_path / "site"))
+    assert run.returncode == 0, run.stderr
+    assert _status() == before
+    assert sorted(p.name for p in (ROOT / "docs").glob("*.md")) == \
+        ["contributing.md", "format.md", "index.md"]
+    page = (tmp_path / "site" / "tasks" / "semantic_segmentation" / "index.html").read_text()
+    assert 'id="pascal-voc-2012-validation-set"' in page  # the permalink anchor
+    assert "88.80" in page and 'data-sort="88.8"' in page
+    # nothing of the page loads from another host
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+
+
+def test_invalid_data_fails_the_build_with_file_and_line(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    task = data / "tasks" / "object_detection.yml"
+    task.write_text(task.read_text(encoding="utf-8")
+                    .replace("values: {mAP: 43", "values: {mAP: forty-three", 1), encoding="utf-8")
+    run = mkdocs("build", "--strict", "-d", str(tmp_path / "site"), data=data)
+    assert run.returncode != 0
+    assert "object_detection.yml:" in run.stderr and "must be a number" in run.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_rebuilds_when_data_changes(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "docs", "data", "templates", "generator"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+    port = _free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload",
+                               "-a", f"127.0.0.1:{port}"], cwd=project, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/tasks/depth_estimation/"
+    try:
+        deadline = time.monotonic() + 60
+        page = ""
+        while time.monotonic() < deadline and "2.271" not in page:
+            try:
+                page = _get(url)
+            except OSError:
+                time.sleep(0.3)
+        assert "2.271" in page
+        task = project / "data" / "tasks" / "depth_estimation.yml"
+        task.write_text(task.read_text(encoding="utf-8").replace("2.271", "2.111"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "2.111" not in page:
+            time.sleep(0.3)
+            try:
+                page = _get(url)
+            except OSError:
+                pass
+        assert "2.111" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
