@@ -6,7 +6,9 @@ keep a reference to where they came from (``src``) for later messages.
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +76,36 @@ class Metric:
         return value.text
 
 
+# arXiv ids: new style 1706.05587 (YYMM.NNNNN) and old style cs/0701001 or math.AG/0601001
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Za-z]{2})?/\d{7}))",
+                    re.I)
+
+
+def arxiv_id(url: str | None) -> str | None:
+    """The arXiv id of a paper URL (version and .pdf dropped), or None."""
+    m = _ARXIV.search(url or "")
+    return m[1] if m else None
+
+
+def arxiv_month(identifier: str) -> str | None:
+    """YYYY-MM from an arXiv id: 1706.05587 -> 2017-06; None if the month is impossible."""
+    digits = identifier.split("/")[-1][:4]
+    yy, mm = int(digits[:2]), int(digits[2:4])
+    if not 1 <= mm <= 12:
+        return None
+    return f"{1900 + yy if yy >= 91 else 2000 + yy}-{mm:02d}"
+
+
+def paper_key(url: str) -> str:
+    """A stable id for a paper page: arxiv-1611.10080, else the URL's words and a hash."""
+    ident = arxiv_id(url)
+    if ident:
+        return "arxiv-" + ident.replace("/", "-").lower()
+    words = re.sub(r"^https?://(www\.)?", "", url.lower())
+    words = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:48].strip("-")
+    return f"{words}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:8]}"
+
+
 @dataclass
 class Result:
     model: str
@@ -86,6 +118,18 @@ class Result:
     weights: list[Link] = field(default_factory=list)
     code: list[Link] = field(default_factory=list)
     src: Src | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def effective_date(self) -> str | None:
+        """The paper's date: the explicit ``date``, else the month of its arXiv id."""
+        if self.date:
+            return self.date
+        ident = arxiv_id(self.paper)
+        return arxiv_month(ident) if ident else None
+
+    @property
+    def paper_key(self) -> str | None:
+        return paper_key(self.paper) if self.paper else None
 
     @property
     def display_name(self) -> str:

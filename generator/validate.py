@@ -22,7 +22,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from .loader import Document
-from .model import Leaderboard, Project, Task
+from .model import Leaderboard, Project, Task, arxiv_id
 from .problems import Problem
 
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
@@ -219,6 +219,10 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
                 problems += _check_url(src.doc, src.path + (field, i, "url"), link.url)
         if result.date:
             problems += _check_date(src, result.date, today)
+        elif result.effective_date and result.effective_date > today.strftime("%Y-%m"):
+            problems.append(src.problem("paper", message=(
+                f"date {result.effective_date} of arXiv {arxiv_id(result.paper)} is in the "
+                "future; check the link or give an explicit 'date'")))
     return problems
 
 
