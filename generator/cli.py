@@ -88,16 +88,35 @@ def cmd_readme(args) -> int:
 
 
 def cmd_pages(args) -> int:
-    from .site import site_pages
+    from .site import site_files, site_pages
 
     project = load_valid_project(args.data).project
     intro_path = args.docs / "index.md"
     intro = intro_path.read_text(encoding="utf-8") if intro_path.exists() else ""
-    pages = site_pages(project, intro)
+    pages = {**site_pages(project, intro), **site_files(project)}
     for path, text in pages.items():
         write_text(args.out / path, text)
-    print(f"wrote {_plural(len(pages), 'page')} to {display_path(args.out)}")
+    print(f"wrote {_plural(len(pages), 'file')} to {display_path(args.out)}")
     return 0
+
+
+def cmd_export(args) -> int:
+    from .exports import FORMATS, exports
+
+    project = load_valid_project(args.data).project
+    formats = FORMATS if args.format == "all" else (args.format,)
+    files = exports(project, formats)
+    for path, text in files.items():
+        write_text(args.out / path, text)
+    if "json" in formats:
+        write_text(args.out / "schema.json", _export_schema_text())
+    print(f"wrote {_plural(len(files), 'file')} ({', '.join(formats)}) to {display_path(args.out)}")
+    return 0
+
+
+def _export_schema_text() -> str:
+    from importlib import resources
+    return resources.files("generator").joinpath("schema", "export.schema.json").read_text("utf-8")
 
 
 def _report_plan(plan, what: str) -> None:
@@ -173,6 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docs", type=Path, default=Path("docs"), metavar="DIR",
                    help="hand-written pages; docs/index.md is the home page's text")
     p.set_defaults(func=cmd_pages)
+
+    p = sub.add_parser("export", help="write the data as JSON, CSV, LaTeX or markdown files",
+                       description="Write every leaderboard as DIR/TASK/LEADERBOARD.{json,csv,tex,md} "
+                                   "(and DIR/all.json plus DIR/schema.json for JSON). JSON validates "
+                                   "against generator/schema/export.schema.json; CSV has one header "
+                                   "row and N/A as empty cells; LaTeX is a booktabs table.")
+    _data_arg(p)
+    p.add_argument("--format", required=True, choices=["json", "csv", "latex", "markdown", "all"])
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="import a SotA-CV-style task page into data/",
                        description="Parse a markdown task page (the SotA-CV format) and write it as "

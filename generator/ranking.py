@@ -46,3 +46,21 @@ def reaches(metric: Metric, number: float, limit: float | None) -> bool:
     if limit is None:
         return False
     return number <= limit if metric.lower_is_better else number >= limit
+
+
+def ranked(lb: Leaderboard) -> list[tuple[Result, int | None]]:
+    """Results in the default order with their rank by the primary metric.
+
+    Equal values share a rank (1, 2, 2, 4); a result without a primary value has none.
+    """
+    out, previous, rank = [], None, 0
+    for index, result in enumerate(ordered(lb)):
+        value = result.values.get(lb.primary.name) if lb.primary else None
+        if value is None or not value.finite:
+            out.append((result, None))
+            continue
+        if previous is None or value.number != previous:
+            rank = index + 1
+        previous = value.number
+        out.append((result, rank))
+    return out

@@ -111,6 +111,16 @@ def md_heading(text: str) -> str:
     return _HEADING_ESCAPE.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
+_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+          "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+          "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+
+
+def latex_escape(text: str) -> str:
+    """Plain text for LaTeX: the ten special characters escaped, whitespace folded."""
+    return "".join(_LATEX.get(ch, ch) for ch in " ".join(str(text).split()))
+
+
 # --- table view -------------------------------------------------------------
 
 @dataclass
@@ -164,6 +174,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     )
     env.filters.update(md_text=md_text, md_url=md_url, md_links=md_links, pad=pad, rule=rule,
                        gh_anchor=gh_anchor, prose=prose, md_heading=md_heading)
+    env.filters.update(latex=latex_escape, latex_label=lambda s: re.sub(r"[^A-Za-z0-9:.-]", "-", s))
     env.globals.update(markdown_table=markdown_table, dataset_website=dataset_website)
     return env
 
