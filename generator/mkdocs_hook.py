@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.pipeline import load_project
 from generator.problems import errors
-from generator.site import site_pages
+from generator.site import site_files, site_pages
 
 
 def on_files(files: Files, config) -> Files:
@@ -29,7 +29,8 @@ def on_files(files: Files, config) -> Files:
         raise PluginError(f"the leaderboard data is invalid:\n{lines}")
     intro_file = files.get_file_from_path("index.md")
     intro = Path(intro_file.abs_src_path).read_text(encoding="utf-8") if intro_file else ""
-    for path, text in site_pages(loaded.project, intro).items():
+    generated = {**site_pages(loaded.project, intro), **site_files(loaded.project)}
+    for path, text in generated.items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from . import ranking, render
+import re
+
+from . import exports, ranking, render
+from .chart import progress
 from .model import Dataset, Leaderboard, Metric, Project, Result, Task
 
 ARROWS = {"higher": "↑", "lower": "↓"}
@@ -39,6 +42,8 @@ class Row:
     index: int
     result: Result
     cells: list[Cell]
+    anchor: str  # the row's permalink id
+    primary: str  # the primary value for ranking in the browser ("" = N/A)
 
 
 def metric_label(metric: Metric) -> str:
@@ -48,20 +53,18 @@ def metric_label(metric: Metric) -> str:
 def table_rows(lb: Leaderboard) -> list[Row]:
     """Rows in the default order (primary metric, best first), with ranks and best cells.
 
-    Rank follows the primary metric: equal values share a rank (1, 2, 2, 4); a row
-    without a primary value has none.  Sorting by another column keeps each row's rank.
+    Sorting by another column keeps each row's rank (ranking.ranked).
     """
     best = {m.name: ranking.best_value(lb, m) for m in lb.metrics}
-    rows, previous, rank = [], None, 0
-    for index, result in enumerate(ranking.ordered(lb)):
-        primary = result.values.get(lb.primary.name) if lb.primary else None
-        if primary is None or not primary.finite:
-            shown = "–"
-        else:
-            if previous is None or primary.number != previous:
-                rank = index + 1
-            previous = primary.number
-            shown = str(rank)
+    rows, used = [], set()
+    for index, (result, rank) in enumerate(ranking.ranked(lb)):
+        base = f"{lb.id}--" + (re.sub(r"[^a-z0-9]+", "-", result.display_name.lower()).strip("-")
+                               or "result")
+        anchor, n = base, 1
+        while anchor in used:  # the same name twice (e.g. two implementations)
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
         cells = []
         for metric in lb.metrics:
             value = result.values.get(metric.name)
@@ -71,13 +74,23 @@ def table_rows(lb: Leaderboard) -> list[Row]:
             else:
                 cells.append(Cell(text, repr(value.number),
                                   best=value.finite and value.number == best[metric.name]))
-        rows.append(Row(shown, index, result, cells))
+        primary = result.values.get(lb.primary.name) if lb.primary else None
+        rows.append(Row("–" if rank is None else str(rank), index, result, cells, anchor,
+                        repr(primary.number) if primary is not None and primary.finite else ""))
     return rows
 
 
 def leaderboard_html(lb: Leaderboard, href) -> Markup:
     return Markup(render.render("leaderboard_table.html.j2", lb=lb, rows=table_rows(lb),
-                                arrows=ARROWS, metric_label=metric_label, href=href))
+                                arrows=ARROWS, metric_label=metric_label, href=href,
+                                paper_path=paper_path))
+
+
+def chart_html(lb: Leaderboard) -> Markup:
+    chart = progress(lb, ranking.ordered(lb))
+    if chart is None:
+        return Markup("")
+    return Markup(render.render("progress_chart.svg.j2", chart=chart, lb=lb))
 
 
 def best_result(lb: Leaderboard) -> tuple[Result, str] | None:
@@ -112,12 +125,75 @@ def linker(from_path: str):
     return href
 
 
+def file_href(from_path: str, to_file: str) -> str:
+    """A relative link from a generated page to a file of the site (an export)."""
+    return posixpath.relpath(to_file, page_url(from_path) or ".")
+
+
 def task_path(task: Task) -> str:
     return f"tasks/{task.id}.md"
 
 
 def dataset_path(dataset: Dataset | str) -> str:
     return f"datasets/{dataset if isinstance(dataset, str) else dataset.id}.md"
+
+
+def paper_path(key: str) -> str:
+    return f"papers/{key}.md"
+
+
+@dataclass
+class Paper:
+    key: str
+    url: str
+    title: str | None
+    date: str | None
+    entries: list[tuple[Leaderboard, Row, int]]  # leaderboard, its row, results on it
+
+    @property
+    def date_sort(self) -> str:
+        return self.date or ""
+
+    @property
+    def name(self) -> str:
+        if self.title:
+            return self.title
+        return "arXiv:" + self.key[len("arxiv-"):] if self.key.startswith("arxiv-") else self.url
+
+
+def papers(project: Project) -> dict[str, Paper]:
+    """Every paper with its results across leaderboards, keyed by paper_key, sorted by key."""
+    found: dict[str, Paper] = {}
+    for lb in project.leaderboards:
+        rows = table_rows(lb)
+        for row in rows:
+            r = row.result
+            if not r.paper:
+                continue
+            paper = found.setdefault(r.paper_key, Paper(r.paper_key, r.paper, None, None, []))
+            paper.title = paper.title or r.paper_title
+            paper.date = paper.date or r.effective_date
+            paper.entries.append((lb, row, len(rows)))
+    return dict(sorted(found.items()))
+
+
+def site_file(lb: Leaderboard, fmt: str) -> str:
+    """Where the site keeps a leaderboard's export.  Markdown is stored as .md.txt: builders
+    would render a .md file as a page (the download link names it .md again)."""
+    path = "data/" + exports.leaderboard_file(lb, fmt)
+    return path + ".txt" if fmt == "markdown" else path
+
+
+def site_files(project: Project) -> dict[str, str]:
+    """The exports the site carries under data/, with the JSON schema."""
+    from importlib import resources
+    files = {"data/all.json": exports.exports(project, ("json",))["all.json"]}
+    for lb in project.leaderboards:
+        for fmt in exports.FORMATS:
+            files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt)
+    files["data/schema.json"] = resources.files("generator").joinpath(
+        "schema", "export.schema.json").read_text("utf-8")
+    return files
 
 
 def site_pages(project: Project, home_intro: str = "") -> dict[str, str]:
@@ -129,14 +205,17 @@ def site_pages(project: Project, home_intro: str = "") -> dict[str, str]:
     for lb in project.leaderboards:
         if lb.dataset:
             boards_by_dataset.setdefault(lb.dataset, []).append(lb)
+    all_papers = papers(project)
     context = dict(project=project, children=children, boards_by_dataset=boards_by_dataset,
-                   tasks_by_id={t.id: t for t in project.tasks},
-                   leaderboard_html=leaderboard_html, best_result=best_result,
-                   task_path=task_path, dataset_path=dataset_path, metric_label=metric_label,
-                   arrows=ARROWS)
+                   tasks_by_id={t.id: t for t in project.tasks}, papers=all_papers,
+                   leaderboard_html=leaderboard_html, chart_html=chart_html,
+                   best_result=best_result, task_path=task_path, dataset_path=dataset_path,
+                   paper_path=paper_path, metric_label=metric_label, arrows=ARROWS,
+                   site_file=site_file, export_file=exports.leaderboard_file)
 
     def page(path: str, template: str, **extra) -> None:
-        pages[path] = render.render(template, href=linker(path), **context, **extra)
+        pages[path] = render.render(template, href=linker(path),
+                                    file_href=lambda f: file_href(path, f), **context, **extra)
 
     pages: dict[str, str] = {}
     page("index.md", "site_home.md.j2", intro=home_intro)
@@ -147,4 +226,7 @@ def site_pages(project: Project, home_intro: str = "") -> dict[str, str]:
     for dataset in project.datasets.values():
         page(dataset_path(dataset), "site_dataset.md.j2", dataset=dataset,
              boards=boards_by_dataset.get(dataset.id, []))
+    page("papers/index.md", "site_papers_index.md.j2")
+    for paper in all_papers.values():
+        page(paper_path(paper.key), "site_paper.md.j2", paper=paper)
     return pages

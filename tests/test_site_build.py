@@ -31,9 +31,16 @@ def test_pages_step_writes_every_page_without_mkdocs(tmp_path):
     run = run_module("pages", "--out", str(out))
     assert run.code == 0, run.err
     written = sorted(str(p.relative_to(out)) for p in out.rglob("*.md"))
-    assert "index.md" in written and "tasks/index.md" in written and "datasets/index.md" in written
-    assert "tasks/semantic_segmentation.md" in written and "datasets/ade20k.md" in written
-    assert len(written) == 3 + 6 + 9
+    for page in ("index.md", "tasks/index.md", "datasets/index.md", "papers/index.md",
+                 "tasks/semantic_segmentation.md", "datasets/ade20k.md",
+                 "papers/arxiv-1611.10080.md"):
+        assert page in written
+    papers = [p for p in written if p.startswith("papers/") and p != "papers/index.md"]
+    assert len(written) == 4 + 6 + 9 + len(papers) and len(papers) > 20
+    exports = sorted(str(p.relative_to(out)) for p in (out / "data").rglob("*.*"))
+    assert "data/all.json" in exports and "data/schema.json" in exports
+    assert "data/semantic_segmentation/pascal-voc-2012-validation-set.md.txt" in exports
+    assert len(exports) == 2 + 16 * 4
     home = (out / "index.md").read_text(encoding="utf-8")
     assert home.startswith((ROOT / "docs" / "index.md").read_text(encoding="utf-8").strip())
     task = (out / "tasks" / "semantic_segmentation.md").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-/* Sortable leaderboard tables.
+/* Sortable and filterable leaderboard tables, progress charts, copy buttons.
  *
  * A small script of our own rather than tablesort: cells carry explicit
  * data-sort values (numbers as written in the data, "" for N/A), metric
@@ -65,12 +65,141 @@
     });
   }
 
-  window.leaderboardTables = { init: init, sortBy: sortBy };
+  /* --- filters: one bar per task page, its state in the URL (?extra=0&ms=0&code=1...) --- */
+
+  var FILTERS = ["extra", "ms", "code", "weights", "q", "asof"];
+
+  function readState(form) {
+    return {
+      extra: form.elements.extra.checked, ms: form.elements.ms.checked,
+      code: form.elements.code.checked, weights: form.elements.weights.checked,
+      q: form.elements.q.value.trim().toLowerCase(), asof: form.elements.asof.value
+    };
+  }
+
+  function month(date) { // the latest month a result's date allows: 2017 -> 2017-12
+    return date.length >= 7 ? date.slice(0, 7) : date + "-12";
+  }
+
+  function visible(row, state) {
+    if (!state.extra && row.hasAttribute("data-extra")) return false;
+    if (!state.ms && row.hasAttribute("data-ms")) return false;
+    if (state.code && !row.hasAttribute("data-code")) return false;
+    if (state.weights && !row.hasAttribute("data-weights")) return false;
+    if (state.q && row.cells[1].getAttribute("data-sort").toLowerCase().indexOf(state.q) < 0) return false;
+    if (state.asof) {
+      var date = row.getAttribute("data-date");
+      if (!date || month(date) > state.asof) return false;
+    }
+    return true;
+  }
+
+  function rerank(table) { // ranks by the primary metric among the visible rows
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows)
+      .sort(function (a, b) { return a.getAttribute("data-index") - b.getAttribute("data-index"); });
+    var position = 0, rank = 0, previous = null;
+    rows.forEach(function (row) {
+      if (row.hidden) return;
+      position += 1;
+      var link = row.cells[0].querySelector("a") || row.cells[0];
+      var primary = row.getAttribute("data-primary");
+      if (primary === "") { link.textContent = "–"; return; }
+      if (primary !== previous) rank = position;
+      previous = primary;
+      link.textContent = String(rank);
+    });
+  }
+
+  function applyFilters(form, root) {
+    var state = readState(form), shown = 0, total = 0;
+    Array.prototype.forEach.call(root.querySelectorAll("table.lb-table"), function (table) {
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        row.hidden = !visible(row, state);
+        total += 1;
+        if (!row.hidden) shown += 1;
+      });
+      rerank(table);
+    });
+    var note = form.querySelector(".lb-filter-note");
+    if (note) note.textContent = shown === total ? "" : "Showing " + shown + " of " + total + " results.";
+    var params = new URLSearchParams(window.location.search);
+    FILTERS.forEach(function (name) { params.delete(name); });
+    if (!state.extra) params.set("extra", "0");
+    if (!state.ms) params.set("ms", "0");
+    if (state.code) params.set("code", "1");
+    if (state.weights) params.set("weights", "1");
+    if (state.q) params.set("q", form.elements.q.value.trim());
+    if (state.asof) params.set("asof", state.asof);
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }
+
+  function initFilters(root) {
+    var form = root.querySelector("form.lb-filters");
+    if (!form || form.getAttribute("data-ready") === "1") return;
+    form.setAttribute("data-ready", "1");
+    var params = new URLSearchParams(window.location.search);
+    form.elements.extra.checked = params.get("extra") !== "0";
+    form.elements.ms.checked = params.get("ms") !== "0";
+    form.elements.code.checked = params.get("code") === "1";
+    form.elements.weights.checked = params.get("weights") === "1";
+    form.elements.q.value = params.get("q") || "";
+    form.elements.asof.value = params.get("asof") || "";
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("input", function () { applyFilters(form, root); });
+    form.addEventListener("change", function () { applyFilters(form, root); });
+    applyFilters(form, root);
+  }
+
+  /* --- chart: the details of the hovered or focused point --- */
+
+  function initCharts(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("figure.lb-chart"), function (figure) {
+      if (figure.getAttribute("data-ready") === "1") return;
+      figure.setAttribute("data-ready", "1");
+      var info = figure.querySelector(".lb-chart-info");
+      var show = function (event) { info.textContent = event.target.getAttribute("aria-label"); };
+      Array.prototype.forEach.call(figure.querySelectorAll(".lb-point"), function (point) {
+        point.addEventListener("mouseenter", show);
+        point.addEventListener("focus", show);
+      });
+    });
+  }
+
+  /* --- copy a leaderboard as LaTeX or markdown (the site's own export files) --- */
+
+  function initCopy(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button.lb-copy"), function (button) {
+      if (button.getAttribute("data-ready") === "1") return;
+      button.setAttribute("data-ready", "1");
+      var label = button.textContent;
+      button.addEventListener("click", function () {
+        fetch(button.getAttribute("data-src"))
+          .then(function (response) { return response.text(); })
+          .then(function (text) { return navigator.clipboard.writeText(text); })
+          .then(function () { button.textContent = "Copied"; },
+                function () { button.textContent = "Copy failed"; })
+          .then(function () { setTimeout(function () { button.textContent = label; }, 2000); });
+      });
+    });
+  }
+
+  function initPage(root) {
+    init(root);
+    initFilters(root);
+    initCharts(root);
+    initCopy(root);
+  }
+
+  window.leaderboardTables = { init: initPage, sortBy: sortBy };
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(function () { init(document); });
+    window.document$.subscribe(function () { initPage(document); });
   } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); });
+    document.addEventListener("DOMContentLoaded", function () { initPage(document); });
   } else {
-    init(document);
+    initPage(document);
   }
 })();

@@ -1,0 +1,128 @@
+"""The progress chart of a leaderboard: every dated result over time, and the best so far.
+
+Computes the geometry only (points, the step line, ticks); the SVG is drawn by
+``templates/progress_chart.svg.j2``.  A static SVG costs a few kilobytes a
+chart and needs no script or library; colours come from CSS, so it follows
+the light and dark themes.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .model import Leaderboard, Result
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 32
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    result: Result
+    index: int  # the row's position in the default order
+    date: str
+    value: str
+    record: bool  # set a new best when it appeared
+
+
+@dataclass
+class Chart:
+    points: list[Point]
+    step: str  # SVG path of the best-so-far line
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, str]]
+    summary: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = HEIGHT - BOTTOM
+
+
+def _time(date: str) -> float:
+    """A date as a fractional year; a year or month alone stands at its middle."""
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) == 1:
+        return parts[0] + 0.5
+    if len(parts) == 2:
+        return parts[0] + (parts[1] - 0.5) / 12
+    return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 1) / 365
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    span = high - low
+    raw = span / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _tick_label(value: float, ticks: list[float]) -> str:
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    return f"{value:.{decimals}f}"
+
+
+def progress(lb: Leaderboard, order: list[Result]) -> Chart | None:
+    """The chart of ``lb``'s primary metric, or None if no result has both a date and a value."""
+    metric = lb.primary
+    if metric is None:
+        return None
+    index_of = {id(r): i for i, r in enumerate(order)}
+    dated = []
+    for result in lb.results:
+        value, date = result.values.get(metric.name), result.effective_date
+        if value is not None and value.finite and date:
+            dated.append((_time(date), value.number, result, date))
+    if not dated:
+        return None
+    dated.sort(key=lambda d: (d[0], index_of[id(d[2])]))
+    t0, t1 = dated[0][0], dated[-1][0]
+    if t1 - t0 < 1:
+        t0, t1 = t0 - 0.5, t1 + 0.5
+    v0, v1 = min(d[1] for d in dated), max(d[1] for d in dated)
+    if v1 == v0:
+        v0, v1 = v0 - 1, v1 + 1
+    pad = (v1 - v0) * 0.08
+    v0, v1 = v0 - pad, v1 + pad
+
+    def sx(t: float) -> float:
+        return round(LEFT + (t - t0) / (t1 - t0) * (WIDTH - RIGHT - LEFT), 2)
+
+    def sy(v: float) -> float:
+        return round(HEIGHT - BOTTOM - (v - v0) / (v1 - v0) * (HEIGHT - BOTTOM - TOP), 2)
+
+    better = (lambda a, b: a < b) if metric.lower_is_better else (lambda a, b: a > b)
+    points, best, path = [], None, []
+    for t, number, result, date in dated:
+        record = best is None or better(number, best)
+        if record:
+            if best is None:
+                path.append(f"M{sx(t)},{sy(number)}")
+            else:
+                path.append(f"H{sx(t)}V{sy(number)}")
+            best = number
+        points.append(Point(sx(t), sy(number), result, index_of[id(result)], date,
+                            metric.format(result.values[metric.name]), record))
+    path.append(f"H{sx(t1)}")
+    years = range(math.ceil(t0), math.floor(t1) + 1)
+    every = max(1, math.ceil(len(years) / 8))
+    x_ticks = [(sx(y), str(y)) for y in years if (y - years[0]) % every == 0] if years else []
+    values = _nice_ticks(v0, v1)
+    y_ticks = [(sy(v), _tick_label(v, values)) for v in values]
+    first, last = dated[0], dated[-1]
+    word = "lowest" if metric.lower_is_better else "highest"
+    record_points = [p for p in points if p.record]
+    summary = (f"{len(points)} results from {first[3]} to {last[3]}; the best {metric.name} "
+               f"({word} is best) went from {record_points[0].value} ({record_points[0].result.display_name}, "
+               f"{record_points[0].date}) to {record_points[-1].value} "
+               f"({record_points[-1].result.display_name}, {record_points[-1].date}).")
+    return Chart(points, "".join(path), x_ticks, y_ticks, summary)

@@ -1,0 +1,106 @@
+"""Progress charts, filters, as-of, permalinks, paper pages, downloads and copy buttons."""
+from __future__ import annotations
+
+import re
+
+SEG = "/tasks/semantic_segmentation/"
+VOC = "table-pascal-voc-2012-validation-set"
+
+
+def rows(page, table=VOC) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        f"#{table} tbody tr:not([hidden])",
+        "rows => rows.map(r => Array.from(r.cells).slice(0, 3).map(c => c.innerText.trim()))")
+
+
+def test_progress_chart_has_a_point_per_dated_result(watched):
+    page = watched.page
+    page.goto(watched.base_url + SEG)
+    chart = page.locator("#pascal-voc-2012-validation-set ~ figure.lb-chart").first
+    points = chart.locator("circle.lb-point")
+    assert points.count() == 9
+    assert chart.locator("circle.lb-record").count() >= 2
+    desc = chart.locator("desc").text_content()
+    assert desc.startswith("9 results from 2016-06 to 2017-08") and "88.80" in desc
+    points.nth(0).focus()
+    info = chart.locator(".lb-chart-info").inner_text()
+    assert re.match(r"^.+: \d+\.\d\d, \d{4}-\d\d", info)
+    # readable in both schemes: the dots are not drawn in the background colour
+    for scheme in ("default", "slate"):
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        stroke, background = page.evaluate("""() => [
+            getComputedStyle(document.querySelector('circle.lb-point:not(.lb-record)')).stroke,
+            getComputedStyle(document.body).backgroundColor]""")
+        assert stroke != background
+
+
+def test_unticking_extra_data_hides_coco_rows_and_ranks_restart(watched):
+    page = watched.page
+    page.goto(watched.base_url + SEG)
+    first = rows(page)[0]
+    assert first[0] == "1" and first[1].startswith("SDN-M2*") and "+ COCO" in first[1]
+    page.locator("form.lb-filters input[name=extra]").uncheck()
+    visible = rows(page)
+    assert visible and not any("COCO" in r[1] for r in visible)
+    assert [r[0] for r in visible] == ["1", "2", "3", "4", "5"]
+    assert visible[0][1] == "ResNet-38 Model A2-2"
+    assert "extra=0" in page.url
+    assert "Showing" in page.locator(".lb-filter-note").inner_text()
+    page.reload()
+    assert not page.locator("form.lb-filters input[name=extra]").is_checked()
+    assert rows(page) == visible
+
+
+def test_shared_url_restores_filters_and_text_search(watched):
+    page = watched.page
+    page.goto(watched.base_url + SEG + "?ms=0&code=1&q=resnet-38")
+    assert page.locator("form.lb-filters input[name=q]").input_value() == "resnet-38"
+    visible = rows(page)
+    assert visible and all("ResNet-38" in r[1] for r in visible)
+    ade = rows(page, "table-ade20k-testing-set")
+    assert [r[1] for r in ade] == ["ResNet-38 Model A2-2"]
+
+
+def test_as_of_shows_the_leaderboard_as_it_stood(watched):
+    page = watched.page
+    page.goto(watched.base_url + SEG + "?asof=2016-12")
+    visible = rows(page)
+    # papers up to 2016-12: DeepLab_v2 (arXiv 1606) and the ResNet-38 models (1611)
+    assert [r[1] for r in visible] == ["ResNet-38 Model A1-2 + COCO", "ResNet-38 Model A2-2",
+                                       "DeepLab_v2", "ResNet-38 Model A1-2", "ResNet-38 Model A2-1"]
+    assert [r[0] for r in visible] == ["1", "2", "3", "4", "5"]
+    page.locator("form.lb-filters input[name=asof]").fill("")
+    page.locator("form.lb-filters input[name=asof]").dispatch_event("change")
+    assert len(rows(page)) == 9
+
+
+def test_rows_have_permalinks_and_link_to_their_paper(watched):
+    page = watched.page
+    anchor = "pascal-voc-2012-validation-set--resnet-38-model-a2-2"
+    page.goto(watched.base_url + SEG + "#" + anchor)
+    assert page.evaluate(f"document.querySelector('#{anchor}').matches(':target')")
+    assert page.locator(f"#{anchor} a.lb-permalink").get_attribute("href").endswith("#" + anchor)
+    page.locator(f"#{anchor} td.lb-model a").click()
+    page.wait_for_url(re.compile(r"/papers/arxiv-1611\.10080/"))
+    text = page.locator("article").inner_text()
+    for dataset in ("PASCAL VOC 2012", "PASCAL Context", "ADE20K", "Cityscapes"):
+        assert dataset in text
+
+
+def test_downloads_and_copy_buttons(watched, browser):
+    page = watched.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=watched.base_url)
+    page.goto(watched.base_url + SEG)
+    downloads = page.locator("#pascal-voc-2012-validation-set ~ p.lb-downloads").first
+    csv_url = downloads.locator("a", has_text="CSV").evaluate("a => a.href")
+    body = page.request.get(csv_url).text()
+    assert body.lstrip("\ufeff").splitlines()[0].startswith("rank,model")
+    assert len(body.strip().splitlines()) == 10
+    downloads.locator("button", has_text="Copy as LaTeX").click()
+    page.wait_for_function("document.querySelector('button.lb-copy').textContent === 'Copied'")
+    latex = page.evaluate("navigator.clipboard.readText()")
+    assert "\\toprule" in latex and "SDN-M2* + COCO + MS & \\textbf{88.80}" in latex
+    downloads.locator("button", has_text="Copy as markdown").click()
+    page.wait_for_timeout(300)
+    markdown = page.evaluate("navigator.clipboard.readText()")
+    assert markdown.startswith("| Model") and "| 88.80 |" in markdown
