@@ -16,6 +16,7 @@ from . import render
 from .pipeline import load_project, load_valid_project
 from .problems import InputError, Problem, display_path, errors, general
 from .fsutil import write_text
+from .ranking import ranked
 
 
 def _data_arg(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +120,30 @@ def _export_schema_text() -> str:
     return resources.files("generator").joinpath("schema", "export.schema.json").read_text("utf-8")
 
 
+def cmd_diff(args) -> int:
+    from .diff import diff
+
+    sys.stdout.write(diff(args.base, args.head, args.data))
+    return 0
+
+
+def cmd_add(args) -> int:
+    from . import add
+
+    result = add.build_result(args.model, args.value, args.paper, args.paper_title, args.date,
+                              args.extra_data, args.multi_scale, args.weights, args.code)
+    path, text = add.add(args.data, args.task, args.leaderboard, result)
+    write_text(path, text)
+    project = load_project(args.data).project
+    lb = next(lb for lb in project.task(args.task).leaderboards if lb.id == args.leaderboard)
+    new = lb.results[-1]  # appended last
+    rank = next(rank for r, rank in ranked(lb) if r is new)
+    print(f"added '{args.model}' to {args.task}/{args.leaderboard} in {display_path(path)}: "
+          f"rank {rank or '–'} of {len(lb.results)}")
+    print("next: python -m generator readme, then commit both files")
+    return 0
+
+
 def _report_plan(plan, what: str) -> None:
     for note in plan.notes:
         print(note.format(), file=sys.stderr)
@@ -202,6 +227,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=["json", "csv", "latex", "markdown", "all"])
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("diff", help="what a change does to the leaderboards (markdown)",
+                       description="Compare the data at BASE with HEAD (git revisions or data "
+                                   "folders; HEAD defaults to the working tree) and print markdown: "
+                                   "results added, removed and changed per leaderboard, new best "
+                                   "values, rank changes and whether the new data validates.")
+    p.add_argument("base", metavar="BASE", help="a git revision (e.g. HEAD~1, origin/main) or a folder")
+    p.add_argument("head", metavar="HEAD", nargs="?", help="a git revision or a folder")
+    _data_arg(p)
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("add", help="add a result to a leaderboard, keeping the file's comments",
+                       description="Append a result to a leaderboard's YAML file. Only the new "
+                                   "lines are written: comments and formatting stay as they were. "
+                                   "The file is validated with the rest of the data first.")
+    p.add_argument("--task", required=True, help="task id (file name in data/tasks)")
+    p.add_argument("--leaderboard", required=True, help="leaderboard id within the task")
+    p.add_argument("--model", required=True, help="model name, without '+ COCO' / '+ MS'")
+    p.add_argument("--value", action="append", default=[], metavar="METRIC=NUMBER",
+                   help="a metric value (N/A allowed); repeatable")
+    p.add_argument("--paper", metavar="URL", help="the paper's URL")
+    p.add_argument("--paper-title", metavar="TITLE")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the paper's date (default: from arXiv)")
+    p.add_argument("--extra-data", action="append", default=[], metavar="NAME",
+                   help="training data beyond the dataset's own, e.g. COCO; repeatable")
+    p.add_argument("--multi-scale", action="store_true", help="multi-scale testing")
+    p.add_argument("--weights", action="append", default=[], metavar="LABEL=URL")
+    p.add_argument("--code", action="append", default=[], metavar="LABEL=URL")
+    _data_arg(p)
+    p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("import", help="import a SotA-CV-style task page into data/",
                        description="Parse a markdown task page (the SotA-CV format) and write it as "

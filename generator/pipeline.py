@@ -70,13 +70,22 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_project(data_dir: Path | str) -> Loaded:
+def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None) -> Loaded:
+    """Load, build and validate the data in ``data_dir``.
+
+    ``overrides`` maps a file's path to the text to use instead of the file's own
+    (how ``add`` validates a change before writing it).
+    """
     data_dir = Path(data_dir)
     files, problems = discover(data_dir)
+    overrides = {Path(p).resolve(): text for p, text in (overrides or {}).items()}
     tasks, datasets = [], {}
     for folder, kind in KINDS.items():
         for path in files[folder]:
-            doc, found = loader.load_file(path)
+            if path.resolve() in overrides:
+                doc, found = loader.parse_text(overrides[path.resolve()], path)
+            else:
+                doc, found = loader.load_file(path)
             problems += found
             if doc is None:  # a stub, so that references to it do not cascade
                 if kind == "task":
