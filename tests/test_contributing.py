@@ -1,0 +1,151 @@
+"""The contributor's path: add a result, see the change summary, errors as annotations."""
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from helpers import DATA, ROOT, run_module
+
+TASK = "data/tasks/semantic_segmentation.yml"
+VOC = "pascal-voc-2012-validation-set"
+
+
+def git(repo, *args):
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+                                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")).stdout
+
+
+@pytest.fixture
+def repo(tmp_path):
+    shutil.copytree(DATA, tmp_path / "data")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "data")
+    return tmp_path
+
+
+def test_diff_reports_new_best_rank_changes_added_removed_changed(repo):
+    task = repo / TASK
+    text = task.read_text(encoding="utf-8")
+    text = text.replace("  results:\n  - model: SDN-M2*\n",
+                        "  results:\n  - model: NewNet\n    values: {Score: 90.10}\n"
+                        "    paper: https://arxiv.org/abs/1902.00001\n  - model: SDN-M2*\n", 1)
+    text = text.replace("values: {Score: 79.90}", "values: {Score: 80.10}", 1)  # SDN-M3, VOC val
+    removed = "  - model: DeepLab_v3-MobileNet-v2\n    extra_data: [COCO]\n    values: {Score: 77.33}\n"
+    start = text.index(removed)
+    end = text.index("- id: pascal-voc-2012-testing-set")
+    task.write_text(text[:start] + text[end:], encoding="utf-8")
+    git(repo, "commit", "-qam", "new result")
+    run = run_module("diff", "HEAD~1", cwd=repo)
+    assert run.code == 0, run.err
+    out = run.out
+    assert "## Leaderboard changes: HEAD~1 → working tree" in out
+    assert "Validation: passed" in out
+    section = out.split("### Semantic segmentation — PASCAL VOC 2012 — Validation set")[1].split("###")[0]
+    assert "**New best Score: 90.10** by NewNet (was 88.80 by SDN-M2* + COCO + MS)" in section
+    assert "Added: NewNet (rank 1)" in section
+    assert "Removed: DeepLab_v3-MobileNet-v2 + COCO" in section
+    assert "Changed: SDN-M3: Score 79.90 → 80.10" in section
+    assert "SDN-M2* + COCO + MS: 1 → 2" in section and "DeepLab_v3-Xception-65 + COCO: 2 → 3" in section
+    assert out.count("### ") == 1  # no other leaderboard changed
+    # two explicit revisions, and two folders, give the same report body
+    by_revs = run_module("diff", "HEAD~1", "HEAD", cwd=repo).out
+    assert by_revs.split("\n", 1)[1] == out.split("\n", 1)[1]
+
+
+def test_diff_reports_invalid_new_data(repo):
+    task = repo / TASK
+    task.write_text(task.read_text(encoding="utf-8").replace("{Score: 88.80}", "{Score: high}"),
+                    encoding="utf-8")
+    out = run_module("diff", "HEAD", cwd=repo).out
+    assert "**Validation: 1 error(s)**" in out and "must be a number" in out
+
+
+def test_diff_of_an_unknown_revision_is_one_clear_line(repo):
+    run = run_module("diff", "no-such-rev", cwd=repo)
+    assert run.code == 1 and run.err.startswith("error: cannot read 'data' at revision 'no-such-rev'")
+
+
+def test_add_keeps_comments_and_formatting(repo):
+    task = repo / TASK
+    text = task.read_text(encoding="utf-8").replace(
+        "  - model: SDN-M3\n", "  # checked against the paper, table 3\n  - model: SDN-M3\n", 1)
+    task.write_text(text, encoding="utf-8")
+    git(repo, "commit", "-qam", "comment")
+    run = run_module("add", "--task", "semantic_segmentation", "--leaderboard", VOC,
+                     "--model", "NewNet", "--value", "Score=89.10", "--extra-data", "COCO",
+                     "--paper", "https://arxiv.org/abs/1902.00001",
+                     "--code", "PyTorch=https://github.com/example/newnet", cwd=repo)
+    assert run.code == 0, run.err
+    assert "rank 1 of 10" in run.out
+    after = task.read_text(encoding="utf-8")
+    changes = [l for l in difflib.ndiff(text.splitlines(), after.splitlines()) if l[:1] in "+-"]
+    assert changes == ["+   - model: NewNet", "+     extra_data: [COCO]", "+     values: {Score: 89.10}",
+                       "+     paper: https://arxiv.org/abs/1902.00001", "+     code:",
+                       "+     - label: PyTorch", "+       url: https://github.com/example/newnet"]
+    assert "# checked against the paper, table 3" in after
+    assert git(repo, "diff", "--numstat").split()[:2] == ["7", "0"]  # only added lines
+    assert run_module("validate", cwd=repo).code == 0
+
+
+def test_add_to_an_empty_leaderboard(repo):
+    run = run_module("add", "--task", "pose_estimation", "--leaderboard", "mpii-human-pose-dataset",
+                     "--model", "HRNet-W32", "--value", "Score=0.92", cwd=repo)
+    assert run.code == 0, run.err
+    data = yaml.safe_load((repo / "data/tasks/pose_estimation.yml").read_text(encoding="utf-8"))
+    assert data["leaderboards"][0]["results"] == [{"model": "HRNet-W32", "values": {"Score": 0.92}}]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--value", "Score=high"], "--value Score: 'high' is not a number or N/A"),
+    (["--value", "Scor=80.1"], "value for undeclared metric 'Scor'"),
+    (["--value", "Score=80.1", "--paper", "javascript:alert(1)"], "must be an http(s) URL"),
+    (["--value", "Score=80.1", "--code", "no-equals-sign"], "--code must be written NAME=VALUE"),
+])
+def test_add_refuses_bad_results_and_writes_nothing(repo, args, message):
+    before = (repo / TASK).read_text(encoding="utf-8")
+    run = run_module("add", "--task", "semantic_segmentation", "--leaderboard", VOC,
+                     "--model", "Bad", *args, cwd=repo)
+    assert run.code == 1 and message in run.err
+    assert (repo / TASK).read_text(encoding="utf-8") == before
+
+
+def test_add_to_an_unknown_leaderboard(repo):
+    run = run_module("add", "--task", "semantic_segmentation", "--leaderboard", "nope",
+                     "--model", "X", "--value", "Score=1", cwd=repo)
+    assert run.code == 1 and "no leaderboard 'nope' in semantic_segmentation.yml" in run.err
+
+
+def test_validate_prints_github_annotations_in_actions(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    task = data / "tasks" / "semantic_segmentation.yml"
+    task.write_text(task.read_text(encoding="utf-8").replace("{Score: 88.80}", "{Score: 100%}"),
+                    encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    run = run_module("validate", "--data", "data", cwd=tmp_path)
+    assert run.code == 1
+    line = next(l for l in run.out.splitlines() if l.startswith("::error "))
+    assert line.startswith("::error file=data/tasks/semantic_segmentation.yml,line=")
+    assert "::value of metric 'Score' must be a number or null (N/A), not the string '100%25'" in line  # % is escaped for workflow commands
+
+
+def test_pre_commit_hooks_run_the_generator():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    by_id = {h["id"]: h for h in hooks}
+    assert by_id["leaderboard-validate"]["entry"] == "python -m generator validate"
+    assert by_id["leaderboard-readme"]["entry"] == "python -m generator readme"
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+
+
+def test_data_files_name_their_schema_for_editors():
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        kind = "task" if path.parent.name == "tasks" else "dataset"
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../../generator/schema/{kind}.schema.json"
