@@ -174,9 +174,13 @@ class Task:
     leaderboards: list[Leaderboard]
     description: str | None = None
     notes: str | None = None
-    parent: str | None = None
+    parents: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     src: Src | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def parent(self) -> str | None:
+        return self.parents[0] if self.parents else None
 
 
 @dataclass
@@ -295,7 +299,8 @@ def build_task(doc: Document, task_id: str) -> Task:
         title=_str(d, "title") or task_id,
         description=_str(d, "description"),
         notes=_str(d, "notes"),
-        parent=_str(d, "parent"),
+        parents=[d["parent"]] if isinstance(d.get("parent"), str) else
+        [p for p in _list(d, "parent") if isinstance(p, str)],
         leaderboards=leaderboards,
         sections=[Section(title=_str(s, "title") or "", body=_str(s, "body") or "",
                           level=3 if s.get("level") == 3 else 2)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 from referencing import Registry, Resource
 
@@ -43,12 +44,31 @@ def _validator(kind: str):
     return jsonschema.Draft202012Validator(schema(kind), registry=registry)
 
 
+@lru_cache(maxsize=None)
+def _fast_validator(kind: str):
+    """The schema compiled to Python by fastjsonschema: ~15x faster on valid files."""
+    return fastjsonschema.compile(schema(kind), handlers={"": lambda uri: schema(
+        next(k for k, name in SCHEMA_FILES.items() if uri.endswith(name)))})
+
+
 # --- schema pass ------------------------------------------------------------
 
 def check_schema(doc: Document, kind: str) -> list[Problem]:
+    """Problems of ``doc`` against its schema.
+
+    Valid files (nearly all of them) only go through the compiled validator; a file it
+    rejects goes through jsonschema, whose errors carry the paths for precise messages.
+    """
+    try:
+        _fast_validator(kind)(doc.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     problems = []
     for error in _validator(kind).iter_errors(doc.data):
         problems.extend(_explain(doc, error))
+    if not problems:  # the two validators disagree: trust the stricter, and say so
+        problems.append(doc.problem((), "the file does not match its schema"))
     return problems
 
 
@@ -131,7 +151,8 @@ def check_project(project: Project, *, today: dt.date | None = None) -> list[Pro
     today = today or dt.date.today()
     task_ids = {t.id for t in project.tasks}
     for task in project.tasks:
-        problems += _check_parent(task, project, task_ids)
+        if task.parents:
+            problems += _check_parent(task, project, task_ids)
         seen_ids: dict[str, Leaderboard] = {}
         for lb in task.leaderboards:
             if lb.id in seen_ids:
@@ -154,22 +175,30 @@ def check_project(project: Project, *, today: dt.date | None = None) -> list[Pro
 
 
 def _check_parent(task: Task, project: Project, task_ids: set[str]) -> list[Problem]:
-    if not task.parent:
-        return []
-    if task.parent not in task_ids:
-        return [task.src.problem("parent", message=f"unknown parent task '{task.parent}'")]
-    seen, current = {task.id}, project.task(task.parent)
-    while current is not None and current.parent:
-        if current.id in seen:
-            break
-        seen.add(current.id)
-        if current.parent == task.id:
-            return [task.src.problem("parent", message=f"task '{task.id}' is its own ancestor "
-                                                       "through 'parent'")]
-        current = project.task(current.parent)
-    if task.parent == task.id:
-        return [task.src.problem("parent", message="a task cannot be its own parent")]
-    return []
+    problems = []
+    for i, parent in enumerate(task.parents):
+        where = ("parent", i) if len(task.parents) > 1 else ("parent",)
+        if parent not in task_ids:
+            problems.append(task.src.problem(*where, message=f"unknown parent task '{parent}'"))
+        elif _is_ancestor(task.id, parent, project):
+            problems.append(task.src.problem(*where, message=f"task '{task.id}' would be its own "
+                                                             f"ancestor through parent '{parent}'"))
+    return problems
+
+
+def _is_ancestor(task_id: str, start: str, project: Project) -> bool:
+    """Whether ``task_id`` is ``start`` or one of its ancestors."""
+    seen, stack = set(), [start]
+    while stack:
+        current = stack.pop()
+        if current == task_id:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        found = project.task(current)
+        stack.extend(found.parents if found else [])
+    return False
 
 
 def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:

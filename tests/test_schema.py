@@ -10,6 +10,7 @@ from generator import model
 from generator.validate import schema
 
 # schema object -> (model class, fields the model derives rather than reads)
+# (the schema's `parent` is read into the model's `parents`: see the test below)
 PAIRS = [
     (("task",), model.Task, {"id", "src"}),
     (("task", "leaderboard"), model.Leaderboard, {"task_id", "src"}),
@@ -35,8 +36,17 @@ def test_schemas_are_valid_2020_12(kind):
 @pytest.mark.parametrize("path,cls,derived", PAIRS, ids=lambda x: getattr(x, "__name__", None))
 def test_schema_properties_match_model_fields(path, cls, derived):
     fields = {f.name for f in dataclasses.fields(cls)} - derived
-    assert set(_object(path)["properties"]) == fields
+    properties = {"parents" if p == "parent" else p for p in _object(path)["properties"]}
+    assert properties == fields
     assert _object(path)["additionalProperties"] is False
+
+
+def test_task_parent_is_one_id_or_a_list(tmp_path):
+    from generator.model import build_task
+    from generator.loader import parse_text
+    for text, parents in (("parent: a", ["a"]), ("parent: [a, b]", ["a", "b"])):
+        doc, _ = parse_text(f"title: T\n{text}\nleaderboards: []\n", tmp_path / "t.yml")
+        assert build_task(doc, "t").parents == parents
 
 
 def test_dataset_link_kinds_match_model():
