@@ -25,12 +25,15 @@ LOWER_PATTERNS = [
      "a miss/false-alarm rate"),
     (r"distance|\bdist\b|displacement", "a distance"),
     (r"abs ?rel|sq ?rel|log10|\brms\b", "a depth error"),
+    (r"\bnme\b|mpjpe|\bpck-?err|\blpips\b|mean rank", "an error or distance (NME/MPJPE/LPIPS)"),
 ]
 _COMPILED = [(re.compile(p, re.I), why) for p, why in LOWER_PATTERNS]
 
 
-def infer(name: str) -> tuple[str, str]:
-    """('higher'|'lower', reason) for a metric name."""
+def infer(name: str, overrides: dict[str, str] | None = None) -> tuple[str, str]:
+    """('higher'|'lower', reason) for a metric name; ``overrides`` (name -> direction) win."""
+    if overrides and name in overrides:
+        return overrides[name], f"'{name}' is listed in the metric directions file"
     for pattern, why in _COMPILED:
         if pattern.search(name):
             return "lower", f"'{name}' looks like {why}"

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .. import loader, model, validate, yamlwrite
 from ..fsutil import write_text
 from ..problems import InputError, Problem, errors, general
@@ -27,6 +29,7 @@ class Plan:
     files: dict[Path, str] = field(default_factory=dict)
     kept: list[Path] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)  # attribution to add to data/sources.yml
 
     def add_task(self, task_id: str, data: dict) -> None:
         path = self.data_dir / "tasks" / f"{task_id}.yml"
@@ -74,6 +77,29 @@ class Plan:
         self.check()
         for path in sorted(self.files, key=lambda p: (p.parent.name != "datasets", str(p))):
             write_text(path, self.files[path])
+        if self.sources:
+            add_sources(self.data_dir, self.sources)
+
+
+SOURCES_FILE = "sources.yml"
+
+
+def read_sources(data_dir: Path) -> list[dict]:
+    """Where the data comes from and under which licence (data/sources.yml)."""
+    path = data_dir / SOURCES_FILE
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [s for s in data if isinstance(s, dict) and s.get("name")]
+
+
+def add_sources(data_dir: Path, sources: list[dict]) -> None:
+    known = read_sources(data_dir)
+    names = {s["name"] for s in known}
+    merged = known + [s for s in sources if s["name"] not in names]
+    header = "# Where the data comes from, shown in the site's footer. Importers add to it."
+    write_text(data_dir / SOURCES_FILE, header + "\n" + "".join(
+        yamlwrite.dump({"items": [s]}).split("\n", 1)[1] for s in merged))
 
 
 def read_page(path: Path) -> str:
@@ -145,3 +171,16 @@ def plan_dataset_page(page: Path, data_dir: Path, dataset_id: str | None = None)
                                  "existing file away first"))
     plan.add_dataset(dataset_id, data)
     return plan
+
+
+def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None):
+    """(Plan, Summary) for importing a Papers with Code evaluation-tables export."""
+    from .pwc import SOURCE, convert, load_directions, read_archive
+
+    tasks, datasets, summary = convert(read_archive(archive), load_directions(directions))
+    plan = Plan(data_dir, sources=[SOURCE])
+    for dataset_id, data in datasets.items():
+        plan.add_dataset(dataset_id, data)
+    for task_id, data in tasks.items():
+        plan.add_task(task_id, data)
+    return plan, summary

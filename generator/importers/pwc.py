@@ -1,0 +1,339 @@
+"""Import: the Papers with Code "evaluation tables" export -> files in the data layout.
+
+The export (sota-extractor format) is a tree of tasks with subtasks; each task
+lists datasets, each with a table (`sota`: metric names and rows of string
+values).  Here a task becomes a task file (a subtask names its parents: the
+archive repeats a subtask under every parent it has, so repeats are merged
+into one task with several parents), each dataset with rows a leaderboard,
+each row a result.
+
+Values are strings in the archive.  "85.1%" is 85.1 with the unit %, "-",
+"N/A" and "" are N/A; anything else is not guessed: it is left out and
+reported with its location, counted by kind in the end-of-run summary.
+Metric directions come from the metric's name (``generator.directions``),
+overridden by the reviewed list in ``pwc_metric_directions.yml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .. import directions
+from ..loader import Integer, Number
+from ..problems import InputError, general
+
+SOURCE = {
+    "name": "Papers with Code, evaluation tables (export of 2020-08-28)",
+    "url": "https://paperswithcode.com/",
+    "license": "CC-BY-SA 4.0",
+    "license_url": "https://creativecommons.org/licenses/by-sa/4.0/",
+}
+NA = {"", "-", "—", "–", "n/a", "na", "none", "null", "nan"}
+NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)$")
+KINDS = [  # how an unparseable value looks, for the summary
+    (re.compile(r"^[+-]?\d+(\.\d+)?\s*[kKMGBT]$"), "a number with a magnitude suffix (K, M, G)"),
+    (re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*%?$"), "a number with thousands separators"),
+    (re.compile(r"^[+-]?\d+(\.\d+)?\s*%?\s*(±|\+-|\+/-)"), "a number with an uncertainty (±)"),
+    (re.compile(r"^[+-]?\d+(\.\d+)?\s*%?\s*[(\[]"), "a number with a note in brackets"),
+    (re.compile(r"^[+-]?\d+(\.\d+)?\s*%?\s*[/|]"), "several numbers in one cell"),
+    (re.compile(r"[A-Za-z]"), "text instead of a number"),
+]
+
+
+def kind_of(text: str) -> str:
+    return next((kind for pattern, kind in KINDS if pattern.search(text)), "other")
+
+
+def slug(text: str, limit: int = 80) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if not s or len(s) > limit:
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        s = (s[: limit - 9].rstrip("-") + "-" + digest) if s else "x-" + digest
+    return s
+
+
+def load_directions(path: Path | None = None) -> dict[str, str]:
+    if path is None:
+        text = resources.files("generator").joinpath(
+            "importers", "pwc_metric_directions.yml").read_text("utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    bad = {k: v for k, v in data.items() if v not in ("higher", "lower")}
+    if bad:
+        raise InputError(general(f"metric directions must be 'higher' or 'lower': {bad}"))
+    return data
+
+
+@dataclass
+class Summary:
+    tasks: int = 0
+    repeats: int = 0
+    archive_boards: int = 0  # counted the way the archive lists them, repeats included
+    archive_rows: int = 0
+    repeat_boards: int = 0
+    repeat_rows: int = 0
+    leaderboards: int = 0
+    results: int = 0
+    values: int = 0
+    percent: int = 0
+    na: int = 0
+    empty_datasets: int = 0
+    duplicates: list[str] = field(default_factory=list)
+    unparsed: list[tuple[str, str, str]] = field(default_factory=list)  # kind, location, text
+    dropped_links: list[str] = field(default_factory=list)
+    bad_dates: list[str] = field(default_factory=list)
+    lower: Counter = field(default_factory=Counter)
+
+    def lines(self, examples: int = 3) -> list[str]:
+        out = [f"tasks: {self.tasks} ({self.repeats} repeats of a subtask under another parent "
+               "merged into one task with several parents)",
+               f"leaderboards: {self.leaderboards}; results: {self.results}",
+               f"the archive lists {self.archive_boards} leaderboards and {self.archive_rows} rows "
+               f"counting repeats: {self.leaderboards} + {self.repeat_boards} in repeats; "
+               f"{self.results} + {len(self.duplicates)} duplicate rows + {self.repeat_rows} "
+               "in repeats",
+               f"values: {self.values} numbers ({self.percent} with %), {self.na} N/A",
+               f"datasets without rows (no leaderboard made): {self.empty_datasets}",
+               f"metrics taken as lower-is-better: {sum(self.lower.values())} "
+               f"({len(self.lower)} names)"]
+        if self.duplicates:
+            out.append(f"duplicate rows left out (same model and values twice): "
+                       f"{len(self.duplicates)}")
+        if self.unparsed:
+            out.append(f"values not imported (not a number, %, or N/A): {len(self.unparsed)}")
+            for kind, n in Counter(k for k, _, _ in self.unparsed).most_common():
+                shown = [f"{loc} = {text!r}" for k, loc, text in self.unparsed if k == kind]
+                out.append(f"  {n:5} {kind}, e.g. " + "; ".join(shown[:examples]))
+        if self.dropped_links:
+            out.append(f"links left out (not http(s)): {len(self.dropped_links)}")
+        if self.bad_dates:
+            out.append(f"paper dates left out (not a past YYYY-MM-DD): {len(self.bad_dates)}")
+        return out
+
+    def report(self) -> str:
+        """Every left-out value and link with its location: the full record of the run."""
+        lines = self.lines(examples=0)
+        lines.append("")
+        lines += [f"value not imported: {loc}: {text!r} ({kind})" for kind, loc, text in self.unparsed]
+        lines += [f"duplicate row left out: {loc}" for loc in self.duplicates]
+        lines += [f"link left out: {loc}" for loc in self.dropped_links]
+        lines += [f"date left out: {loc}" for loc in self.bad_dates]
+        return "\n".join(lines) + "\n"
+
+
+class _Importer:
+    def __init__(self, overrides: dict[str, str], today: dt.date):
+        self.overrides = overrides
+        self.today = today
+        self.summary = Summary()
+        self.tasks: dict[str, dict] = {}
+        self.task_ids: dict[str, str] = {}
+        self.datasets: dict[str, dict] = {}
+        self.dataset_ids: dict[str, str] = {}
+
+    def _unique(self, base: str, taken) -> str:
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def _url(self, url, where: str) -> str | None:
+        url = (url or "").strip()
+        if not url:
+            return None
+        if re.match(r"^https?://\S+$", url):
+            return url
+        self.summary.dropped_links.append(f"{where}: {url!r}")
+        return None
+
+    def task(self, node: dict, parent: str | None) -> None:
+        name = " ".join(str(node.get("task") or "").split()) or "Unnamed task"
+        if name in self.task_ids:  # the same subtask under another parent
+            task = self.tasks[self.task_ids[name]]
+            if parent and parent not in task["parent"]:
+                task["parent"].append(parent)
+            self.summary.repeats += 1
+            self._count_repeat(node)
+            return
+        task_id = self._unique(slug(name), self.tasks)
+        self.task_ids[name] = task_id
+        task: dict = {"title": name, "parent": [parent] if parent else []}
+        description = (node.get("description") or "").strip()
+        if description:
+            task["description"] = description
+        task["notes"] = (f"Results from [{SOURCE['name']}]({SOURCE['url']}), "
+                         f"licensed [{SOURCE['license']}]({SOURCE['license_url']}).")
+        task["leaderboards"] = []
+        self.tasks[task_id] = task
+        self.summary.tasks += 1
+        taken: set[str] = set()
+        for ds in node.get("datasets") or []:
+            board = self.leaderboard(name, ds, taken)
+            if board:
+                task["leaderboards"].append(board)
+        for sub in node.get("subtasks") or []:
+            self.task(sub, task_id)
+
+    def _count_repeat(self, node: dict) -> None:
+        for ds in node.get("datasets") or []:
+            rows = (ds.get("sota") or {}).get("rows") or []
+            if rows:
+                self.summary.repeat_boards += 1
+                self.summary.repeat_rows += len(rows)
+                self.summary.archive_boards += 1
+                self.summary.archive_rows += len(rows)
+        for sub in node.get("subtasks") or []:
+            self._count_repeat(sub)
+
+    def dataset(self, ds: dict) -> str:
+        name = " ".join(str(ds.get("dataset") or "").split()) or "Unnamed dataset"
+        if name in self.dataset_ids:
+            return self.dataset_ids[name]
+        dataset_id = self._unique(slug(name), self.datasets)
+        self.dataset_ids[name] = dataset_id
+        data: dict = {"name": name}
+        description = (ds.get("description") or "").strip()
+        if description:
+            data["description"] = description
+        links = []
+        for link in ds.get("dataset_links") or []:
+            url = self._url(link.get("url"), f"dataset {name}")
+            if url:
+                links.append({"kind": "website", "label": (link.get("title") or "").strip() or url,
+                              "url": url})
+        if links:
+            data["links"] = links
+        self.datasets[dataset_id] = data
+        return dataset_id
+
+    def leaderboard(self, task_name: str, ds: dict, taken: set[str]) -> dict | None:
+        rows = (ds.get("sota") or {}).get("rows") or []
+        dataset_id = self.dataset(ds)
+        title = self.datasets[dataset_id]["name"]
+        if not rows:
+            self.summary.empty_datasets += 1
+            return None
+        names: list[str] = []
+        for metric in [*(ds["sota"].get("metrics") or []), *(k for r in rows for k in r.get("metrics") or {})]:
+            metric = " ".join(str(metric).split())
+            if metric and metric not in names:
+                names.append(metric)
+        self.summary.archive_boards += 1
+        self.summary.archive_rows += len(rows)
+        board_id = self._unique(slug(title), taken)
+        taken.add(board_id)
+        percent = Counter()
+        results, seen = [], set()
+        for row in rows:
+            model = " ".join(str(row.get("model_name") or "").split()) or "Unnamed model"
+            where = f"{task_name} › {title} › {model}"
+            values = {}
+            for raw_name, raw in (row.get("metrics") or {}).items():
+                metric = " ".join(str(raw_name).split())
+                if not metric:
+                    continue
+                text = " ".join(str(raw if raw is not None else "").split())
+                if text.lower() in NA:
+                    values[metric] = None
+                    self.summary.na += 1
+                    continue
+                m = NUMBER.match(text)
+                if not m:
+                    self.summary.unparsed.append((kind_of(text), f"{where}: {metric}", text))
+                    continue
+                number = m[1].lstrip("+")
+                values[metric] = Number(float(number), number) if any(c in number for c in ".eE") \
+                    else Integer(int(number), number)
+                self.summary.values += 1
+                if m[2]:
+                    percent[metric] += 1
+                    self.summary.percent += 1
+            key = (model, tuple(sorted((k, None if v is None else float(v)) for k, v in values.items())))
+            if key in seen:
+                self.summary.duplicates.append(where)
+                continue
+            seen.add(key)
+            result: dict = {"model": model, "values": {n: values[n] for n in names if n in values}}
+            paper = self._url(row.get("paper_url"), where)
+            if paper:
+                result["paper"] = paper
+            title_text = " ".join(str(row.get("paper_title") or "").split())
+            if title_text:
+                result["paper_title"] = title_text
+            date = str(row.get("paper_date") or "").strip()
+            if date:
+                try:
+                    if dt.date.fromisoformat(date) <= self.today and re.fullmatch(
+                            r"\d{4}-\d{2}-\d{2}", date):
+                        result["date"] = date
+                    else:
+                        self.summary.bad_dates.append(f"{where}: {date!r}")
+                except ValueError:
+                    self.summary.bad_dates.append(f"{where}: {date!r}")
+            for key_name, source in (("weights", "model_links"), ("code", "code_links")):
+                links = []
+                for link in row.get(source) or []:
+                    url = self._url(link.get("url"), where)
+                    if url:
+                        links.append({"label": (link.get("title") or "").strip() or url, "url": url})
+                if links:
+                    result[key_name] = links
+            results.append(result)
+        metrics = []
+        for name in names:
+            direction, _why = directions.infer(name, self.overrides)
+            if direction == "lower":
+                self.summary.lower[name] += 1
+            metric: dict = {"name": name, "direction": direction}
+            counted = sum(1 for r in results if r["values"].get(name) is not None)
+            if counted and percent[name] * 2 >= counted:
+                metric["unit"] = "%"
+            metrics.append(metric)
+        self.summary.leaderboards += 1
+        self.summary.results += len(results)
+        return {"id": board_id, "title": title, "dataset": dataset_id, "metrics": metrics,
+                "results": results}
+
+
+def read_archive(path: Path) -> list:
+    try:
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        data = json.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise InputError(general(f"cannot read: {exc.strerror or exc}", str(path))) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, EOFError) as exc:
+        raise InputError(general(f"not a Papers with Code export (JSON, optionally gzipped): {exc}",
+                                 str(path))) from None
+    if not isinstance(data, list) or not all(isinstance(t, dict) and "task" in t for t in data):
+        raise InputError(general("not a Papers with Code evaluation-tables export: expected a list "
+                                 "of tasks with 'task', 'datasets' and 'subtasks'", str(path)))
+    return data
+
+
+def convert(archive: list, overrides: dict[str, str], today: dt.date | None = None):
+    """(tasks {id: data}, datasets {id: data}, Summary) for an export."""
+    importer = _Importer(overrides, today or dt.date.today())
+    for node in archive:
+        importer.task(node, None)
+    tasks = {}
+    for task_id, task in importer.tasks.items():
+        parents = task.pop("parent")
+        ordered = {"title": task["title"]}
+        if parents:
+            ordered["parent"] = parents[0] if len(parents) == 1 else parents
+        ordered.update(task)
+        tasks[task_id] = ordered
+    return tasks, importer.datasets, importer.summary
