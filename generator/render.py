@@ -24,8 +24,10 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # --- markdown escaping ------------------------------------------------------
 
-_ALWAYS = set("\\`*[]<>|~")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>|~]|(?<![^\W_])_|_(?![^\W_])|^#")
 
 
 def md_text(text: str) -> str:
@@ -35,20 +37,8 @@ def md_text(text: str) -> str:
     word (``DeepLab_v3``) cannot start emphasis and stays as it is.  Newlines
     become spaces, so a value never breaks a table row.
     """
-    text = " ".join(text.split())
-    out = []
-    for i, ch in enumerate(text):
-        if ch in _ALWAYS:
-            out.append("\\" + ch)
-        elif ch == "_":
-            before = text[i - 1] if i else " "
-            after = text[i + 1] if i + 1 < len(text) else " "
-            out.append("_" if before.isalnum() and after.isalnum() else "\\_")
-        elif ch == "#" and i == 0:
-            out.append("\\#")
-        else:
-            out.append(ch)
-    return _ENTITY.sub(r"\\&", "".join(out))
+    text = _MD_SPECIAL.sub(lambda m: "\\" + m[0], " ".join(text.split()))
+    return _ENTITY.sub(r"\\&", text)
 
 
 def md_url(url: str) -> str:
@@ -75,6 +65,8 @@ def gh_anchor(title: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns a monospaced editor uses for ``text`` (wide CJK counts 2)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -119,6 +111,17 @@ _LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"
 def latex_escape(text: str) -> str:
     """Plain text for LaTeX: the ten special characters escaped, whitespace folded."""
     return "".join(_LATEX.get(ch, ch) for ch in " ".join(str(text).split()))
+
+
+# Big HTML blocks (tables, charts) stand between these markers.  Pages stay complete
+# markdown for any builder; the MkDocs hook lifts the blocks out before Markdown runs and
+# puts them back into the finished page, so Python-Markdown and the search indexer never
+# parse thousands of table cells (the search gets the model names instead).
+RAW_OPEN, RAW_CLOSE = "<!--lb:raw-->", "<!--/lb:raw-->"
+
+
+def raw(html: str) -> Markup:
+    return Markup(f"{RAW_OPEN}\n{str(html).strip()}\n{RAW_CLOSE}")
 
 
 # --- table view -------------------------------------------------------------
@@ -173,7 +176,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(md_text=md_text, md_url=md_url, md_links=md_links, pad=pad, rule=rule,
-                       gh_anchor=gh_anchor, prose=prose, md_heading=md_heading)
+                       gh_anchor=gh_anchor, prose=prose, md_heading=md_heading, raw=raw)
     env.filters.update(latex=latex_escape, latex_label=lambda s: re.sub(r"[^A-Za-z0-9:.-]", "-", s))
     env.globals.update(markdown_table=markdown_table, dataset_website=dataset_website)
     return env

@@ -14,6 +14,7 @@ cannot inject markup.
 from __future__ import annotations
 
 import posixpath
+from html import escape as html_escape
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -21,12 +22,11 @@ from markupsafe import Markup
 import re
 
 from . import exports, ranking, render
+from .render import RAW_CLOSE, RAW_OPEN, raw
 from .chart import progress
 from .model import Dataset, Leaderboard, Metric, Project, Result, Task
 
 ARROWS = {"higher": "↑", "lower": "↓"}
-
-
 # --- the table view ---------------------------------------------------------
 
 @dataclass
@@ -81,16 +81,19 @@ def table_rows(lb: Leaderboard) -> list[Row]:
 
 
 def leaderboard_html(lb: Leaderboard, href) -> Markup:
-    return Markup(render.render("leaderboard_table.html.j2", lb=lb, rows=table_rows(lb),
-                                arrows=ARROWS, metric_label=metric_label, href=href,
-                                paper_path=paper_path))
+    names = " · ".join(dict.fromkeys(r.display_name for r in lb.results))
+    table = render.render("leaderboard_table.html.j2", lb=lb, rows=table_rows(lb), arrows=ARROWS,
+                          metric_label=metric_label, href=href, paper_path=paper_path)
+    search = Markup(f'<p class="lb-search-terms" hidden>{html_escape(names)}</p>\n\n') \
+        if names else Markup("")
+    return search + raw(table)
 
 
 def chart_html(lb: Leaderboard) -> Markup:
     chart = progress(lb, ranking.ordered(lb))
     if chart is None:
         return Markup("")
-    return Markup(render.render("progress_chart.svg.j2", chart=chart, lb=lb))
+    return raw(render.render("progress_chart.svg.j2", chart=chart, lb=lb))
 
 
 def best_result(lb: Leaderboard) -> tuple[Result, str] | None:
@@ -200,7 +203,8 @@ def site_pages(project: Project, home_intro: str = "") -> dict[str, str]:
     """Every generated page of the site: {path relative to docs: markdown text}."""
     children: dict[str, list[Task]] = {}
     for task in project.tasks:
-        children.setdefault(task.parent or "", []).append(task)
+        for parent in task.parents or [""]:
+            children.setdefault(parent, []).append(task)
     boards_by_dataset: dict[str, list[Leaderboard]] = {}
     for lb in project.leaderboards:
         if lb.dataset:
