@@ -144,6 +144,26 @@ def cmd_add(args) -> int:
     return 0
 
 
+def cmd_import_pwc(args) -> int:
+    plan, summary = importers.plan_pwc(args.archive, args.data, args.directions)
+    plan.write()
+    report = args.report or args.data / "pwc-import-report.txt"
+    write_text(report, summary.report())
+    for line in summary.lines():
+        print(line, file=sys.stderr)
+    print(f"wrote {_plural(len(plan.files), 'file')} to {display_path(args.data)} "
+          f"(kept {len(plan.kept)} existing dataset files); every value left out, with its "
+          f"location: {display_path(report)}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from . import bench
+
+    scales = [int(x) for x in args.scales.split(",") if x.strip()]
+    return bench.main(args.archive, scales, args.repeat, not args.no_browser)
+
+
 def _report_plan(plan, what: str) -> None:
     for note in plan.notes:
         print(note.format(), file=sys.stderr)
@@ -257,6 +277,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", action="append", default=[], metavar="LABEL=URL")
     _data_arg(p)
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("import-pwc", help="import the Papers with Code evaluation-tables export",
+                       description="Convert a Papers with Code evaluation-tables export (JSON, "
+                                   "optionally gzipped) into task and dataset files. Values like "
+                                   "'85.1%%' become 85.1 with the unit %%; '-', 'N/A' and '' are N/A; "
+                                   "anything else is left out and reported with its location "
+                                   "(summary on stderr, every one in the report file). Metric "
+                                   "directions come from their names, overridden by --directions.")
+    p.add_argument("archive", type=Path, metavar="FILE[.gz]")
+    _data_arg(p)
+    p.add_argument("--directions", type=Path, metavar="FILE",
+                   help="metric name -> higher|lower overrides (default: the reviewed list in "
+                        "generator/importers/pwc_metric_directions.yml)")
+    p.add_argument("--report", type=Path, metavar="FILE",
+                   help="where to write every left-out value (default: DIR/pwc-import-report.txt)")
+    p.set_defaults(func=cmd_import_pwc)
+
+    p = sub.add_parser("bench", help="measure load, render and build times side by side",
+                       description="On the Papers with Code archive and synthetic data at the "
+                                   "given scales: (a) load+validate, (b) render every page and "
+                                   "export, (c) the full mkdocs build, (d) a plain mkdocs-material "
+                                   "build of the same tables as markdown, (e) libyaml's C parse; "
+                                   "medians, peak memory, the ratios a/e and c/d, growth of (c), "
+                                   "and sort/filter clicks in Chromium.")
+    p.add_argument("--archive", type=Path, metavar="FILE",
+                   default=Path("../shared/reference/pwc-2020/evaluation-tables.json.gz"))
+    p.add_argument("--scales", default="1,2,4", help="synthetic sizes, e.g. 1,2,4 (default)")
+    p.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    p.add_argument("--no-browser", action="store_true", help="skip the Chromium click timings")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("import", help="import a SotA-CV-style task page into data/",
                        description="Parse a markdown task page (the SotA-CV format) and write it as "

@@ -1,0 +1,262 @@
+"""The benchmark: ``python -m generator bench``.
+
+Measures, side by side in one run (machines here are shared and noisy, so only
+ratios between figures of the same run are compared), on the Papers with Code
+archive and on synthetic data at x1/x2/x4 of it:
+
+  (a) load + validate              load_project
+  (b) render every page and export site_pages + site_files, in memory
+  (c) the full mkdocs build        `mkdocs build` with this project's mkdocs.yml
+  (d) baseline                     the same tables as plain markdown pages through a
+                                   plain mkdocs-material build (default navigation)
+  (e) floor                        libyaml's C parse of the same YAML files
+
+It prints medians over --repeat runs, the peak memory of (c), the ratios a/e
+and c/d, and the growth of (c) from x1 to x4.
+"""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from . import yamlwrite
+from .loader import Integer, Number
+from .pipeline import load_project, load_valid_project
+from .render import task_markdown
+from .site import site_files, site_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHS = ["ResNet", "ViT", "EfficientNet", "ConvNeXt", "Swin", "DeiT", "RegNet", "MobileNet",
+         "DenseNet", "BERT", "RoBERTa", "T5", "GPT", "XLNet", "HRNet", "DeepLab", "PSPNet",
+         "Mask R-CNN", "YOLO", "DETR", "UNet", "Transformer-XL", "ELECTRA", "NASNet"]
+TRICKS = ["", "", "", "-Large", "-Base", " (ensemble)", " + distillation", " w/ RandAugment"]
+WORDS = ["Image", "Video", "Text", "Speech", "Graph", "3D", "Medical", "Few-Shot", "Semantic",
+         "Instance", "Object", "Action", "Question", "Language", "Point Cloud", "Depth", "Pose"]
+NOUNS = ["Classification", "Segmentation", "Detection", "Recognition", "Answering", "Generation",
+         "Estimation", "Retrieval", "Translation", "Modeling", "Tracking", "Parsing"]
+
+
+def synthetic(out: Path, tasks: int, boards: int, results: int, seed: int = 7) -> Path:
+    """A data folder shaped like the archive: realistic names, 2 metrics, 3 links a row.
+
+    Every result cites its own paper, so it has more paper pages than the archive (which
+    has about 3.4 results a paper): a harsher case for the build."""
+    rng = random.Random(seed)
+    (out / "tasks").mkdir(parents=True)
+    (out / "datasets").mkdir(parents=True)
+    per_board = [max(1, min(250, int(rng.lognormvariate(1.0, 1.0)))) for _ in range(boards)]
+    scale = results / sum(per_board)
+    per_board = [max(1, round(n * scale)) for n in per_board]
+    datasets = max(1, boards * 4 // 5)
+    for d in range(datasets):
+        text = yamlwrite.dump({"name": f"{rng.choice(WORDS)} Benchmark {d}",
+                               "links": [{"kind": "website", "label": "Website",
+                                          "url": f"https://example.org/datasets/{d}"}]})
+        (out / "datasets" / f"dataset-{d}.yml").write_text(text, encoding="utf-8")
+    board = 0
+    for t in range(tasks):
+        count = boards // tasks + (1 if t < boards % tasks else 0)
+        leaderboards = []
+        for _ in range(count):
+            rows = []
+            for r in range(per_board[board]):
+                year, month = rng.randint(15, 20), rng.randint(1, 12)
+                arxiv = f"{year:02d}{month:02d}.{rng.randint(1000, 99999):05d}"
+                acc, params = round(rng.uniform(40, 99), 2), rng.randint(1, 900)
+                rows.append({
+                    "model": f"{rng.choice(ARCHS)}-{rng.choice([18, 34, 50, 101, 152])}"
+                             f"{rng.choice(TRICKS)} #{r}",
+                    "values": {"Accuracy": Number(acc, f"{acc:.2f}"),
+                               "Params": Integer(params, str(params))},
+                    "paper": f"https://arxiv.org/abs/{arxiv}",
+                    "weights": [{"label": "PyTorch", "url": f"https://example.org/w/{board}/{r}.pt"}],
+                    "code": [{"label": "GitHub", "url": f"https://github.com/example/repo-{board}-{r}"}],
+                })
+            leaderboards.append({"id": f"board-{board}", "title": f"Benchmark {board}",
+                                 "dataset": f"dataset-{board % datasets}",
+                                 "metrics": [{"name": "Accuracy", "unit": "%", "decimals": 2},
+                                             {"name": "Params", "unit": "M", "direction": "lower"}],
+                                 "results": rows})
+            board += 1
+        task = {"title": f"{rng.choice(WORDS)} {rng.choice(NOUNS)} {t}", "leaderboards": leaderboards}
+        (out / "tasks" / f"task-{t}.yml").write_text(yamlwrite.dump(task), encoding="utf-8")
+    return out
+
+
+def _timed(fn, repeat: int) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), value
+
+
+def _run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, int]:
+    """(seconds, peak RSS in MiB) of a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def _yaml_floor(data: Path) -> int:
+    files = sorted([*data.glob("tasks/*.yml"), *data.glob("datasets/*.yml")])
+    for path in files:
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+    return len(files)
+
+
+def _baseline_docs(data: Path, work: Path) -> Path:
+    """The same tables as plain markdown pages, in a plain mkdocs-material project."""
+    project = load_valid_project(data).project
+    docs = work / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Leaderboards\n", encoding="utf-8")
+    for task in project.tasks:
+        (docs / f"{task.id}.md").write_text(task_markdown(task, project), encoding="utf-8")
+    (work / "mkdocs.yml").write_text("site_name: Baseline\ntheme:\n  name: material\n",
+                                     encoding="utf-8")
+    return work
+
+
+def measure(name: str, data: Path, work: Path, repeat: int, baseline: bool) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LEADERBOARD_DATA=str(data.resolve()))
+    row: dict = {"data": name}
+    row["e"], files = _timed(lambda: _yaml_floor(data), repeat)
+    row["a"], loaded = _timed(lambda: load_project(data), repeat)
+    counts = loaded.project.counts()
+    row["files"], row["results"] = files, counts["results"]
+    row["b"], pages = _timed(lambda: (site_pages(loaded.project), site_files(loaded.project)),
+                             repeat)
+    row["pages"] = len(pages[0])
+    builds = [_run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(work / f"site-{i}")],
+                   ROOT, env) for i in range(repeat)]
+    row["c"] = statistics.median(b[0] for b in builds)
+    row["peak_mb"] = max(b[1] for b in builds)
+    if baseline:
+        base = _baseline_docs(data, work / "baseline")
+        runs = [_run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(work / f"base-{i}")],
+                     base, env) for i in range(repeat)]
+        row["d"] = statistics.median(r[0] for r in runs)
+    return row
+
+
+def browser_clicks(data: Path, work: Path) -> dict | None:
+    """Milliseconds per sort click and per filter change on the largest leaderboard."""
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        return None
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    project = load_valid_project(data).project
+    largest = max(project.leaderboards, key=lambda lb: len(lb.results))
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    site = work / "browser-site"
+    site.mkdir()
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LEADERBOARD_DATA=str(data.resolve()),
+               SITE_URL=url + "/")
+    _run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], ROOT, env)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium,
+                                        args=["--no-sandbox", "--disable-background-networking"])
+            page = browser.new_page()
+            page.goto(f"{url}/tasks/{largest.task_id}/")
+            timings = page.evaluate("""(id) => {
+                const table = document.getElementById('table-' + id);
+                const buttons = Array.from(table.querySelectorAll('thead th[data-sort-type] button'));
+                const sorts = [];
+                for (let round = 0; round < 3; round++) for (const b of buttons) {
+                    const t = performance.now(); b.click(); sorts.push(performance.now() - t);
+                }
+                const form = document.querySelector('form.lb-filters');
+                const filters = [];
+                for (const box of ['extra', 'code', 'weights', 'ms']) for (let k = 0; k < 2; k++) {
+                    const t = performance.now(); form.elements[box].click(); filters.push(performance.now() - t);
+                }
+                for (const q of ['a', 'ne', 'net', '']) {
+                    const t = performance.now(); form.elements.q.value = q;
+                    form.dispatchEvent(new Event('input')); filters.push(performance.now() - t);
+                }
+                const med = a => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+                return {sort_median: med(sorts), sort_max: Math.max(...sorts),
+                        filter_median: med(filters), filter_max: Math.max(...filters)};
+            }""", largest.id)
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"leaderboard": f"{largest.task_id}/{largest.id}", "rows": len(largest.results), **timings}
+
+
+def main(archive: Path, scales: list[int], repeat: int, browser: bool) -> int:
+    from .importers import plan_pwc
+
+    with tempfile.TemporaryDirectory(prefix="lb-bench-") as tmp:
+        work = Path(tmp)
+        print(f"importing {archive} ...", file=sys.stderr)
+        plan, _summary = plan_pwc(archive, work / "archive")
+        plan.write()
+        archive_data = work / "archive"
+        counts = load_project(archive_data).project.counts()
+        rows = []
+        datasets = [("archive", archive_data)]
+        for k in scales:
+            datasets.append((f"synthetic x{k}", synthetic(
+                work / f"x{k}", counts["tasks"] * k, counts["leaderboards"] * k,
+                counts["results"] * k)))
+        for name, data in datasets:
+            print(f"measuring {name} ...", file=sys.stderr)
+            rows.append(measure(name, data, work / name.replace(" ", "-"), repeat, baseline=True))
+        clicks = browser_clicks(archive_data, work) if browser else None
+    print(report(rows, clicks, repeat, scales))
+    return 0
+
+
+def report(rows: list[dict], clicks: dict | None, repeat: int, scales: list[int]) -> str:
+    lines = [f"medians of {repeat} runs, seconds; peak = max RSS of the mkdocs build (MiB)", "",
+             "| data | files | results | pages | (a) load+validate | (b) render | (c) mkdocs build "
+             "| (d) baseline | (e) libyaml | a/e | c/d | peak |",
+             "|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in rows:
+        d = r.get("d")
+        lines.append(f"| {r['data']} | {r['files']} | {r['results']} | {r['pages']} | {r['a']:.2f} "
+                     f"| {r['b']:.2f} | {r['c']:.2f} | {d:.2f} | {r['e']:.2f} | {r['a'] / r['e']:.2f} "
+                     f"| {r['c'] / d:.2f} | {r['peak_mb']} |" if d else
+                     f"| {r['data']} | {r['files']} | {r['results']} | {r['pages']} | {r['a']:.2f} "
+                     f"| {r['b']:.2f} | {r['c']:.2f} | – | {r['e']:.2f} | {r['a'] / r['e']:.2f} | – "
+                     f"| {r['peak_mb']} |")
+    by = {r["data"]: r for r in rows}
+    if f"synthetic x{scales[0]}" in by and f"synthetic x{scales[-1]}" in by and len(scales) > 1:
+        first, last = by[f"synthetic x{scales[0]}"], by[f"synthetic x{scales[-1]}"]
+        lines += ["", f"growth of (c) from x{scales[0]} to x{scales[-1]}: "
+                      f"{last['c'] / first['c']:.2f}x for {scales[-1] // scales[0]}x the data"]
+    if clicks:
+        lines += ["", f"browser, largest archive leaderboard ({clicks['leaderboard']}, "
+                      f"{clicks['rows']} rows): sort click median {clicks['sort_median']:.1f} ms "
+                      f"(max {clicks['sort_max']:.1f}); filter change median "
+                      f"{clicks['filter_median']:.1f} ms (max {clicks['filter_max']:.1f})"]
+    return "\n".join(lines)

@@ -1,0 +1,31 @@
+"""The benchmark's parts that can be checked quickly: synthetic data and the report."""
+from __future__ import annotations
+
+from generator.bench import report, synthetic
+from generator.pipeline import load_project
+
+
+def test_synthetic_data_is_valid_and_sized(tmp_path):
+    data = synthetic(tmp_path / "x", tasks=5, boards=12, results=80)
+    loaded = load_project(data)
+    assert loaded.ok, [p.format() for p in loaded.problems]
+    counts = loaded.project.counts()
+    assert (counts["tasks"], counts["leaderboards"]) == (5, 12)
+    assert 60 <= counts["results"] <= 100
+    for lb in loaded.project.leaderboards:
+        assert [m.name for m in lb.metrics] == ["Accuracy", "Params"]
+        assert all(r.paper and r.code and r.weights for r in lb.results)
+
+
+def test_report_prints_ratios_and_growth():
+    rows = [{"data": "archive", "files": 10, "results": 100, "pages": 20, "a": 2.0, "b": 1.0,
+             "c": 4.0, "d": 10.0, "e": 1.0, "peak_mb": 300},
+            {"data": "synthetic x1", "files": 10, "results": 100, "pages": 20, "a": 2.0, "b": 1.0,
+             "c": 4.0, "d": 10.0, "e": 1.0, "peak_mb": 300},
+            {"data": "synthetic x4", "files": 40, "results": 400, "pages": 80, "a": 8.0, "b": 4.0,
+             "c": 17.0, "d": 60.0, "e": 4.0, "peak_mb": 900}]
+    text = report(rows, {"leaderboard": "t/l", "rows": 5, "sort_median": 1.0, "sort_max": 2.0,
+                         "filter_median": 3.0, "filter_max": 4.0}, 3, [1, 4])
+    assert "| archive | 10 | 100 | 20 | 2.00 | 1.00 | 4.00 | 10.00 | 1.00 | 2.00 | 0.40 | 300 |" in text
+    assert "growth of (c) from x1 to x4: 4.25x for 4x the data" in text
+    assert "sort click median 1.0 ms" in text
