@@ -61,14 +61,26 @@ class Document:
 
     path: Path
     data: Any
+    text: str | None = None  # kept so that positions can be found when a message needs one
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    located: bool = False
+
+    def _locate(self) -> None:
+        """Map every value and key to its position: parsed again, only when a message needs it
+        (a valid file never pays for this bookkeeping)."""
+        self.located = True
+        if self.text is not None:
+            node = yaml.compose(self.text, Loader=_Loader)
+            _Builder(self, [], record=True).build(node, ())
 
     def where(self, path: Path_ = (), key: bool = False) -> tuple[int, int]:
         """(line, col), 1-based, of the value at ``path`` or of its key.
 
         Falls back to the nearest enclosing value that has a position.
         """
+        if not self.located:
+            self._locate()
         table = self.key_positions if key else self.positions
         if path in table:
             return table[path]
@@ -85,23 +97,29 @@ class Document:
 
 
 class _Builder:
-    def __init__(self, doc: Document, problems: list[Problem]):
+    """Plain values from nodes; with ``record``, also the position of every value and key."""
+
+    def __init__(self, doc: Document, problems: list[Problem], record: bool = False):
         self.doc = doc
         self.problems = problems
+        self.record = record
         self.seen: set[int] = set()
 
     def _pos(self, node) -> tuple[int, int]:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build(self, node, path: Path_):
-        self.doc.positions[path] = self._pos(node)
+    def build(self, node, path: Path_ | None):
+        if self.record:
+            self.doc.positions[path] = self._pos(node)
         if id(node) in self.seen:  # the composer hands an alias back as the same node
             raise _AliasFound(node)
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            if self.record:
+                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            return [self.build(item, None) for item in node.value]
         return self._scalar(node, path)
 
     def _mapping(self, node, path: Path_) -> dict:
@@ -115,13 +133,16 @@ class _Builder:
                 continue
             key = key_node.value
             if key in out:
-                first = self.doc.key_positions[path + (key,)]
+                first = next(k for k, _ in node.value if k.value == key)
                 self.problems.append(Problem(
                     str(self.doc.path), *self._pos(key_node),
-                    f"duplicate key '{key}' (first defined at line {first[0]})"))
+                    f"duplicate key '{key}' (first defined at line {first.start_mark.line + 1})"))
                 continue
-            self.doc.key_positions[path + (key,)] = self._pos(key_node)
-            out[key] = self.build(value_node, path + (key,))
+            if self.record:
+                self.doc.key_positions[path + (key,)] = self._pos(key_node)
+                out[key] = self.build(value_node, path + (key,))
+            else:
+                out[key] = self.build(value_node, None)
         return out
 
     def _scalar(self, node, path: Path_):
@@ -195,7 +216,7 @@ def parse_text(text: str, path: Path) -> tuple[Document | None, list[Problem]]:
     if len(nodes) > 1:
         return None, [Problem(where, nodes[1].start_mark.line + 1, 1,
                               "a data file holds one YAML document, found several")]
-    doc = Document(path=path, data=None)
+    doc = Document(path=path, data=None, text=text)
     builder = _Builder(doc, problems)
     try:
         doc.data = builder.build(nodes[0], ())

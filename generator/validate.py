@@ -23,7 +23,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from .loader import Document
-from .model import Leaderboard, Project, Task, arxiv_id
+from .model import Leaderboard, Project, Src, Task, arxiv_id
 from .problems import Problem
 
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
@@ -209,7 +209,7 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
             problems.append(lb.src.problem("metrics", i, "name",
                                            message=f"metric '{m.name}' is declared twice"))
         metrics[m.name] = m
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple, Src] = {}
     for result in lb.results:
         src = result.src
         for name, value in result.values.items():
@@ -236,11 +236,12 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
         key = (result.display_name, tuple(sorted(
             (n, v.number if v else None) for n, v in result.values.items())))
         if key in seen:
+            first = seen[key].doc.where(seen[key].path)[0]
             problems.append(src.problem(
                 message=f"duplicate result: '{result.display_name}' with the same values "
-                        f"is already listed at line {seen[key]}"))
+                        f"is already listed at line {first}"))
         else:
-            seen[key] = src.doc.where(src.path)[0]
+            seen[key] = src
         if result.paper:
             problems += _check_url(src.doc, src.path + ("paper",), result.paper)
         for field in ("weights", "code"):
