@@ -13,7 +13,6 @@ cannot inject markup.
 """
 from __future__ import annotations
 
-import posixpath
 from html import escape as html_escape
 from dataclasses import dataclass
 
@@ -119,18 +118,18 @@ def page_url(path: str) -> str:
 
 def linker(from_path: str):
     """href(to_path): a relative link from one generated page to another."""
-    base = page_url(from_path) or "."
+    depth = page_url(from_path).count("/")
+    prefix = "../" * depth
 
     def href(to_path: str, anchor: str = "") -> str:
-        rel = posixpath.relpath(page_url(to_path) or ".", base)
-        url = "./" if rel == "." else rel + "/"
-        return url + (f"#{anchor}" if anchor else "")
+        url = prefix + page_url(to_path)
+        return (url or "./") + (f"#{anchor}" if anchor else "")
     return href
 
 
 def file_href(from_path: str, to_file: str) -> str:
     """A relative link from a generated page to a file of the site (an export)."""
-    return posixpath.relpath(to_file, page_url(from_path) or ".")
+    return "../" * page_url(from_path).count("/") + to_file
 
 
 def task_path(task: Task) -> str:
