@@ -7,26 +7,22 @@ with the rest of the data before the file is replaced.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
 
 from . import yamlwrite
-from .loader import Integer, Number, _Loader
+from .loader import Integer, Number, _Loader, number_from_text
 from .pipeline import load_project
 from .problems import InputError, errors, general
-
-NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-
 
 def parse_value(text: str) -> Number | Integer | None:
     if text.strip().upper() in ("N/A", "NA", "NULL", ""):
         return None
-    if not NUMBER.match(text.strip()):
+    number = number_from_text(text)
+    if number is None:
         raise ValueError(text)
-    text = text.strip()
-    return Number(float(text), text) if any(c in text for c in ".eE") else Integer(int(text), text)
+    return number
 
 
 def parse_pair(text: str, what: str) -> tuple[str, str]:

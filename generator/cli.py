@@ -161,7 +161,7 @@ def cmd_bench(args) -> int:
     from . import bench
 
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
-    return bench.main(args.archive, scales, args.repeat, not args.no_browser)
+    return bench.main(args.archive, scales, args.repeat, not args.no_browser, args.baseline_up_to)
 
 
 def _report_plan(plan, what: str) -> None:
@@ -306,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scales", default="1,2,4", help="synthetic sizes, e.g. 1,2,4 (default)")
     p.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium click timings")
+    p.add_argument("--baseline-up-to", type=int, metavar="K",
+                   help="run the baseline (d) only up to scale K: with its default navigation it "
+                        "grows with pages x pages and takes long at x4")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("import", help="import a SotA-CV-style task page into data/",

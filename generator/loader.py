@@ -14,6 +14,7 @@ Nothing here knows about tasks or leaderboards.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,18 @@ class Integer(int):
         obj = super().__new__(cls, value)
         obj.text = text
         return obj
+
+
+NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def number_from_text(text: str) -> Number | Integer | None:
+    """A number written as text ('88.80', '43', '1e-3') keeping that text; None if it is not one."""
+    text = text.strip()
+    if not NUMBER_TEXT.fullmatch(text):
+        return None
+    text = text.lstrip("+")
+    return Number(float(text), text) if any(c in text for c in ".eE") else Integer(int(text), text)
 
 
 @dataclass
@@ -179,7 +192,6 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML file.  Returns the document (None if unreadable) and problems."""
-    problems: list[Problem] = []
     where = str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:

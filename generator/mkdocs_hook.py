@@ -31,7 +31,8 @@ from mkdocs.structure.files import File, Files
 
 from generator.pipeline import load_project
 from generator.problems import errors
-from generator.site import RAW_CLOSE, RAW_OPEN, site_files, site_pages
+from generator.render import RAW_CLOSE, RAW_OPEN
+from generator.site import site_files, site_pages
 
 _stash: dict[str, list[str]] = {}  # page -> the HTML blocks lifted out of its markdown
 STAMPED = ("papers/", "datasets/")  # sections whose pages are written from a placeholder

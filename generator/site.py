@@ -21,7 +21,7 @@ from markupsafe import Markup
 import re
 
 from . import exports, ranking, render
-from .render import RAW_CLOSE, RAW_OPEN, raw
+from .render import raw
 from .chart import progress
 from .model import Dataset, Leaderboard, Metric, Project, Result, Task
 

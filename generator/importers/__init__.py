@@ -70,8 +70,7 @@ class Plan:
         problems += validate.check_project(model.Project(tasks, datasets))
         self.notes += [p for p in problems if p.severity == "warning"]
         if errors(problems):
-            raise InputError([general(f"the imported data would be invalid, so nothing was "
-                                      f"written:")] + errors(problems))
+            raise InputError([general("the imported data would be invalid, so nothing was written:")] + errors(problems))
 
     def write(self) -> None:
         self.check()

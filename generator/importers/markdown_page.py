@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .. import directions, ranking
-from ..loader import Integer, Number
+from ..loader import number_from_text
 from ..model import Leaderboard, Metric, Result, Value
 from ..problems import InputError, Problem
 
@@ -30,7 +30,6 @@ EXTRA_DATA = {"COCO", "ImageNet", "ImageNet-21k", "ImageNet-22k", "JFT", "JFT-30
               "Places365", "IG-1B", "IG-3.5B", "YFCC100M", "extra data"}
 MULTI_SCALE = {"MS", "multi-scale"}
 NA = {"n/a", "na", "", "-", "—", "–"}
-NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 DATASET_LINK = re.compile(r"^datasets/([a-z0-9]+(?:[._-][a-z0-9]+)*)\.md$")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 LINK_COLUMNS = ["Weights", "Paper", "Code"]
@@ -167,12 +166,6 @@ def _split_tags(name: str) -> tuple[str, list[str], bool]:
     return " + ".join(parts), extra, multi_scale
 
 
-def _number(text: str):
-    if "." in text or "e" in text.lower():
-        return Number(float(text), text)
-    return Integer(int(text), text)
-
-
 class _Table:
     """A leaderboard table: header, rows of inline tokens, and their lines."""
 
@@ -290,10 +283,11 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
             if text.lower() in NA:
                 values[metric["name"]] = None
                 continue
-            if not NUMBER.match(text):
+            number = number_from_text(text)
+            if number is None:
                 raise page.error(line, f"score {text!r} in column '{table.header[col]}' is not a "
                                        "number or N/A")
-            values[metric["name"]] = _number(text)
+            values[metric["name"]] = number
             if _is_bold(cell):
                 bold.add((len(results), metric["name"]))
         result["values"] = values

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from .. import directions
-from ..loader import Integer, Number
+from ..loader import number_from_text
 from ..problems import InputError, general
 
 SOURCE = {
@@ -38,7 +38,7 @@ SOURCE = {
     "license_url": "https://creativecommons.org/licenses/by-sa/4.0/",
 }
 NA = {"", "-", "—", "–", "n/a", "na", "none", "null", "nan"}
-NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)$")
+PERCENT = re.compile(r"^(.*?)\s*%$")
 KINDS = [  # how an unparseable value looks, for the summary
     (re.compile(r"^[+-]?\d+(\.\d+)?\s*[kKMGBT]$"), "a number with a magnitude suffix (K, M, G)"),
     (re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*%?$"), "a number with thousands separators"),
@@ -233,7 +233,7 @@ class _Importer:
         self.summary.archive_rows += len(rows)
         board_id = self._unique(slug(title), taken)
         taken.add(board_id)
-        percent = Counter()
+        percents = Counter()
         results, seen = [], set()
         for row in rows:
             model = " ".join(str(row.get("model_name") or "").split()) or "Unnamed model"
@@ -248,16 +248,15 @@ class _Importer:
                     values[metric] = None
                     self.summary.na += 1
                     continue
-                m = NUMBER.match(text)
-                if not m:
+                percent = PERCENT.match(text)
+                number = number_from_text(percent[1] if percent else text)
+                if number is None:
                     self.summary.unparsed.append((kind_of(text), f"{where}: {metric}", text))
                     continue
-                number = m[1].lstrip("+")
-                values[metric] = Number(float(number), number) if any(c in number for c in ".eE") \
-                    else Integer(int(number), number)
+                values[metric] = number
                 self.summary.values += 1
-                if m[2]:
-                    percent[metric] += 1
+                if percent:
+                    percents[metric] += 1
                     self.summary.percent += 1
             key = (model, tuple(sorted((k, None if v is None else float(v)) for k, v in values.items())))
             if key in seen:
@@ -297,7 +296,7 @@ class _Importer:
                 self.summary.lower[name] += 1
             metric: dict = {"name": name, "direction": direction}
             counted = sum(1 for r in results if r["values"].get(name) is not None)
-            if counted and percent[name] * 2 >= counted:
+            if counted and percents[name] * 2 >= counted:
                 metric["unit"] = "%"
             metrics.append(metric)
         self.summary.leaderboards += 1
