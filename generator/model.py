@@ -198,7 +198,10 @@ class Project:
     datasets: dict[str, Dataset]
 
     def task(self, task_id: str) -> Task | None:
-        return next((t for t in self.tasks if t.id == task_id), None)
+        index = self.__dict__.get("_by_id")
+        if index is None or len(index) != len(self.tasks):
+            index = self.__dict__["_by_id"] = {t.id: t for t in self.tasks}
+        return index.get(task_id)
 
     @property
     def leaderboards(self) -> list[Leaderboard]:
