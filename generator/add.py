@@ -119,8 +119,9 @@ def insert_result(text: str, path: Path, leaderboard: str, result: dict) -> str:
     return "".join(lines[:at]) + block + "".join(lines[at:])
 
 
-def add(data_dir: Path, task_id: str, leaderboard: str, result: dict) -> tuple[Path, str]:
-    """Validate and return (path, new text) for adding ``result``; writes nothing."""
+def add(data_dir: Path, task_id: str, leaderboard: str, result: dict):
+    """Validate and return (path, new text, the project with it) for adding ``result``;
+    writes nothing."""
     path = next((p for p in (data_dir / "tasks" / f"{task_id}.yml",
                              data_dir / "tasks" / f"{task_id}.yaml") if p.exists()), None)
     if path is None:
@@ -132,4 +133,4 @@ def add(data_dir: Path, task_id: str, leaderboard: str, result: dict) -> tuple[P
     if found:
         raise InputError([general("the result was not added: the file would not validate")]
                          + found)
-    return path, new_text
+    return path, new_text, loaded.project

@@ -132,9 +132,8 @@ def cmd_add(args) -> int:
 
     result = add.build_result(args.model, args.value, args.paper, args.paper_title, args.date,
                               args.extra_data, args.multi_scale, args.weights, args.code)
-    path, text = add.add(args.data, args.task, args.leaderboard, result)
+    path, text, project = add.add(args.data, args.task, args.leaderboard, result)
     write_text(path, text)
-    project = load_project(args.data).project
     lb = next(lb for lb in project.task(args.task).leaderboards if lb.id == args.leaderboard)
     new = lb.results[-1]  # appended last
     rank = next(rank for r, rank in ranked(lb) if r is new)
@@ -179,13 +178,10 @@ def cmd_import(args) -> int:
                                     lower=set(args.lower_is_better),
                                     higher=set(args.higher_is_better))
     plan.write()
-    task = next(iter(p for p in plan.files if p.parent.name == "tasks"))
-    loaded = load_project(args.data)
-    t = loaded.project.task(task.stem)
-    n = sum(len(lb.results) for lb in t.leaderboards) if t else 0
-    _report_plan(plan, f"imported task '{task.stem}': "
-                       f"{_plural(len(t.leaderboards) if t else 0, 'leaderboard')}, "
-                       f"{_plural(n, 'result')}")
+    task = plan.tasks[0]
+    n = sum(len(lb.results) for lb in task.leaderboards)
+    _report_plan(plan, f"imported task '{task.id}': "
+                       f"{_plural(len(task.leaderboards), 'leaderboard')}, {_plural(n, 'result')}")
     return 0
 
 

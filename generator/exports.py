@@ -86,6 +86,10 @@ def collection_json(project: Project) -> dict:
     }
 
 
+def all_json(project: Project) -> str:
+    return _dump(collection_json(project))
+
+
 def _dump(data: dict) -> str:
     # compact: the C encoder (indent= would fall back to pure Python, 10x slower at scale)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -142,7 +146,7 @@ def exports(project: Project, formats=FORMATS) -> dict[str, str]:
     """{relative path: text}: all.json (with JSON) and a file per leaderboard and format."""
     files: dict[str, str] = {}
     if "json" in formats:
-        files["all.json"] = _dump(collection_json(project))
+        files["all.json"] = all_json(project)
     for lb in project.leaderboards:
         for fmt in formats:
             files[leaderboard_file(lb, fmt)] = exports_of(lb, project, fmt)

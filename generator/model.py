@@ -229,7 +229,7 @@ def _list(d: Any, key: str) -> list:
     return v if isinstance(v, list) else []
 
 
-def _links(items: list, src: Src, cls=Link) -> list:
+def _links(items: list, cls=Link) -> list:
     out = []
     for i, item in enumerate(items):
         if isinstance(item, dict) and _str(item, "url") is not None:
@@ -255,8 +255,8 @@ def build_result(d: dict, src: Src) -> Result:
         paper=_str(d, "paper"),
         paper_title=_str(d, "paper_title"),
         date=_str(d, "date"),
-        weights=_links(_list(d, "weights"), src),
-        code=_links(_list(d, "code"), src),
+        weights=_links(_list(d, "weights")),
+        code=_links(_list(d, "code")),
         src=src,
     )
 
@@ -319,6 +319,6 @@ def build_dataset(doc: Document, dataset_id: str) -> Dataset:
         id=dataset_id,
         name=_str(d, "name") or dataset_id,
         description=_str(d, "description"),
-        links=_links(_list(d, "links"), src, DatasetLink),
+        links=_links(_list(d, "links"), DatasetLink),
         src=src,
     )

@@ -79,9 +79,10 @@ def table_rows(lb: Leaderboard) -> list[Row]:
     return rows
 
 
-def leaderboard_html(lb: Leaderboard, href) -> Markup:
+def leaderboard_html(lb: Leaderboard, href, rows: list[Row] | None = None) -> Markup:
     names = " · ".join(dict.fromkeys(r.display_name for r in lb.results))
-    table = render.render("leaderboard_table.html.j2", lb=lb, rows=table_rows(lb), arrows=ARROWS,
+    rows = table_rows(lb) if rows is None else rows
+    table = render.render("leaderboard_table.html.j2", lb=lb, rows=rows, arrows=ARROWS,
                           metric_label=metric_label, href=href, paper_path=paper_path)
     search = Markup(f'<p class="lb-search-terms" hidden>{html_escape(names)}</p>\n\n') \
         if names else Markup("")
@@ -163,11 +164,13 @@ class Paper:
         return "arXiv:" + self.key[len("arxiv-"):] if self.key.startswith("arxiv-") else self.url
 
 
-def papers(project: Project) -> dict[str, Paper]:
-    """Every paper with its results across leaderboards, keyed by paper_key, sorted by key."""
+def papers(project: Project, rows_of: dict[int, list[Row]] | None = None) -> dict[str, Paper]:
+    """Every paper with its results across leaderboards, keyed by paper_key, sorted by key.
+
+    ``rows_of`` (id(leaderboard) -> its table rows) reuses rows computed already."""
     found: dict[str, Paper] = {}
     for lb in project.leaderboards:
-        rows = table_rows(lb)
+        rows = rows_of[id(lb)] if rows_of else table_rows(lb)
         for row in rows:
             r = row.result
             if not r.paper:
@@ -189,7 +192,7 @@ def site_file(lb: Leaderboard, fmt: str) -> str:
 def site_files(project: Project) -> dict[str, str]:
     """The exports the site carries under data/, with the JSON schema."""
     from importlib import resources
-    files = {"data/all.json": exports.exports(project, ("json",))["all.json"]}
+    files = {"data/all.json": exports.all_json(project)}
     for lb in project.leaderboards:
         for fmt in exports.FORMATS:
             files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt)
@@ -208,10 +211,12 @@ def site_pages(project: Project, home_intro: str = "") -> dict[str, str]:
     for lb in project.leaderboards:
         if lb.dataset:
             boards_by_dataset.setdefault(lb.dataset, []).append(lb)
-    all_papers = papers(project)
+    rows_of = {id(lb): table_rows(lb) for lb in project.leaderboards}
+    all_papers = papers(project, rows_of)
     context = dict(project=project, children=children, boards_by_dataset=boards_by_dataset,
                    tasks_by_id={t.id: t for t in project.tasks}, papers=all_papers,
-                   leaderboard_html=leaderboard_html, chart_html=chart_html,
+                   leaderboard_html=lambda lb, href: leaderboard_html(lb, href, rows_of[id(lb)]),
+                   chart_html=chart_html,
                    best_result=best_result, task_path=task_path, dataset_path=dataset_path,
                    paper_path=paper_path, metric_label=metric_label, arrows=ARROWS,
                    site_file=site_file, export_file=exports.leaderboard_file)

@@ -30,6 +30,7 @@ class Plan:
     kept: list[Path] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # attribution to add to data/sources.yml
+    tasks: list = field(default_factory=list)  # the imported tasks, built by check()
 
     def add_task(self, task_id: str, data: dict) -> None:
         path = self.data_dir / "tasks" / f"{task_id}.yml"
@@ -68,6 +69,7 @@ class Plan:
             else:
                 datasets[path.stem] = model.build_dataset(doc, path.stem)
         problems += validate.check_project(model.Project(tasks, datasets))
+        self.tasks = tasks
         self.notes += [p for p in problems if p.severity == "warning"]
         if errors(problems):
             raise InputError([general("the imported data would be invalid, so nothing was written:")] + errors(problems))
