@@ -193,9 +193,20 @@ class Dataset:
 
 
 @dataclass
+class Source:
+    """Where data comes from (data/sources.yml), credited in the site's footer."""
+
+    name: str
+    url: str | None = None
+    license: str | None = None
+    license_url: str | None = None
+
+
+@dataclass
 class Project:
     tasks: list[Task]
     datasets: dict[str, Dataset]
+    sources: list[Source] = field(default_factory=list)
 
     def task(self, task_id: str) -> Task | None:
         index = self.__dict__.get("_by_id")
@@ -322,3 +333,10 @@ def build_dataset(doc: Document, dataset_id: str) -> Dataset:
         links=_links(_list(d, "links"), DatasetLink),
         src=src,
     )
+
+
+def build_sources(doc: Document) -> list[Source]:
+    items = doc.data if isinstance(doc.data, list) else []
+    return [Source(name=item["name"], url=_str(item, "url"), license=_str(item, "license"),
+                   license_url=_str(item, "license_url"))
+            for item in items if _str(item, "name")]

@@ -14,6 +14,7 @@ from . import loader, model, validate
 from .problems import InputError, Problem, errors, general
 
 YAML_SUFFIXES = (".yml", ".yaml")
+SOURCES_FILE = "sources.yml"  # where the data comes from, credited in the site's footer
 KINDS = {"tasks": "task", "datasets": "dataset"}
 
 
@@ -93,16 +94,32 @@ def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None)
                 else:
                     datasets[path.stem] = model.Dataset(id=path.stem, name=path.stem)
                 continue
-            problems += validate.check_schema(doc, kind)
+            problems += validate.check_document(doc, kind)
             if kind == "task":
                 tasks.append(model.build_task(doc, path.stem))
             else:
                 datasets[path.stem] = model.build_dataset(doc, path.stem)
     tasks.sort(key=lambda t: (re.sub(r"^\W+", "", t.title).casefold(), t.id))
-    project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())))
+    sources, found = load_sources(data_dir)
+    problems += found
+    project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())), sources=sources)
     problems += validate.check_project(project)
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
     return Loaded(project, problems)
+
+
+def load_sources(data_dir: Path) -> tuple[list[model.Source], list[Problem]]:
+    """data/sources.yml, checked like the other data files."""
+    path = data_dir / SOURCES_FILE
+    if not path.exists():
+        return [], []
+    if path.is_symlink() and not _inside(path.resolve(), data_dir.resolve()):
+        return [], [Problem(str(path), 1, 1, "symbolic link points outside the data folder")]
+    doc, problems = loader.load_file(path)
+    if doc is None:
+        return [], problems
+    problems += validate.check_document(doc, "sources")
+    return model.build_sources(doc), problems
 
 
 def load_valid_project(data_dir: Path | str) -> Loaded:

@@ -5,6 +5,9 @@ Two passes:
 * ``check_schema``: each document against the shipped JSON Schema
   (``generator/schema/*.schema.json``, draft 2020-12), with messages written
   for people rather than jsonschema's defaults;
+* ``check_text``: what strangers' text may hold: names and titles are one line
+  of plain text (no HTML, no invisible direction controls); markdown fields
+  have no raw HTML and link only to http(s) URLs, relative paths or anchors;
 * ``check_project``: what a schema cannot say (references between files,
   duplicates, finite numbers, values for undeclared metrics, dates, links).
 """
@@ -20,6 +23,7 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
+from markdown_it import MarkdownIt
 from referencing import Registry, Resource
 
 from .loader import Document
@@ -28,7 +32,8 @@ from .problems import Problem
 
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 DATE_PATTERN = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
-SCHEMA_FILES = {"task": "task.schema.json", "dataset": "dataset.schema.json"}
+SCHEMA_FILES = {"task": "task.schema.json", "dataset": "dataset.schema.json",
+                "sources": "sources.schema.json"}
 
 
 @lru_cache(maxsize=None)
@@ -49,6 +54,11 @@ def _fast_validator(kind: str):
     """The schema compiled to Python by fastjsonschema: ~15x faster on valid files."""
     return fastjsonschema.compile(schema(kind), handlers={"": lambda uri: schema(
         next(k for k, name in SCHEMA_FILES.items() if uri.endswith(name)))})
+
+
+def check_document(doc: Document, kind: str) -> list[Problem]:
+    """Everything that can be said of one file alone: its schema, then its text."""
+    return check_schema(doc, kind) + check_text(doc)
 
 
 # --- schema pass ------------------------------------------------------------
@@ -142,6 +152,132 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
     if kind in ("minimum", "maximum"):
         return [doc.problem(path, f"{name} {error.message}")]
     return [doc.problem(path, f"{name}: {error.message}")]
+
+
+# --- text pass ------------------------------------------------------------
+
+#: Keys whose string values are one line of plain text, and keys holding markdown.
+PLAIN_TEXT_KEYS = frozenset({"title", "name", "label", "unit", "model", "paper_title", "extra_data",
+                             "license"})
+MARKDOWN_KEYS = frozenset({"description", "notes", "body"})
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+HTML_TAG = _TAG = re.compile(  # CommonMark's raw HTML: open and closing tags, comments, declarations
+    rf"<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>"
+    r"|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_SAFE_LINK = re.compile(r"(?:https?://|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I)
+
+
+def check_text(doc: Document) -> list[Problem]:
+    """Problems with the text fields of ``doc``, wherever they stand in it."""
+    problems: list[Problem] = []
+
+    def walk(node: Any, path: tuple, key: str | None) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + (k,), k)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, path + (i,), key)
+        elif isinstance(node, str):
+            if key in PLAIN_TEXT_KEYS:
+                problems.extend(doc.problem(path, m) for m in _plain_text_problems(key, node))
+            elif key in MARKDOWN_KEYS:
+                problems.extend(_markdown_problems(doc, path, key, node))
+
+    walk(doc.data, (), None)
+    return problems
+
+
+def _plain_text_problems(key: str, text: str) -> list[str]:
+    out = []
+    if "\n" in text or "\r" in text:
+        out.append(f"'{key}' must be one line; it holds a line break")
+    tag = _TAG.search(text)
+    if tag:
+        out.append(f"'{key}' must be plain text, not HTML: {_snippet(text, tag.start())!r} "
+                   "(it would be shown as text)")
+    out += _invisible_problems(key, text)
+    return out
+
+
+def _invisible_problems(key: str, text: str) -> list[str]:
+    found = _INVISIBLE.search(text)
+    if not found:
+        return []
+    return [f"'{key}' holds an invisible text-direction character U+{ord(found[0]):04X}, "
+            "which can disguise what is shown"]
+
+
+def _snippet(text: str, at: int) -> str:
+    end = text.find(">", at)
+    end = len(text) if end < 0 or end - at > 60 else end + 1
+    return text[at:end]
+
+
+@lru_cache(maxsize=1)
+def _markdown_parser() -> MarkdownIt:
+    """Markdown as the site reads it, but with raw HTML and every link target kept, to find them."""
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.validateLink = lambda url: True
+    return md
+
+
+def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[Problem]:
+    problems = []
+    for message in _invisible_problems(key, text):
+        problems.append(doc.problem(path, message))
+    if "<" not in text and ":" not in text:
+        return problems
+    lines = text.split("\n")
+
+    def at(line_in_text: int, needle: str, message: str) -> Problem:
+        for i in range(line_in_text, len(lines)):
+            if needle in lines[i]:
+                line_in_text = i
+                break
+        line, col = doc.where(path)
+        if _is_block_scalar(doc, line, col):  # content starts on the next line, indented
+            content = doc.text.split("\n")[line + line_in_text] if doc.text else ""
+            return Problem(str(doc.path), line + 1 + line_in_text,
+                           len(content) - len(content.lstrip(" ")) + 1, message)
+        return Problem(str(doc.path), line, col, message)
+
+    for token in _markdown_parser().parse(text):
+        first = token.map[0] if token.map else 0
+        if token.type == "html_block":
+            tag = _TAG.search(token.content)
+            shown = _snippet(token.content, tag.start() if tag else 0).strip()
+            problems.append(at(first, shown, f"'{key}' must be markdown without raw HTML: {shown!r}"))
+        for child in token.children or []:
+            if child.type == "html_inline":
+                shown = child.content
+                problems.append(at(first, shown,
+                                   f"'{key}' must be markdown without raw HTML: {shown!r}"))
+            elif child.type in ("link_open", "image"):
+                target = str(child.attrGet("href") or child.attrGet("src") or "")
+                if not _SAFE_LINK.match(target.strip()):
+                    problems.append(at(first, target, (
+                        f"'{key}' links to {target!r}; a link must be an http(s) URL, "
+                        "a relative path or an #anchor")))
+    return problems
+
+
+def raw_html_in(text: str) -> list[str]:
+    """The raw HTML pieces markdown would pass through (outside code), in order."""
+    found = []
+    for token in _markdown_parser().parse(text):
+        if token.type == "html_block":
+            found += [m[0] for m in _TAG.finditer(token.content)]
+        found += [c.content for c in token.children or [] if c.type == "html_inline"]
+    return found
+
+
+def _is_block_scalar(doc: Document, line: int, col: int) -> bool:
+    if doc.text is None:
+        return False
+    source = doc.text.split("\n")[line - 1][col - 1:]
+    return source[:1] in ("|", ">")
 
 
 # --- semantic pass ----------------------------------------------------------

@@ -92,20 +92,20 @@ def test_names_that_would_break_a_table_are_escaped(cli, tmp_path):
         title: "Pipes | and [brackets]"
         leaderboards:
         - id: x
-          title: "A|B <b>bold</b>"
+          title: "A|B a<b & c>d"
           metrics: [{name: "Acc|1"}]
           results:
           - model: "Net|v2 *star* _under_ `tick`"
             values: {"Acc|1": 1.5}
             weights: [{label: "Py|Torch", url: "https://example.org/a|b(c"}]
-          - model: "Two\\nlines & &amp; 統一"
+          - model: "Two  lines & &amp; 統一"
             values: {"Acc|1": 1.0}
         """)
     run = cli("markdown", "toy", "--data", str(data))
     assert run.code == 0, run.err
     out = html(run.out)
     assert "<h1>Pipes | and [brackets]</h1>" in out
-    assert "<h3>A|B &lt;b&gt;bold&lt;/b&gt;</h3>" in out
+    assert "<h3>A|B a&lt;b &amp; c&gt;d</h3>" in out
     assert "<th style=\"text-align:center\">Acc|1</th>" in out
     assert ">Net|v2 *star* _under_ `tick`</td>" in out
     assert ">Two lines &amp; &amp;amp; 統一</td>" in out

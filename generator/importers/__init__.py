@@ -11,11 +11,33 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .. import loader, model, validate, yamlwrite
 from ..fsutil import write_text
+from ..pipeline import SOURCES_FILE, load_sources
 from ..problems import InputError, Problem, errors, general
+
+_SUB_SUP = {"sub": "_", "sup": "^"}
+
+
+def plain_text(value) -> str:
+    """One line of plain text from another source's text, which may hold HTML:
+    ``supWSD<sub>emb</sub>`` becomes ``supWSD_emb``, other tags go, whitespace folds."""
+    text = str(value if value is not None else "")
+    text = validate.HTML_TAG.sub(lambda m: "" if m[0].startswith("</") else _SUB_SUP.get(
+        re.match(r"<([A-Za-z0-9]*)", m[0])[1].lower(), " "), text)
+    return " ".join(text.split())
+
+
+def markdown_text(value) -> str:
+    """Markdown from another source without its raw HTML (tags go, their text stays;
+    code blocks and code spans are left as they are)."""
+    text = str(value if value is not None else "").strip()
+    if "<" not in text:
+        return text
+    for tag in validate.raw_html_in(text):
+        text = text.replace(tag, "")
+    return text.strip()
+
 
 TASK_HEADER = "# yaml-language-server: $schema=../../generator/schema/task.schema.json"
 DATASET_HEADER = "# yaml-language-server: $schema=../../generator/schema/dataset.schema.json"
@@ -63,7 +85,7 @@ class Plan:
             if doc is None:
                 continue
             kind = "task" if path.parent.name == "tasks" else "dataset"
-            problems += validate.check_schema(doc, kind)
+            problems += validate.check_document(doc, kind)
             if kind == "task":
                 tasks.append(model.build_task(doc, path.stem))
             else:
@@ -82,16 +104,13 @@ class Plan:
             add_sources(self.data_dir, self.sources)
 
 
-SOURCES_FILE = "sources.yml"
-
 
 def read_sources(data_dir: Path) -> list[dict]:
-    """Where the data comes from and under which licence (data/sources.yml)."""
-    path = data_dir / SOURCES_FILE
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [s for s in data if isinstance(s, dict) and s.get("name")]
+    """The sources already credited in data/sources.yml (checked by ``validate``)."""
+    sources, problems = load_sources(data_dir)
+    if errors(problems):
+        raise InputError(problems)
+    return [{k: v for k, v in vars(s).items() if v is not None} for s in sources]
 
 
 def add_sources(data_dir: Path, sources: list[dict]) -> None:

@@ -30,6 +30,7 @@ import yaml
 from .. import directions
 from ..loader import number_from_text
 from ..problems import InputError, general
+from . import markdown_text, plain_text
 
 SOURCE = {
     "name": "Papers with Code, evaluation tables (export of 2020-08-28)",
@@ -158,7 +159,7 @@ class _Importer:
         return None
 
     def task(self, node: dict, parent: str | None) -> None:
-        name = " ".join(str(node.get("task") or "").split()) or "Unnamed task"
+        name = plain_text(node.get("task")) or "Unnamed task"
         if name in self.task_ids:  # the same subtask under another parent
             task = self.tasks[self.task_ids[name]]
             if parent and parent not in task["parent"]:
@@ -169,7 +170,7 @@ class _Importer:
         task_id = self._unique(slug(name), self.tasks)
         self.task_ids[name] = task_id
         task: dict = {"title": name, "parent": [parent] if parent else []}
-        description = (node.get("description") or "").strip()
+        description = markdown_text(node.get("description"))
         if description:
             task["description"] = description
         task["notes"] = (f"Results from [{SOURCE['name']}]({SOURCE['url']}), "
@@ -197,20 +198,20 @@ class _Importer:
             self._count_repeat(sub)
 
     def dataset(self, ds: dict) -> str:
-        name = " ".join(str(ds.get("dataset") or "").split()) or "Unnamed dataset"
+        name = plain_text(ds.get("dataset")) or "Unnamed dataset"
         if name in self.dataset_ids:
             return self.dataset_ids[name]
         dataset_id = self._unique(slug(name), self.datasets)
         self.dataset_ids[name] = dataset_id
         data: dict = {"name": name}
-        description = (ds.get("description") or "").strip()
+        description = markdown_text(ds.get("description"))
         if description:
             data["description"] = description
         links = []
         for link in ds.get("dataset_links") or []:
             url = self._url(link.get("url"), f"dataset {name}")
             if url:
-                links.append({"kind": "website", "label": (link.get("title") or "").strip() or url,
+                links.append({"kind": "website", "label": plain_text(link.get("title")) or url,
                               "url": url})
         if links:
             data["links"] = links
@@ -226,7 +227,7 @@ class _Importer:
             return None
         names: list[str] = []
         for metric in [*(ds["sota"].get("metrics") or []), *(k for r in rows for k in r.get("metrics") or {})]:
-            metric = " ".join(str(metric).split())
+            metric = plain_text(metric)
             if metric and metric not in names:
                 names.append(metric)
         self.summary.archive_boards += 1
@@ -236,11 +237,11 @@ class _Importer:
         percents = Counter()
         results, seen = [], set()
         for row in rows:
-            model = " ".join(str(row.get("model_name") or "").split()) or "Unnamed model"
+            model = plain_text(row.get("model_name")) or "Unnamed model"
             where = f"{task_name} › {title} › {model}"
             values = {}
             for raw_name, raw in (row.get("metrics") or {}).items():
-                metric = " ".join(str(raw_name).split())
+                metric = plain_text(raw_name)
                 if not metric:
                     continue
                 text = " ".join(str(raw if raw is not None else "").split())
@@ -267,7 +268,7 @@ class _Importer:
             paper = self._url(row.get("paper_url"), where)
             if paper:
                 result["paper"] = paper
-            title_text = " ".join(str(row.get("paper_title") or "").split())
+            title_text = plain_text(row.get("paper_title"))
             if title_text:
                 result["paper_title"] = title_text
             date = str(row.get("paper_date") or "").strip()
@@ -285,7 +286,7 @@ class _Importer:
                 for link in row.get(source) or []:
                     url = self._url(link.get("url"), where)
                     if url:
-                        links.append({"label": (link.get("title") or "").strip() or url, "url": url})
+                        links.append({"label": plain_text(link.get("title")) or url, "url": url})
                 if links:
                     result[key_name] = links
             results.append(result)
