@@ -41,9 +41,23 @@ def md_text(text: str) -> str:
     return _ENTITY.sub(r"\\&", text)
 
 
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def link_href(url: str) -> str:
+    """A data URL fit for ``href``: http(s), mailto or relative; anything else
+    (``javascript:``, ``data:``...) becomes a dead ``#``.  Validation refuses such URLs;
+    this keeps the pages safe even for data that was never validated."""
+    url = "".join(ch for ch in str(url) if ch >= " " and ch != "\x7f")
+    scheme = _SCHEME.match(url)
+    if scheme and scheme[1].lower() not in ("http", "https", "mailto"):
+        return "#"
+    return url
+
+
 def md_url(url: str) -> str:
     """A link destination that survives inside a table cell."""
-    url = url.replace("|", "%7C").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    url = link_href(url).replace("|", "%7C").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
     if url.count("(") != url.count(")"):
         url = url.replace("(", "%28").replace(")", "%29")
     return url
@@ -168,14 +182,14 @@ def markdown_table(lb: Leaderboard) -> Table:
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"),
                                             default_for_string=False, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md_text=md_text, md_url=md_url, md_links=md_links, pad=pad, rule=rule,
+    env.filters.update(md_text=md_text, md_url=md_url, link_href=link_href, md_links=md_links, pad=pad, rule=rule,
                        gh_anchor=gh_anchor, prose=prose, md_heading=md_heading, raw=raw)
     env.filters.update(latex=latex_escape, latex_label=lambda s: re.sub(r"[^A-Za-z0-9:.-]", "-", s))
     env.globals.update(markdown_table=markdown_table, dataset_website=dataset_website)
