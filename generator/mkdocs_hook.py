@@ -18,15 +18,18 @@ Two things here only make big builds fast, and change no page:
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import re
 import shutil
+import subprocess
 from html import escape
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from generator.pipeline import load_project
@@ -39,6 +42,7 @@ STAMPED = ("papers/", "datasets/")  # sections whose pages are written from a pl
 STAMP, TITLE_MARK, BODY_MARK = "_stamp", "LBSTAMPTITLE", "<div data-lb-stamp></div>"
 _stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(page path, markdown)]
 _written: list[str] = []  # URLs of the pages written from placeholders
+_build: dict = {}  # this build's project, and its site and staging folders
 _MD = MarkdownIt("commonmark", {"html": True})  # our own generated markdown: HTML is trusted
 
 
@@ -46,30 +50,14 @@ def _stampable(path: str) -> bool:
     return path.startswith(STAMPED) and path.endswith(".md") and not path.endswith("index.md")
 
 
+def on_startup(command: str, dirty: bool = False) -> None:
+    _build["dirty"] = dirty
+
+
 def on_config(config):
-    """The footer names where the data comes from and its licence (data/sources.yml)."""
-    from html import escape
-
-    from generator.importers import read_sources
-
-    root = Path(config.config_file_path).parent
-    data_dir = root / (os.environ.get("LEADERBOARD_DATA")
-                       or config.extra.get("leaderboard_data", "data"))
-    parts = []
-    for source in read_sources(data_dir):
-        name = escape(str(source["name"]))
-        if source.get("url"):
-            name = f'<a href="{escape(str(source["url"]))}">{name}</a>'
-        licence = escape(str(source.get("license", "")))
-        if licence and source.get("license_url"):
-            licence = f'<a href="{escape(str(source["license_url"]))}">{licence}</a>'
-        parts.append(f"{name} ({licence})" if licence else name)
-    if parts:
-        config.copyright = "Data: " + "; ".join(parts)
-    return config
-
-
-def on_files(files: Files, config) -> Files:
+    """Load and check the data before MkDocs empties the site folder, so bad data never
+    costs the previous site; build into a staging folder that replaces the site only
+    when the build succeeds; credit the data's sources in the footer."""
     root = Path(config.config_file_path).parent
     # LEADERBOARD_DATA lets a build use another data folder (the tests build from copies)
     data_dir = root / (os.environ.get("LEADERBOARD_DATA")
@@ -78,9 +66,44 @@ def on_files(files: Files, config) -> Files:
     if errors(loaded.problems):
         lines = "\n".join(p.format() for p in loaded.problems)
         raise PluginError(f"the leaderboard data is invalid:\n{lines}")
+    _build.update(project=loaded.project, root=root, site_dir=None)
+    parts = []
+    for source in loaded.project.sources:
+        name = escape(source.name)
+        if source.url:
+            name = f'<a href="{escape(source.url)}">{name}</a>'
+        licence = escape(source.license or "")
+        if licence and source.license_url:
+            licence = f'<a href="{escape(source.license_url)}">{licence}</a>'
+        parts.append(f"{name} ({licence})" if licence else name)
+    if parts:
+        config.copyright = "Data: " + "; ".join(parts)
+    if not _build.get("dirty"):
+        site_dir = Path(config.site_dir)
+        staging = site_dir.with_name(f".{site_dir.name}.building")
+        shutil.rmtree(staging, ignore_errors=True)
+        _build.update(site_dir=site_dir, staging=staging, warnings=_WarningCount())
+        logging.getLogger("mkdocs").addHandler(_build["warnings"])
+        config.site_dir = str(staging)
+    return config
+
+
+class _WarningCount(logging.Handler):
+    """Counts MkDocs's warnings, as ``--strict`` does, to know whether the build will fail."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record) -> None:
+        self.count += 1
+
+
+def on_files(files: Files, config) -> Files:
+    project = _build["project"]
     intro_file = files.get_file_from_path("index.md")
     intro = Path(intro_file.abs_src_path).read_text(encoding="utf-8") if intro_file else ""
-    generated = {**site_pages(loaded.project, intro), **site_files(loaded.project)}
+    generated = {**site_pages(project, intro), **site_files(project)}
     _stamped.clear()
     _written.clear()
     for path, text in list(generated.items()):
@@ -147,20 +170,78 @@ def _write_stamped(template: str, section: str, path: str, markdown: str, site_d
     _written.append(f"{section}{slug}/")
 
 
+@event_priority(-100)  # after every plugin has written its files
 def on_post_build(config, **kwargs) -> None:
-    """Drop the placeholder pages and list the written pages in the sitemap."""
+    """Drop the placeholder pages, list the written pages in the sitemap, and put the
+    finished site in place of the previous one."""
     site_dir = Path(config.site_dir)
     for section in _stamped:
         shutil.rmtree(site_dir / section / STAMP, ignore_errors=True)
+    _fix_sitemap(site_dir, config.site_url or "", _build.get("root"))
+    _publish(config)
+
+
+def on_build_error(error, **kwargs) -> None:
+    """A failed build leaves the previous site as it was."""
+    _stop_staging()
+    staging = _build.get("staging")
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stop_staging() -> None:
+    handler = _build.get("warnings")
+    if handler is not None:
+        logging.getLogger("mkdocs").removeHandler(handler)
+
+
+def _publish(config) -> None:
+    """Swap the staging folder in, unless ``--strict`` is about to fail the build."""
+    site_dir, staging = _build.get("site_dir"), _build.get("staging")
+    if site_dir is None:
+        return
+    _stop_staging()
+    if config.strict and _build["warnings"].count:
+        return  # MkDocs aborts next; on_build_error removes the staging folder
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    config.site_dir = str(site_dir)
+    _build.update(site_dir=None, staging=None)
+
+
+def _fix_sitemap(site_dir: Path, base: str, root: Path | None) -> None:
+    """List the pages written from placeholders; date every page by the last commit
+    (MkDocs would write the build's date, and two builds would differ), or by nothing
+    outside a git checkout."""
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.exists():
         return
-    base = config.site_url or ""
     text = re.sub(r"\s*<url>\s*<loc>[^<]*/" + STAMP + r"/</loc>.*?</url>", "",
                   sitemap.read_text(encoding="utf-8"), flags=re.S)
-    entries = "".join(f"\n    <url>\n         <loc>{escape(base + url)}</loc>\n    </url>"
+    date = _commit_date(root)
+    lastmod = f"\n         <lastmod>{date}</lastmod>" if date else ""
+    entries = "".join(f"\n    <url>\n         <loc>{escape(base + url)}</loc>{lastmod}\n    </url>"
                       for url in sorted(_written))
     text = text.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>" if entries else "</urlset>")
+    text = re.sub(r"(\s*)<lastmod>[^<]*</lastmod>",
+                  (lambda m: f"{m[1]}<lastmod>{date}</lastmod>") if date else "", text)
     sitemap.write_text(text, encoding="utf-8")
     with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as handle:
         handle.write(text.encode("utf-8"))
+
+
+def _commit_date(root: Path | None) -> str | None:
+    """The date (YYYY-MM-DD) of the checkout's last commit, if it is one."""
+    if root is None:
+        return None
+    try:
+        proc = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True,
+                              text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    date = proc.stdout.strip()
+    return date if proc.returncode == 0 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
