@@ -127,6 +127,8 @@ class _Builder:
         if id(node) in self.seen:  # the composer hands an alias back as the same node
             raise _AliasFound(node)
         self.seen.add(id(node))
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            return self._refuse_tag(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -175,16 +177,26 @@ class _Builder:
             return Number(_CONSTRUCTOR.construct_yaml_float(node), text)
         if tag == "tag:yaml.org,2002:timestamp":
             return text  # dates stay text; the validator checks their form
-        if tag.startswith("tag:yaml.org,2002:"):
-            return text
-        self.problems.append(Problem(str(self.doc.path), *self._pos(node),
-                                     f"YAML tag '{tag}' is not allowed in data files"))
-        return text
+        return self._refuse_tag(node)
+
+    def _refuse_tag(self, node):
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Refused(node, f"YAML tag '{tag}' is not allowed in data files")
+
+
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class _AliasFound(Exception):
     def __init__(self, node):
         self.node = node
+
+
+class _Refused(Exception):
+    """Something the file must not hold; the file is not read further."""
+
+    def __init__(self, node, message: str):
+        self.node, self.message = node, message
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -236,6 +248,9 @@ def parse_text(text: str, path: Path) -> tuple[Document | None, list[Problem]]:
         mark = _first_alias_mark(text) or exc.node.start_mark
         return None, [Problem(where, mark.line + 1, mark.column + 1,
                               "YAML anchors, aliases and merge keys are not allowed in data files")]
+    except _Refused as exc:
+        mark = exc.node.start_mark
+        return None, [Problem(where, mark.line + 1, mark.column + 1, exc.message)]
     return doc, problems
 
 

@@ -43,7 +43,7 @@ def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
         for path in sorted(sub.iterdir(), key=lambda p: p.name):
             if path.suffix not in YAML_SUFFIXES:
                 continue
-            if path.is_symlink() and not _inside(path.resolve(), root):
+            if not _inside(path.resolve(), root):  # a link, or a linked folder, leading out
                 problems.append(Problem(str(path), 1, 1,
                                         "symbolic link points outside the data folder"))
                 continue
@@ -113,7 +113,7 @@ def load_sources(data_dir: Path) -> tuple[list[model.Source], list[Problem]]:
     path = data_dir / SOURCES_FILE
     if not path.exists():
         return [], []
-    if path.is_symlink() and not _inside(path.resolve(), data_dir.resolve()):
+    if not _inside(path.resolve(), data_dir.resolve()):
         return [], [Problem(str(path), 1, 1, "symbolic link points outside the data folder")]
     doc, problems = loader.load_file(path)
     if doc is None:

@@ -46,8 +46,8 @@ class InputError(Exception):
 def display_path(path: str | os.PathLike) -> str:
     """The path relative to the working directory when it lies below it."""
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    try:  # not resolve(): a symbolic link is named as written, not as where it leads
+        return str(Path(os.path.abspath(p)).relative_to(Path(os.path.abspath(Path.cwd()))))
     except (ValueError, OSError):
         return str(p)
 

@@ -76,6 +76,9 @@ def check_schema(doc: Document, kind: str) -> list[Problem]:
         pass
     problems = []
     for error in _validator(kind).iter_errors(doc.data):
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            # explain the branch the value nearly fits: the one of its own type
+            error = min(error.context, key=lambda e: (e.validator == "type", len(e.path)))
         problems.extend(_explain(doc, error))
     if not problems:  # the two validators disagree: trust the stricter, and say so
         problems.append(doc.problem((), "the file does not match its schema"))
@@ -126,7 +129,10 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
             out.append(doc.problem(path + (key,), f"unknown key '{key}'{why}", key=True))
         return out
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        # a typo'd key is reported once, as the unknown key with its suggestion
+        unknown = [k for k in error.instance if k not in error.schema.get("properties", {})]
+        missing = [k for k in error.validator_value if k not in error.instance
+                   and not difflib.get_close_matches(k, unknown, n=1)]
         where = f" in {name}" if path else ""
         return [doc.problem(path, f"missing required key '{k}'{where}") for k in missing]
     if kind == "type":
@@ -244,12 +250,16 @@ def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[
         return Problem(str(doc.path), line, col, message)
 
     for token in _markdown_parser().parse(text):
+        if len(problems) > 0:
+            break  # one problem per field: the first is enough to act on
         first = token.map[0] if token.map else 0
         if token.type == "html_block":
             tag = _TAG.search(token.content)
             shown = _snippet(token.content, tag.start() if tag else 0).strip()
             problems.append(at(first, shown, f"'{key}' must be markdown without raw HTML: {shown!r}"))
         for child in token.children or []:
+            if problems:
+                break
             if child.type == "html_inline":
                 shown = child.content
                 problems.append(at(first, shown,
@@ -297,7 +307,7 @@ def check_project(project: Project, *, today: dt.date | None = None) -> list[Pro
                     "id", message=f"duplicate leaderboard id '{lb.id}' (first used at line {first[0]})"))
             else:
                 seen_ids[lb.id] = lb
-            if lb.dataset and lb.dataset not in project.datasets:
+            if lb.dataset and lb.dataset not in project.datasets and _is_id(lb.dataset):
                 hint = difflib.get_close_matches(lb.dataset, list(project.datasets), n=1)
                 extra = f"; did you mean '{hint[0]}'?" if hint else \
                     f" (no file data/datasets/{lb.dataset}.yml)"
@@ -314,12 +324,18 @@ def _check_parent(task: Task, project: Project, task_ids: set[str]) -> list[Prob
     problems = []
     for i, parent in enumerate(task.parents):
         where = ("parent", i) if len(task.parents) > 1 else ("parent",)
+        if not _is_id(parent):
+            continue  # the schema pass reported it
         if parent not in task_ids:
             problems.append(task.src.problem(*where, message=f"unknown parent task '{parent}'"))
         elif _is_ancestor(task.id, parent, project):
             problems.append(task.src.problem(*where, message=f"task '{task.id}' would be its own "
                                                              f"ancestor through parent '{parent}'"))
     return problems
+
+
+def _is_id(text: str) -> bool:
+    return isinstance(text, str) and re.match(ID_PATTERN, text) is not None
 
 
 def _is_ancestor(task_id: str, start: str, project: Project) -> bool:
@@ -346,9 +362,19 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
                                            message=f"metric '{m.name}' is declared twice"))
         metrics[m.name] = m
     seen: dict[tuple, Src] = {}
+    raw_metrics = lb.src.doc.data
+    for part in lb.src.path + ("metrics",):
+        try:
+            raw_metrics = raw_metrics[part]
+        except (KeyError, IndexError, TypeError):
+            raw_metrics = None
+    # a malformed metric list was reported; its values are not also "undeclared"
+    metrics_ok = isinstance(raw_metrics, list) and len(raw_metrics) == len(lb.metrics)
     for result in lb.results:
         src = result.src
         for name, value in result.values.items():
+            if name not in metrics and not metrics_ok:
+                continue
             if name not in metrics:
                 hint = difflib.get_close_matches(name, list(metrics), n=1)
                 why = f"; did you mean '{hint[0]}'?" if hint else \

@@ -19,7 +19,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .. import directions, ranking
+from .. import directions, ranking, validate
 from ..loader import number_from_text
 from ..model import Leaderboard, Metric, Result, Value
 from ..problems import InputError, Problem
@@ -68,6 +68,13 @@ class _Page:
 
     def error(self, line: int, message: str) -> InputError:
         return InputError(Problem(str(self.path), line, 0, message))
+
+    def plain(self, line: int, text: str, what: str) -> str:
+        """``text`` if it is plain text; HTML in a name is refused here, at the page's line."""
+        tag = validate.HTML_TAG.search(text)
+        if tag:
+            raise self.error(line, f"{what} must be plain text, not HTML: {tag[0]!r}")
+        return text
 
     def note(self, line: int, message: str) -> None:
         self.notes.append(Problem(str(self.path), line, 0, message, severity="warning"))
@@ -266,7 +273,7 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
 
     results, bold = [], set()
     for line, cells in table.rows:
-        model_text = inline_text(cells[0])
+        model_text = page.plain(line, inline_text(cells[0]), "the model name")
         if _is_placeholder(model_text, cells):
             page.note(line, f"dropped template placeholder row {model_text!r} of '{title}'")
             continue
@@ -435,7 +442,7 @@ def parse_task_page(path: Path, text: str, *, lower: set[str] = frozenset(),
     if not blocks or blocks[0].kind != "heading" or blocks[0].level != 1:
         raise page.error(blocks[0].start + 1 if blocks else 1,
                          "not a leaderboard page: it must start with a '# Title' heading")
-    title = inline_text(blocks[0].inline)
+    title = page.plain(blocks[0].start + 1, inline_text(blocks[0].inline), "the title")
     sections: list[tuple[Block, list[Block]]] = []
     for b in blocks[1:]:
         if b.kind == "heading" and b.level == 1:
@@ -466,7 +473,7 @@ def parse_task_page(path: Path, text: str, *, lower: set[str] = frozenset(),
             if notes:
                 task["results_notes"] = page.source(notes)
             for sub, content in subsections:
-                sub_title = inline_text(sub.inline)
+                sub_title = page.plain(sub.start + 1, inline_text(sub.inline), "a leaderboard title")
                 tables = [b for b in content if b.kind == "table"]
                 if tables and _Table(page, tables[0]).is_leaderboard:
                     lb, dataset = _leaderboard(page, sub_title, sub.start + 1, content,
