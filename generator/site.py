@@ -196,8 +196,8 @@ def site_files(project: Project) -> dict[str, str]:
     for lb in project.leaderboards:
         for fmt in exports.FORMATS:
             files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt)
-    files["data/schema.json"] = resources.files("generator").joinpath(
-        "schema", "export.schema.json").read_text("utf-8")
+    files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
+        "export.schema.json").read_text("utf-8")
     return files
 
 

@@ -38,7 +38,7 @@ SCHEMA_FILES = {"task": "task.schema.json", "dataset": "dataset.schema.json",
 
 @lru_cache(maxsize=None)
 def schema(kind: str) -> dict:
-    text = resources.files("generator").joinpath("schema", SCHEMA_FILES[kind]).read_text("utf-8")
+    text = resources.files("generator").joinpath("schema").joinpath(SCHEMA_FILES[kind]).read_text("utf-8")
     return json.loads(text)
 
 
