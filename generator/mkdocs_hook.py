@@ -34,7 +34,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.pipeline import load_project
 from generator.problems import errors
-from generator.render import RAW_CLOSE, RAW_OPEN
+from generator.render import RAW_CLOSE, RAW_OPEN, link_href
 from generator.site import site_files, site_pages
 
 _stash: dict[str, list[str]] = {}  # page -> the HTML blocks lifted out of its markdown
@@ -71,10 +71,10 @@ def on_config(config):
     for source in loaded.project.sources:
         name = escape(source.name)
         if source.url:
-            name = f'<a href="{escape(source.url)}">{name}</a>'
+            name = f'<a href="{escape(link_href(source.url))}">{name}</a>'
         licence = escape(source.license or "")
         if licence and source.license_url:
-            licence = f'<a href="{escape(source.license_url)}">{licence}</a>'
+            licence = f'<a href="{escape(link_href(source.license_url))}">{licence}</a>'
         parts.append(f"{name} ({licence})" if licence else name)
     if parts:
         config.copyright = "Data: " + "; ".join(parts)
