@@ -233,8 +233,13 @@ def parse_text(text: str, path: Path) -> tuple[Document | None, list[Problem]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
         return None, [Problem(where, line, col, f"invalid YAML: {reason}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return None, [Problem(where, line, col, f"invalid YAML: character U+{exc.character:04X} "
+                                                "is not allowed in a YAML file")]
     except yaml.YAMLError as exc:
-        return None, [Problem(where, 1, 1, f"invalid YAML: {exc}")]
+        return None, [Problem(where, 1, 1, "invalid YAML: " + " ".join(str(exc).split()))]
     if not nodes or nodes[0] is None:
         return None, [Problem(where, 1, 1, "file is empty")]
     if len(nodes) > 1:

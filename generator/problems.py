@@ -7,8 +7,13 @@ column, and one sentence.  The command line prints them as
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+
+# what would break a message's line: control characters and Unicode line separators
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, order=True)
@@ -20,14 +25,16 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def format(self) -> str:
+        """One line, whatever the message quotes: control characters are shown escaped."""
         prefix = "warning: " if self.severity == "warning" else ""
+        message = _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], self.message)
         if not self.file:
-            return f"{prefix or 'error: '}{self.message}"
+            return f"{prefix or 'error: '}{message}"
         if self.line <= 0:  # about a file or folder as a whole
-            return f"{display_path(self.file)}: {prefix}{self.message}"
+            return f"{display_path(self.file)}: {prefix}{message}"
         if self.col <= 0:  # a line of a page
-            return f"{display_path(self.file)}:{self.line}: {prefix}{self.message}"
-        return f"{display_path(self.file)}:{self.line}:{self.col}: {prefix}{self.message}"
+            return f"{display_path(self.file)}:{self.line}: {prefix}{message}"
+        return f"{display_path(self.file)}:{self.line}:{self.col}: {prefix}{message}"
 
 
 def general(message: str, file: str = "") -> Problem:
