@@ -195,7 +195,12 @@ def check_text(doc: Document) -> list[Problem]:
     return problems
 
 
+_SUSPECT = re.compile("[<\n\r\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
 def _plain_text_problems(key: str, text: str) -> list[str]:
+    if not _SUSPECT.search(text):  # nearly every name: one scan, nothing to report
+        return []
     out = []
     if "\n" in text or "\r" in text:
         out.append(f"'{key}' must be one line; it holds a line break")
@@ -233,8 +238,8 @@ def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[
     problems = []
     for message in _invisible_problems(key, text):
         problems.append(doc.problem(path, message))
-    if "<" not in text and ":" not in text:
-        return problems
+    if "<" not in text and "](" not in text and "]:" not in text:
+        return problems  # no raw HTML, autolink, link or link definition to look at
     lines = text.split("\n")
 
     def at(line_in_text: int, needle: str, message: str) -> Problem:
