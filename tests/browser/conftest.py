@@ -103,3 +103,18 @@ def watched(browser, base_url):
     context.close()
     assert w.outside == [], f"requests left 127.0.0.1: {w.outside}"
     assert w.errors == [], f"console errors: {w.errors}"
+
+
+def search(page, term: str) -> str:
+    """Type ``term`` into Material's search and return the results' text. Its worker
+    builds the index after the page loads, so retype until it answers."""
+    page.locator(".md-search__input").first.click()
+    for _ in range(20):
+        page.keyboard.press("Control+A")
+        page.keyboard.type(term, delay=20)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=1000)
+            break
+        except Exception:
+            continue
+    return page.locator(".md-search-result").inner_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import search
 from helpers import ROOT
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -116,18 +117,7 @@ def test_dark_mode_toggle(watched):
 def test_search_finds_a_model_name(watched):
     page = watched.page
     page.goto(watched.base_url + SEG)
-    page.locator(".md-search__input").first.click()
-    # Material reads key events; its worker builds the index after the page loads,
-    # so retype until it answers
-    for _ in range(20):
-        page.keyboard.press("Control+A")
-        page.keyboard.type("RefineNet", delay=20)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=1000)
-            break
-        except Exception:
-            continue
-    assert "RefineNet" in page.locator(".md-search-result").inner_text()
+    assert "RefineNet" in search(page, "RefineNet")
 
 
 def test_wide_tables_scroll_inside_their_container_on_mobile(browser, base_url):
