@@ -117,7 +117,8 @@ def cmd_export(args) -> int:
 
 def _export_schema_text() -> str:
     from importlib import resources
-    return resources.files("generator").joinpath("schema").joinpath("export.schema.json").read_text("utf-8")
+    schemas = resources.files("generator").joinpath("schema")
+    return schemas.joinpath("export.schema.json").read_text("utf-8")
 
 
 def cmd_diff(args) -> int:

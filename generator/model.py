@@ -81,6 +81,17 @@ _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.
                     re.I)
 
 
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_link(url: str) -> bool:
+    """Whether a link target may be followed: an http(s) or mailto URL, or one with no
+    scheme (relative, #anchor).  ``javascript:``, ``data:``, ``file:``... may not."""
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme[1].lower() in LINK_SCHEMES
+
+
 def arxiv_id(url: str | None) -> str | None:
     """The arXiv id of a paper URL (version and .pdf dropped), or None."""
     m = _ARXIV.search(url or "")

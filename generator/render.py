@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import ranking
-from .model import Dataset, Leaderboard, Link, Project, Task
+from .model import Dataset, Leaderboard, Link, Project, Task, safe_link
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -41,18 +41,12 @@ def md_text(text: str) -> str:
     return _ENTITY.sub(r"\\&", text)
 
 
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
-
-
 def link_href(url: str) -> str:
     """A data URL fit for ``href``: http(s), mailto or relative; anything else
     (``javascript:``, ``data:``...) becomes a dead ``#``.  Validation refuses such URLs;
     this keeps the pages safe even for data that was never validated."""
     url = "".join(ch for ch in str(url) if ch >= " " and ch != "\x7f")
-    scheme = _SCHEME.match(url)
-    if scheme and scheme[1].lower() not in ("http", "https", "mailto"):
-        return "#"
-    return url
+    return url if safe_link(url) else "#"
 
 
 def md_url(url: str) -> str:
@@ -189,8 +183,9 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md_text=md_text, md_url=md_url, link_href=link_href, md_links=md_links, pad=pad, rule=rule,
-                       gh_anchor=gh_anchor, prose=prose, md_heading=md_heading, raw=raw)
+    env.filters.update(md_text=md_text, md_url=md_url, link_href=link_href, md_links=md_links,
+                       pad=pad, rule=rule, gh_anchor=gh_anchor, prose=prose, md_heading=md_heading,
+                       raw=raw)
     env.filters.update(latex=latex_escape, latex_label=lambda s: re.sub(r"[^A-Za-z0-9:.-]", "-", s))
     env.globals.update(markdown_table=markdown_table, dataset_website=dataset_website)
     return env

@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 from referencing import Registry, Resource
 
 from .loader import Document
-from .model import Leaderboard, Project, Src, Task, arxiv_id
+from .model import Leaderboard, Project, Src, Task, arxiv_id, safe_link
 from .problems import Problem
 
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
@@ -171,7 +171,6 @@ HTML_TAG = _TAG = re.compile(  # CommonMark's raw HTML: open and closing tags, c
     rf"<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>"
     r"|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_SAFE_LINK = re.compile(r"(?:https?://|mailto:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
 def check_text(doc: Document) -> list[Problem]:
@@ -271,7 +270,7 @@ def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[
                                    f"'{key}' must be markdown without raw HTML: {shown!r}"))
             elif child.type in ("link_open", "image"):
                 target = str(child.attrGet("href") or child.attrGet("src") or "")
-                if not _SAFE_LINK.match(target.strip()):
+                if not safe_link(target):
                     problems.append(at(first, target, (
                         f"'{key}' links to {target!r}; a link must be an http(s) URL, "
                         "a relative path or an #anchor")))

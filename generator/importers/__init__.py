@@ -29,8 +29,8 @@ def plain_text(value) -> str:
 
 
 def markdown_text(value) -> str:
-    """Markdown from another source without its raw HTML (tags go, their text stays;
-    code blocks and code spans are left as they are)."""
+    """Markdown from another source without its raw HTML: the tags markdown would pass
+    through go, their text stays (a tag quoted in code goes too if it is written the same)."""
     text = str(value if value is not None else "").strip()
     if "<" not in text:
         return text
