@@ -15,6 +15,7 @@ Nothing here knows about tasks or leaderboards.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .rules import numbers
+from .rules.numbers import Integer, Number, number_from_text  # noqa: F401 (re-exported)
 
 try:  # libyaml's parser when available: several times faster
     from yaml import CSafeLoader as _Loader
@@ -30,42 +33,15 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 #: Largest data file accepted, in bytes.  Real task files are a few hundred KiB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: How deep collections may nest.  The format needs 7 (task, leaderboards, a leaderboard,
+#: results, a result, its links, a link); deeper is an error, not a crash.
+MAX_DEPTH = 12
 
 Path_ = tuple  # a path into a document: keys and list indices
 
 
-class Number(float):
-    """A float that remembers how it was written (``88.80``)."""
-
-    text: str
-
-    def __new__(cls, value: float, text: str):
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
-
-
-class Integer(int):
-    """An int that remembers how it was written."""
-
-    text: str
-
-    def __new__(cls, value: int, text: str):
-        obj = super().__new__(cls, value)
-        obj.text = text
-        return obj
-
-
-NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def number_from_text(text: str) -> Number | Integer | None:
-    """A number written as text ('88.80', '43', '1e-3') keeping that text; None if it is not one."""
-    text = text.strip()
-    if not NUMBER_TEXT.fullmatch(text):
-        return None
-    text = text.lstrip("+")
-    return Number(float(text), text) if any(c in text for c in ".eE") else Integer(int(text), text)
+# numbers keep the text they were written with; the rule for writing them is in rules.numbers
+NUMBER_TEXT = numbers.PLAIN
 
 
 @dataclass
@@ -121,7 +97,7 @@ class _Builder:
     def _pos(self, node) -> tuple[int, int]:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build(self, node, path: Path_ | None):
+    def build(self, node, path: Path_ | None, depth: int = 0):
         if self.record:
             self.doc.positions[path] = self._pos(node)
         if id(node) in self.seen:  # the composer hands an alias back as the same node
@@ -129,15 +105,17 @@ class _Builder:
         self.seen.add(id(node))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
             return self._refuse_tag(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _Refused(node, _TOO_DEEP)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if self.record:
-                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-            return [self.build(item, None) for item in node.value]
-        return self._scalar(node, path)
+            return self._mapping(node, path, depth + 1)
+        if self.record:
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return [self.build(item, None, depth + 1) for item in node.value]
 
-    def _mapping(self, node, path: Path_) -> dict:
+    def _mapping(self, node, path: Path_, depth: int) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -155,26 +133,34 @@ class _Builder:
                 continue
             if self.record:
                 self.doc.key_positions[path + (key,)] = self._pos(key_node)
-                out[key] = self.build(value_node, path + (key,))
+                out[key] = self.build(value_node, path + (key,), depth)
             else:
-                out[key] = self.build(value_node, None)
+                out[key] = self.build(value_node, None, depth)
         return out
 
     def _scalar(self, node, path: Path_):
         tag, text = node.tag, node.value
         if tag == "tag:yaml.org,2002:str":
+            if not node.style and text[:1] in _NUMBER_START and "e" in text.lower():
+                number = numbers.from_plain(text)  # 1e-3: a number, as YAML 1.2 reads it
+                if number is not None:
+                    return number
             return text
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
             return text.lower() in ("true", "yes", "on", "y")
-        if tag == "tag:yaml.org,2002:int":
-            try:
-                return Integer(_CONSTRUCTOR.construct_yaml_int(node), text)
-            except ValueError:
-                return text
-        if tag == "tag:yaml.org,2002:float":
-            return Number(_CONSTRUCTOR.construct_yaml_float(node), text)
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            number = numbers.from_plain(text)
+            if number is not None:
+                return number
+            if tag == "tag:yaml.org,2002:float" and text.lower().lstrip("+-") in (".inf", ".nan"):
+                return Number(_CONSTRUCTOR.construct_yaml_float(node), text)  # "not finite"
+            if numbers.PLAIN.fullmatch(text):
+                shown = text if len(text) <= 24 else f"{text[:12]}...({len(text)} digits)"
+                raise _Refused(node, f"number {shown} is too large; a value must fit a "
+                                     "64-bit float (at most about 1.8e308)")
+            raise _Refused(node, numbers.why_not_plain(text))
         if tag == "tag:yaml.org,2002:timestamp":
             return text  # dates stay text; the validator checks their form
         return self._refuse_tag(node)
@@ -184,6 +170,9 @@ class _Builder:
         raise _Refused(node, f"YAML tag '{tag}' is not allowed in data files")
 
 
+_NUMBER_START = frozenset("-0123456789")
+_TOO_DEEP = (f"collections nest more than {MAX_DEPTH} levels deep here; "
+             "no data file needs that many")
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -206,40 +195,118 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML file.  Returns the document (None if unreadable) and problems."""
     where = str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read, a device never end
+            return None, [Problem(where, 1, 1, "not a regular file: a data file must be a "
+                                               "plain file")]
+        if info.st_size > MAX_FILE_BYTES:
             return None, [Problem(where, 1, 1,
                                   f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [Problem(where, 1, 1, f"cannot read file: {exc.strerror}")]
+    if len(raw) > MAX_FILE_BYTES:  # it grew while we looked
+        return None, [Problem(where, 1, 1,
+                              f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[start: exc.start].decode("utf-8", errors="replace")) + 1
         return None, [Problem(where, line, col, "file is not valid UTF-8")]
     if text.startswith("\ufeff"):
         text = text[1:]
     return parse_text(text, path)
 
 
+#: Characters YAML reads as line breaks that nothing else does: they would shift every
+#: position after them, and a reader of the file does not see a line break there.
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+#: Where a tag (!!float, !custom) or an anchor (&name) may start a token.
+_TAG_OR_ANCHOR = re.compile(r"(?:^|[\s\[{,])[!&][^\s]", re.M)
+#: Below this many possible levels of nesting, libyaml composes a document safely (its
+#: composer recurses in C: about 24,000 levels overflow the stack and kill the process).
+_SAFE_NESTING = 1500
+_LONG_INDENT = re.compile(r"^[ \t?:-]{400}", re.M)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _pre_check(text: str, where: str) -> Problem | None:
+    """What must be refused before YAML reads the text at all."""
+    for ch in _ODD_BREAKS:
+        at = text.find(ch)
+        if at >= 0:
+            name = {"\x85": "next line (U+0085)", "\u2028": "line separator (U+2028)",
+                    "\u2029": "paragraph separator (U+2029)"}[ch]
+            return Problem(where, *_position(text, at),
+                           f"invalid character: {name}, which YAML reads as a line break; "
+                           "use a normal line break or a space")
+    if text.count("[") + text.count("{") > _SAFE_NESTING or _LONG_INDENT.search(text):
+        mark = _too_deep(text)
+        if mark is not None:
+            return Problem(where, mark.line + 1, mark.column + 1, _TOO_DEEP)
+    return None
+
+
+def _too_deep(text: str):
+    """Where collections first nest deeper than MAX_DEPTH, read as a stream of events
+    (which, unlike composing, does not recurse); None if they never do."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports it, before it nests deep enough to matter
+    return None
+
+
+def _tag_or_anchor(text: str, where: str) -> Problem | None:
+    """An explicit tag (``!!float 50.1``) or an anchor that no alias uses: composing
+    resolves both away, so the tokens are looked at (only when the text may hold one)."""
+    if not _TAG_OR_ANCHOR.search(text):
+        return None
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.TagToken):
+            handle, suffix = token.value
+            tag = (handle or "") + suffix
+            return Problem(where, token.start_mark.line + 1, token.start_mark.column + 1,
+                           f"YAML tag '{tag}' is not allowed in data files; write the value "
+                           "without it")
+        if isinstance(token, yaml.AnchorToken):
+            return Problem(where, token.start_mark.line + 1, token.start_mark.column + 1,
+                           "YAML anchors, aliases and merge keys are not allowed in data files")
+    return None
+
+
 def parse_text(text: str, path: Path) -> tuple[Document | None, list[Problem]]:
     problems: list[Problem] = []
     where = str(path)
+    refused = _pre_check(text, where)
+    if refused:
+        return None, [refused]
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(where, line, col, f"invalid YAML: {reason}")]
+        return None, [_yaml_problem(exc, where, text)]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        before = text[: exc.position]
-        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        line, col = _position(text, exc.position)
         return None, [Problem(where, line, col, f"invalid YAML: character U+{exc.character:04X} "
                                                 "is not allowed in a YAML file")]
     except yaml.YAMLError as exc:
         return None, [Problem(where, 1, 1, "invalid YAML: " + " ".join(str(exc).split()))]
+    except RecursionError:  # PyYAML's pure-Python composer, without libyaml
+        return None, [Problem(where, 1, 1, _TOO_DEEP)]
     if not nodes or nodes[0] is None:
         return None, [Problem(where, 1, 1, "file is empty")]
     if len(nodes) > 1:
@@ -256,7 +323,32 @@ def parse_text(text: str, path: Path) -> tuple[Document | None, list[Problem]]:
     except _Refused as exc:
         mark = exc.node.start_mark
         return None, [Problem(where, mark.line + 1, mark.column + 1, exc.message)]
+    refused = _tag_or_anchor(text, where)
+    if refused:
+        return None, [refused]
     return doc, problems
+
+
+_OPENED = {"quoted scalar": "the quoted string", "flow sequence": "the list '['",
+           "flow mapping": "the mapping '{'", "block mapping": "the mapping",
+           "block collection": "the list"}
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, where: str, text: str) -> Problem:
+    """PyYAML's error at the place a person should look: an unclosed quote or bracket is
+    reported where it opens, not at the end of the file."""
+    problem = exc.problem or ""
+    at_end = exc.problem_mark is not None and exc.problem_mark.index >= len(text.rstrip())
+    if exc.context_mark is not None and ("end of stream" in problem or at_end):
+        mark = exc.context_mark
+        opened = (exc.context or "").removeprefix("while scanning a ").removeprefix("while parsing a ")
+        opened = _OPENED.get(opened, opened)
+        reason = f"{opened} opened here is never closed" if opened else problem
+    else:
+        mark = exc.problem_mark or exc.context_mark
+        reason = problem or exc.context or "invalid YAML"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(where, line, col, f"invalid YAML: {reason}")
 
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .loader import Document, Integer, Number
+from .rules.links import safe_link  # noqa: F401 (the one rule for links, re-exported)
 
 HIGHER, LOWER = "higher", "lower"
 
@@ -79,17 +80,6 @@ class Metric:
 # arXiv ids: new style 1706.05587 (YYMM.NNNNN) and old style cs/0701001 or math.AG/0601001
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Za-z]{2})?/\d{7}))",
                     re.I)
-
-
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
-LINK_SCHEMES = ("http", "https", "mailto")
-
-
-def safe_link(url: str) -> bool:
-    """Whether a link target may be followed: an http(s) or mailto URL, or one with no
-    scheme (relative, #anchor).  ``javascript:``, ``data:``, ``file:``... may not."""
-    scheme = _SCHEME.match(url)
-    return scheme is None or scheme[1].lower() in LINK_SCHEMES
 
 
 def arxiv_id(url: str | None) -> str | None:

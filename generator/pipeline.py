@@ -7,6 +7,7 @@ model on; rendering never reads files of ``data/`` itself.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .problems import InputError, Problem, errors, general
 YAML_SUFFIXES = (".yml", ".yaml")
 SOURCES_FILE = "sources.yml"  # where the data comes from, credited in the site's footer
 KINDS = {"tasks": "task", "datasets": "dataset"}
+MAX_ID_LENGTH = 100  # ids name files (tasks/ID/LEADERBOARD.json...): well below 255 bytes
 
 
 @dataclass
@@ -29,11 +31,20 @@ class Loaded:
 
 
 def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
-    """The YAML files of each kind, sorted by name, and problems with the layout."""
+    """The YAML files of each kind, sorted by name, and problems with the layout.
+
+    Every entry of ``tasks/`` and ``datasets/`` is either read or reported: a data file
+    whose extension is not lowercase, a link that leads out of the folder or in a loop, a
+    FIFO or other special file, a folder named like a data file.  Hidden entries (``.x``)
+    without a YAML extension are left alone; anything else that is not a data file gets a warning.
+    """
     problems: list[Problem] = []
     found: dict[str, list[Path]] = {kind: [] for kind in KINDS}
     if not data_dir.is_dir():
         raise InputError(general("data folder not found", str(data_dir)))
+    if not (data_dir / "tasks").is_dir():
+        raise InputError(general("no tasks/ folder: a data folder holds tasks/ (one file per "
+                                 "task) and datasets/; is this the right folder?", str(data_dir)))
     root = data_dir.resolve()
     for folder in KINDS:
         sub = data_dir / folder
@@ -41,18 +52,12 @@ def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
             continue
         stems: dict[str, Path] = {}
         for path in sorted(sub.iterdir(), key=lambda p: p.name):
-            if path.suffix not in YAML_SUFFIXES:
-                continue
-            if not _inside(path.resolve(), root):  # a link, or a linked folder, leading out
-                problems.append(Problem(str(path), 1, 1,
-                                        "symbolic link points outside the data folder"))
+            problem = _entry_problem(path, root, folder)
+            if problem is not None:
+                if problem.message:
+                    problems.append(problem)
                 continue
             stem = path.stem
-            if not re.match(validate.ID_PATTERN, stem):
-                problems.append(Problem(str(path), 1, 1,
-                                        f"file name '{path.name}' is not a valid id: use lowercase "
-                                        "letters, digits and single '-', '_' or '.' between them"))
-                continue
             if stem in stems:
                 problems.append(Problem(str(path), 1, 1,
                                         f"duplicate {KINDS[folder]} id '{stem}': "
@@ -61,6 +66,41 @@ def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
             stems[stem] = path
             found[folder].append(path)
     return found, problems
+
+
+def _entry_problem(path: Path, root: Path, folder: str) -> Problem | None:
+    """Why an entry of a data folder is not read as a data file (a Problem with no message:
+    silently left alone), or None when it is one."""
+    name = path.name
+    suffix = path.suffix
+    if name.startswith(".") and suffix.lower() not in YAML_SUFFIXES:
+        return Problem(str(path), 0, 0, "")  # .gitkeep, editors' swap files
+    if suffix.lower() not in YAML_SUFFIXES:
+        return Problem(str(path), 0, 0, f"not read: only .yml and .yaml files in {folder}/ are "
+                                        "data files", severity="warning")
+    if suffix not in YAML_SUFFIXES:
+        return Problem(str(path), 1, 1, f"file name '{name}' must end in lowercase "
+                                        f"'{suffix.lower()}' to be read")
+    try:
+        target = path.resolve(strict=True)
+        info = target.stat()
+    except (OSError, RuntimeError) as exc:  # a loop, or a link to nothing
+        why = "a symbolic link loop" if "loop" in str(exc).lower() or \
+            getattr(exc, "errno", None) == 40 else "a link to nothing"
+        return Problem(str(path), 1, 1, f"cannot read it: {why}")
+    if not _inside(target, root):  # a link, or a linked folder, leading out
+        return Problem(str(path), 1, 1, "symbolic link points outside the data folder")
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        return Problem(str(path), 1, 1, f"'{name}' is {what}; a data file must be a plain file")
+    stem = path.stem
+    if not re.match(validate.ID_PATTERN, stem):
+        return Problem(str(path), 1, 1, f"file name '{name}' is not a valid id: use lowercase "
+                                        "letters, digits and single '-', '_' or '.' between them")
+    if len(stem) > MAX_ID_LENGTH:
+        return Problem(str(path), 1, 1, f"file name '{name}' is too long: an id has at most "
+                                        f"{MAX_ID_LENGTH} characters (it names files and addresses)")
+    return None
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -111,10 +151,11 @@ def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None)
 def load_sources(data_dir: Path) -> tuple[list[model.Source], list[Problem]]:
     """data/sources.yml, checked like the other data files."""
     path = data_dir / SOURCES_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return [], []
-    if not _inside(path.resolve(), data_dir.resolve()):
-        return [], [Problem(str(path), 1, 1, "symbolic link points outside the data folder")]
+    problem = _entry_problem(path, data_dir.resolve(), ".")
+    if problem is not None and problem.message and problem.severity == "error":
+        return [], [problem]
     doc, problems = loader.load_file(path)
     if doc is None:
         return [], problems

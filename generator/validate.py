@@ -27,7 +27,10 @@ from markdown_it import MarkdownIt
 from referencing import Registry, Resource
 
 from .loader import Document
-from .model import Leaderboard, Project, Src, Task, arxiv_id, safe_link
+from .model import Leaderboard, Project, Src, Task, arxiv_id
+from .rules import text as text_rules
+from .rules import links
+from .rules.links import safe_link
 from .problems import Problem
 
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
@@ -42,11 +45,22 @@ def schema(kind: str) -> dict:
     return json.loads(text)
 
 
+def _pattern(validator, pattern, instance, schema):
+    """``pattern`` with ECMA-262's ``$`` (the end of the text), as the compiled validator and
+    editors read it; Python's ``$`` would also match before a final line break."""
+    if validator.is_type(instance, "string") and not re.search(
+            pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+
+
 @lru_cache(maxsize=None)
 def _validator(kind: str):
     registry = Registry().with_resources(
         (name, Resource.from_contents(schema(k))) for k, name in SCHEMA_FILES.items())
-    return jsonschema.Draft202012Validator(schema(kind), registry=registry)
+    return _Validator(schema(kind), registry=registry)
 
 
 @lru_cache(maxsize=None)
@@ -153,6 +167,9 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
         return [doc.problem(path, f"{name} must be one of {options}, not {_describe(error.instance)}")]
     if kind == "minLength":
         return [doc.problem(path, f"{name} must not be empty")]
+    if kind == "maxLength":
+        return [doc.problem(path, f"{name} is {len(error.instance)} characters long; an id has "
+                                  f"at most {error.validator_value} (it names files and addresses)")]
     if kind == "minItems":
         return [doc.problem(path, f"{name} needs at least {error.validator_value} item(s)")]
     if kind in ("minimum", "maximum"):
@@ -163,14 +180,15 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
 # --- text pass ------------------------------------------------------------
 
 #: Keys whose string values are one line of plain text, and keys holding markdown.
-PLAIN_TEXT_KEYS = frozenset({"title", "name", "label", "unit", "model", "paper_title", "extra_data",
-                             "license"})
-MARKDOWN_KEYS = frozenset({"description", "notes", "body"})
+PLAIN_TEXT_KEYS = text_rules.PLAIN_TEXT_KEYS
+MARKDOWN_KEYS = text_rules.MARKDOWN_KEYS
+#: Keys whose values are whole numbers: 0.0 is YAML's float, not what they mean.
+INTEGER_KEYS = frozenset({"decimals", "highlight", "level"})
+URL_KEYS = frozenset({"url", "paper", "license_url"})
 _ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
 HTML_TAG = _TAG = re.compile(  # CommonMark's raw HTML: open and closing tags, comments, declarations
     rf"<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>"
     r"|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
-_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def check_text(doc: Document) -> list[Problem]:
@@ -189,34 +207,32 @@ def check_text(doc: Document) -> list[Problem]:
                 problems.extend(doc.problem(path, m) for m in _plain_text_problems(key, node))
             elif key in MARKDOWN_KEYS:
                 problems.extend(_markdown_problems(doc, path, key, node))
+            elif key in URL_KEYS and _SUSPECT.search(node):
+                problems.extend(doc.problem(path, m)
+                                for m in text_rules.character_problems(key, node))
+        elif isinstance(node, float) and key in INTEGER_KEYS:
+            problems.append(doc.problem(path, f"'{key}' must be a whole number written without "
+                                              f"a decimal point, not {_describe(node)}"))
 
     walk(doc.data, (), None)
     return problems
 
 
-_SUSPECT = re.compile("[<\n\r\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_SUSPECT = re.compile("[<\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                      "\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff\u180e\u00ad]|^\\s|\\s$")
 
 
 def _plain_text_problems(key: str, text: str) -> list[str]:
     if not _SUSPECT.search(text):  # nearly every name: one scan, nothing to report
         return []
-    out = []
-    if "\n" in text or "\r" in text:
-        out.append(f"'{key}' must be one line; it holds a line break")
-    tag = _TAG.search(text)
+    out = text_rules.character_problems(key, text)
+    if text and text_rules.is_blank(text):
+        out.append(f"'{key}' shows nothing: it holds only spaces or invisible characters")
+    tag = text_rules.browser_markup(text)
     if tag:
         out.append(f"'{key}' must be plain text, not HTML: {_snippet(text, tag.start())!r} "
                    "(it would be shown as text)")
-    out += _invisible_problems(key, text)
     return out
-
-
-def _invisible_problems(key: str, text: str) -> list[str]:
-    found = _INVISIBLE.search(text)
-    if not found:
-        return []
-    return [f"'{key}' holds an invisible text-direction character U+{ord(found[0]):04X}, "
-            "which can disguise what is shown"]
 
 
 def _snippet(text: str, at: int) -> str:
@@ -234,10 +250,9 @@ def _markdown_parser() -> MarkdownIt:
 
 
 def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[Problem]:
-    problems = []
-    for message in _invisible_problems(key, text):
-        problems.append(doc.problem(path, message))
-    if "<" not in text and "](" not in text and "]:" not in text:
+    problems = [doc.problem(path, m)
+                for m in text_rules.character_problems(key, text, markdown=True)]
+    if problems or ("<" not in text and "](" not in text and "]:" not in text):
         return problems  # no raw HTML, autolink, link or link definition to look at
     lines = text.split("\n")
 
@@ -254,11 +269,11 @@ def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[
         return Problem(str(doc.path), line, col, message)
 
     for token in _markdown_parser().parse(text):
-        if len(problems) > 0:
+        if problems:
             break  # one problem per field: the first is enough to act on
         first = token.map[0] if token.map else 0
         if token.type == "html_block":
-            tag = _TAG.search(token.content)
+            tag = _TAG.search(token.content) or text_rules.browser_markup(token.content)
             shown = _snippet(token.content, tag.start() if tag else 0).strip()
             problems.append(at(first, shown, f"'{key}' must be markdown without raw HTML: {shown!r}"))
         for child in token.children or []:
@@ -268,13 +283,30 @@ def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[
                 shown = child.content
                 problems.append(at(first, shown,
                                    f"'{key}' must be markdown without raw HTML: {shown!r}"))
+            elif child.type == "text" and "<" in child.content:
+                # what CommonMark leaves as text but a looser renderer or a browser reads as
+                # a tag: <svg/onload=...>, </title/> (written literally, not as &lt;)
+                tag = text_rules.browser_markup(child.content)
+                shown = _snippet(child.content, tag.start()) if tag else ""
+                if tag and shown in text:
+                    problems.append(at(first, shown,
+                                       f"'{key}' must be markdown without raw HTML: {shown!r}"))
             elif child.type in ("link_open", "image"):
                 target = str(child.attrGet("href") or child.attrGet("src") or "")
                 if not safe_link(target):
-                    problems.append(at(first, target, (
+                    problems.append(at(first, _shown_target(target, lines), (
                         f"'{key}' links to {target!r}; a link must be an http(s) URL, "
                         "a relative path or an #anchor")))
     return problems
+
+
+def _shown_target(target: str, lines: list[str]) -> str:
+    """The target as written in the source, to find its line (markdown-it hands it back
+    decoded and percent-encoded)."""
+    for candidate in (target, target[:12], target.split(":")[0][:8]):
+        if candidate and any(candidate in line for line in lines):
+            return candidate
+    return target
 
 
 def raw_html_in(text: str) -> list[str]:
@@ -360,10 +392,15 @@ def _is_ancestor(task_id: str, start: str, project: Project) -> bool:
 def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
     problems = []
     metrics = {}
+    declared: dict[str, str] = {}  # metric names as a reader tells them apart
     for i, m in enumerate(lb.metrics):
-        if m.name in metrics:
-            problems.append(lb.src.problem("metrics", i, "name",
-                                           message=f"metric '{m.name}' is declared twice"))
+        seen_as = text_rules.same_name(m.name)
+        if m.name in metrics or seen_as in declared:
+            problems.append(lb.src.problem("metrics", i, "name", message=(
+                f"metric '{m.name}' is declared twice" if m.name in metrics else
+                f"metric '{m.name}' looks the same as '{declared[seen_as]}' declared before it; "
+                "remove the extra spaces or invisible characters, or name it apart")))
+        declared.setdefault(seen_as, m.name)
         metrics[m.name] = m
     seen: dict[tuple, Src] = {}
     raw_metrics = lb.src.doc.data
@@ -399,7 +436,7 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
                     "values", name,
                     message=f"value {value.text} has more decimals than metric '{name}' "
                             f"prints ({decimals}); raise 'decimals' or round the value"))
-        key = (result.display_name, tuple(sorted(
+        key = (text_rules.same_name(result.display_name), tuple(sorted(
             (n, v.number if v else None) for n, v in result.values.items())))
         if key in seen:
             first = seen[key].doc.where(seen[key].path)[0]
@@ -427,13 +464,22 @@ def _decimals_in(text: str) -> int:
     return len(mantissa.split(".")[1]) if "." in mantissa else 0
 
 
+_RAW_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _check_url(doc: Document, path: tuple, url: str) -> list[Problem]:
-    """The schema rejects other schemes; a relative link gets a warning."""
-    lowered = url.lower()
-    if lowered.startswith(("http://", "https://")):
+    """A URL must be http(s), judged as a browser reads it (entities and percent-encoding
+    decoded, controls dropped); a relative link gets a warning."""
+    if links.is_absolute_http(url):
         return []
-    if ":" in url.split("/")[0] or url.startswith("//"):
-        return []  # not an http(s) URL: the schema pass reported it
+    if _RAW_SCHEME.match(url) or url.startswith("//") or re.search(r"\s", url):
+        return []  # written as another scheme: the schema pass reported it
+    if text_rules.character_problems("url", url):
+        return []  # the text pass reported the control character
+    scheme = links.scheme(url)
+    if scheme is not None:
+        return [doc.problem(path, f"{_field_name(path)} {url!r} reads as a '{scheme}:' link "
+                                  "once decoded; a link must be an http(s) URL")]
     return [doc.problem(path, f"relative link {url!r} is not an absolute http(s) URL; "
                               "it resolves against the page and is probably broken",
                         severity="warning")]

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .loader import Integer, Number
+from .rules import numbers
 
 INDENT = "  "
 _FLOW_SAFE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .+*@()/-]*$")
@@ -49,6 +50,8 @@ def scalar(value: Any) -> str:
         return value.text
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, str) and numbers.PLAIN.fullmatch(value):
+        return "'" + value + "'"  # text that the loader would read as a number (1e3)
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9)
     if text.endswith("\n...\n"):
         text = text[:-5]

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import validate, yamlwrite
+from generator.rules import text as text_rules
 from generator.importers.markdown_page import EXTRA_DATA, NA
 from generator.loader import number_from_text
 from generator.pipeline import load_project
@@ -32,7 +33,7 @@ _NAME_CHARS = string.ascii_letters + string.digits + " -_.()|*[]`~#!&;<>/:éü�
 
 def _one_line(chars: str, max_size: int = 24):
     return st.text(chars, min_size=1, max_size=max_size).map(lambda s: " ".join(s.split())).filter(
-        lambda s: s and not validate.HTML_TAG.search(s) and " + " not in s
+         lambda s: s and not text_rules.browser_markup(s) and " + " not in s
         and s.lower() not in NA and s.lower() != "model name")
 
 

@@ -98,6 +98,7 @@ class Plan:
 
     def write(self) -> None:
         self.check()
+        (self.data_dir / "tasks").mkdir(parents=True, exist_ok=True)  # a data folder has one
         for path in sorted(self.files, key=lambda p: (p.parent.name != "datasets", str(p))):
             write_text(path, self.files[path])
         if self.sources:
