@@ -7,6 +7,7 @@ drawn.  Input is the typed model only.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,16 +19,20 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import ranking
-from .model import Dataset, Leaderboard, Link, Project, Task, safe_link
+from .model import Dataset, Leaderboard, Link, Project, Task
+from .rules import links as link_rules
+from .rules import text as text_rules
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # --- markdown escaping ------------------------------------------------------
 
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 _MD_SPECIAL = re.compile(r"[\\`*\[\]<>|~]|(?<![^\W_])_|_(?![^\W_])|^#")
+_MARKUP_START = re.compile(r"\\<(?=[A-Za-z/!?])")
 
 
 def md_text(text: str) -> str:
@@ -37,21 +42,25 @@ def md_text(text: str) -> str:
     word (``DeepLab_v3``) cannot start emphasis and stays as it is.  Newlines
     become spaces, so a value never breaks a table row.
     """
-    text = _MD_SPECIAL.sub(lambda m: "\\" + m[0], " ".join(text.split()))
-    return _ENTITY.sub(r"\\&", text)
+    text = _ENTITY.sub("&amp;", _CONTROL.sub("", " ".join(text.split())))
+    # a '<' that could open a tag as an entity: Python-Markdown does not read '\\<' as an
+    # escape, and would pass '\\<svg/onload=...>' on as HTML
+    return _MARKUP_START.sub("&lt;", _MD_SPECIAL.sub(lambda m: "\\" + m[0], text))
 
 
 def link_href(url: str) -> str:
-    """A data URL fit for ``href``: http(s), mailto or relative; anything else
-    (``javascript:``, ``data:``...) becomes a dead ``#``.  Validation refuses such URLs;
-    this keeps the pages safe even for data that was never validated."""
-    url = "".join(ch for ch in str(url) if ch >= " " and ch != "\x7f")
-    return url if safe_link(url) else "#"
+    """A data URL fit for ``href``: http(s) or relative, judged as a browser decodes it;
+    anything else (``javascript:``, ``&#106;avascript:``, ``data:``...) becomes a dead ``#``.
+    Validation refuses such URLs; this keeps every output safe even for data that was
+    never validated."""
+    return link_rules.href(url)
 
 
 def md_url(url: str) -> str:
-    """A link destination that survives inside a table cell."""
-    url = link_href(url).replace("|", "%7C").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    """A link destination that survives inside a table cell (a backslash is encoded:
+    CommonMark would read ``javascript\\:`` as ``javascript:``)."""
+    url = link_href(url).replace("|", "%7C").replace(" ", "%20").replace("<", "%3C") \
+        .replace(">", "%3E").replace("\\", "%5C")
     if url.count("(") != url.count(")"):
         url = url.replace("(", "%28").replace(")", "%29")
     return url
@@ -92,8 +101,10 @@ def rule(width: int, align: str) -> str:
 
 @lru_cache(maxsize=1)
 def _prose_renderer() -> MarkdownIt:
-    # CommonMark + tables, raw HTML off; markdown-it's validateLink drops javascript: etc.
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    """CommonMark + tables, raw HTML off, and links only where ``rules.links`` allows them."""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.validateLink = link_rules.safe_link
+    return md
 
 
 def prose(text: str | None) -> Markup:
@@ -103,12 +114,76 @@ def prose(text: str | None) -> Markup:
     return Markup(_prose_renderer().render(text))
 
 
+@lru_cache(maxsize=1)
+def _inspector() -> MarkdownIt:
+    """Markdown read as permissively as any renderer would: raw HTML on, every link kept."""
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.validateLink = lambda url: True
+    return md
+
+
+def _prose_is_inert(text: str) -> tuple[bool, bool]:
+    """(no markup, no unsafe link): whether any markdown renderer (CommonMark, GFM,
+    Python-Markdown) could make raw HTML or a script link of ``text``."""
+    tokens = _inspector().parse(text)
+    outside_code, links_ok = text, True
+    for token in tokens:
+        if token.type == "html_block":
+            return False, links_ok
+        for child in token.children or []:
+            if child.type == "html_inline":
+                return False, links_ok
+            if child.type == "code_inline":
+                outside_code = outside_code.replace(child.content, "", 1)
+            elif child.type in ("link_open", "image"):
+                target = str(child.attrGet("href") or child.attrGet("src") or "")
+                links_ok = links_ok and link_rules.safe_link(target)
+    return not text_rules.browser_markup(outside_code), links_ok
+
+
+def md_prose(text: str | None) -> str:
+    """A markdown field (description, notes, section body) for a markdown output: as written
+    when no renderer could make raw HTML or a script link of it (validation ensures that);
+    otherwise, whatever validation let through, with raw HTML shown as text (``<`` as
+    ``&lt;``) and, if it links anywhere unsafe, no links at all."""
+    if not text:
+        return ""
+    text = _PROSE_CONTROL.sub("", text).strip()
+    no_markup, links_ok = _prose_is_inert(text)
+    if no_markup and links_ok:
+        return text
+    neutral = text.replace("<", "&lt;")
+    if not links_ok:
+        neutral = neutral.replace("[", "\\[").replace("]", "\\]")
+    if _prose_is_inert(neutral) == (True, True):
+        return neutral
+    return "\n".join(md_text(line) for line in text.split("\n"))  # plain text, line by line
+
+
+_PROSE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 _HEADING_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
-def md_heading(text: str) -> str:
+def md_heading(text: str) -> Markup:
     """Plain text for a Python-Markdown heading: HTML-escaped, markup characters escaped."""
-    return _HEADING_ESCAPE.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    text = _CONTROL.sub("", " ".join(text.split()))
+    return Markup(_HEADING_ESCAPE.sub(r"\\\1", html.escape(text, quote=False)))
+
+
+_TITLE_DROPPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def page_title(text: str) -> Markup:
+    """A page's title for its front matter, as a YAML string holding escaped HTML.
+
+    The theme prints ``page.meta.title`` into ``<title>`` and the header as it is, without
+    escaping it, so it must already be HTML: ``<``, ``>`` and ``&`` arrive as entities and
+    show as the characters, and nothing in it can end the ``<title>`` element.
+    """
+    text = " ".join(_TITLE_DROPPED.sub(" ", str(text)).split())
+    return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
 
 
 _LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
@@ -172,12 +247,18 @@ def markdown_table(lb: Leaderboard) -> Table:
 
 # --- environment ------------------------------------------------------------
 
+def _autoescaped(name: str | None) -> bool:
+    """HTML and SVG templates, and the site's pages (markdown whose bodies are HTML), escape
+    every value they print; the markdown outputs escape with md_text and md_url instead."""
+    return bool(name) and (name.endswith((".html", ".html.j2", ".svg.j2"))
+                           or name.startswith("site_"))
+
+
 @lru_cache(maxsize=None)
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"),
-                                            default_for_string=False, default=False),
+        autoescape=_autoescaped,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -185,6 +266,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     )
     env.filters.update(md_text=md_text, md_url=md_url, link_href=link_href, md_links=md_links,
                        pad=pad, rule=rule, gh_anchor=gh_anchor, prose=prose, md_heading=md_heading,
+                       md_prose=md_prose, page_title=page_title,
                        raw=raw)
     env.filters.update(latex=latex_escape, latex_label=lambda s: re.sub(r"[^A-Za-z0-9:.-]", "-", s))
     env.globals.update(markdown_table=markdown_table, dataset_website=dataset_website)
