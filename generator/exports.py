@@ -97,26 +97,37 @@ def _dump(data: dict) -> str:
 
 # --- CSV --------------------------------------------------------------------
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """A text cell that a spreadsheet will not run: one starting with = + - @ (or a tab or
+    carriage return, which some programs skip first) gets a leading ' , as OWASP advises
+    against formula injection.  Numbers are written as numbers and never pass here."""
+    text = str(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def leaderboard_csv(lb: Leaderboard) -> str:
     """One header row, one row per result, N/A as an empty cell; UTF-8 with a BOM so that
     spreadsheet programs read it as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    metric_heads = [f"{m.name} ({m.unit})" if m.unit else m.name for m in lb.metrics]
+    metric_heads = [csv_text(f"{m.name} ({m.unit})" if m.unit else m.name) for m in lb.metrics]
     writer.writerow(["rank", "model", "extra_data", "multi_scale", *metric_heads,
                      "paper", "paper_title", "date", "weights", "code"])
     for result, rank in ranking.ranked(lb):
         writer.writerow([
             "" if rank is None else rank,
-            result.model,
-            "; ".join(result.extra_data),
+            csv_text(result.model),
+            csv_text("; ".join(result.extra_data)),
             "yes" if result.multi_scale else "",
             *[m.format(result.values.get(m.name)) or "" for m in lb.metrics],
-            result.paper or "",
-            result.paper_title or "",
-            result.effective_date or "",
-            " ".join(l.url for l in result.weights),
-            " ".join(l.url for l in result.code),
+            csv_text(result.paper or ""),
+            csv_text(result.paper_title or ""),
+            csv_text(result.effective_date or ""),
+            csv_text(" ".join(l.url for l in result.weights)),
+            csv_text(" ".join(l.url for l in result.code)),
         ])
     return "\ufeff" + buffer.getvalue()
 

@@ -192,8 +192,10 @@ _LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"
 
 
 def latex_escape(text: str) -> str:
-    """Plain text for LaTeX: the ten special characters escaped, whitespace folded."""
-    return "".join(_LATEX.get(ch, ch) for ch in " ".join(str(text).split()))
+    """Plain text for LaTeX: the ten special characters escaped, whitespace folded (so text
+    never ends a ``%`` comment line), control characters dropped."""
+    text = _CONTROL.sub("", " ".join(str(text).split()))
+    return "".join(_LATEX.get(ch, ch) for ch in text)
 
 
 # Big HTML blocks (tables, charts) stand between these markers.  Pages stay complete
