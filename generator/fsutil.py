@@ -1,28 +1,205 @@
-"""Writing outputs without ever leaving a half-written file.
+"""Writing outputs without ever leaving a half-written file, and saying why a write failed.
 
 Every writer goes through ``write_text``: the text goes to a temporary file in
-the same folder, which then replaces the target in one rename.
+the same folder (``.NAME.XXXX.tmp``), which then replaces the target in one
+rename, so a reader sees the old file or the new one and a killed or failed
+write leaves the old file as it was.
+
+A failure of the disk (read-only, full, a missing folder) is not a bug, so it
+is raised as ``OutputError``: an ``OSError`` that knows what was being done
+to which path, for the command line to print as one line
+(``cannot write README.md: No space left on device``) instead of a traceback.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+import time
 from pathlib import Path
+from typing import Callable
+
+from .problems import display_path
 
 
-def write_text(path: Path | str, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+class OutputError(OSError):
+    """An ``OSError`` with the verb and path a user needs: ``cannot VERB PATH: REASON``."""
+
+    def __init__(self, verb: str, path: Path | str, cause: OSError):
+        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
+        self.verb = verb
+
+    def __str__(self) -> str:
+        return f"cannot {self.verb} {display_path(self.filename)}: {self.strerror}"
+
+
+def describe(exc: OSError) -> str:
+    """One line for any ``OSError``: ours say what failed; others name their path."""
+    if isinstance(exc, OutputError):
+        return str(exc)
+    reason = exc.strerror or str(exc)
+    if exc.filename is not None:
+        return f"{display_path(os.fsdecode(exc.filename))}: {reason}"
+    return reason
+
+
+def default_mode(kind: str = "file") -> int:
+    """The permissions a plain ``open``/``mkdir`` would give: temporary files and folders
+    are created private (0600/0700), which must not leak into the published output."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if kind == "folder" else 0o666) & ~mask
+
+
+def make_folder(folder: Path) -> None:
+    """``mkdir -p``, failing as ``cannot create folder PATH: REASON``."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError("create folder", _first_missing(folder), exc) from None
+
+
+def _first_missing(folder: Path) -> Path:
+    """The outermost folder of ``folder`` that does not exist: the one that could not be made."""
+    missing = folder
+    for parent in folder.parents:
+        if parent.exists():
+            break
+        missing = parent
+    return missing
+
+
+def write_text(path: Path | str, text: str, fsync: bool = True) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, line endings as given) in one rename.
+
+    The file keeps its permissions; a new one gets the umask's.  ``fsync`` makes the
+    new bytes durable before the rename, so even a power cut leaves old or new.
+    """
+    path = Path(path)
+    make_folder(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError("write", path, exc) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+            handle.flush()
+            if fsync:
+                os.fsync(handle.fileno())
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            mode = default_mode()
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        _unlink(tmp)
+        raise OutputError("write", path, exc) from None
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _unlink(tmp)
         raise
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+class Lock:
+    """An exclusive lock on ``.NAME.lock`` next to ``target``, so writers of one output
+    take turns: flock, released by the kernel even if the process is killed.
+
+    The lock file is removed on release, so nothing is left behind after a run; a
+    waiter that then gets the lock on the removed file notices (its inode is no longer
+    the one at the path) and tries again.  ``on_wait`` is called once if another
+    process holds the lock; ``timeout`` (seconds) gives up with ``TimeoutError``.
+    """
+
+    def __init__(self, target: Path, on_wait: Callable[[], None] | None = None,
+                 timeout: float | None = None, shown: Path | str | None = None):
+        self.target = Path(target)
+        self.shown = Path(shown) if shown is not None else self.target  # for messages
+        self.path = self.target.with_name(f".{self.target.name}.lock")
+        self.on_wait, self.timeout = on_wait, timeout
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        if self._fd is not None:
+            return
+        make_folder(self.path.parent)
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        waited = False
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise OutputError("write", self.shown, exc) from None
+            try:
+                if not self._flock(fd, deadline, waited):
+                    waited = True
+                    continue
+                if self._is_current(fd):
+                    self._fd = fd
+                    return
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # locked a lock file its holder had just removed: take the new one
+
+    def _flock(self, fd: int, deadline: float | None, waited: bool) -> bool:
+        """Lock ``fd``: True once held; False after a first failed try (tell and retry)."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        if not waited:
+            os.close(fd)
+            if self.on_wait is not None:
+                self.on_wait()
+            return False
+        if deadline is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return True
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                pass
+        raise TimeoutError(f"another run is still writing {display_path(self.shown)}; "
+                           f"gave up after {self.timeout:g} s")
+
+    def _is_current(self, fd: int) -> bool:
+        try:
+            here = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        mine = os.fstat(fd)
+        return (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino)
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            _unlink(str(self.path))  # while still holding it: see the class's docstring
+        except OSError:
+            pass  # a lock file left behind is harmless (and ignored by git)
+        finally:
+            os.close(fd)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> "Lock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
