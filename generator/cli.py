@@ -1,7 +1,9 @@
 """The command line: ``python -m generator COMMAND`` (also ``leaderboard COMMAND``).
 
 Each command runs the stages it needs and prints problems as
-``file:line:col: message``; bad input never ends in a traceback.
+``file:line:col: message`` (exit 1); a disk that refuses a read or write
+(read-only, full, a missing folder) is one line
+``leaderboard: cannot write PATH: REASON`` (exit 2).  Neither ends in a traceback.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from . import readme as readme_out
 from . import render
 from .pipeline import load_project, load_valid_project
 from .problems import InputError, Problem, display_path, errors, general
-from .fsutil import write_text
+from .fsutil import Lock, describe, write_text
 from .ranking import ranked
 
 
@@ -95,8 +97,9 @@ def cmd_pages(args) -> int:
     intro_path = args.docs / "index.md"
     intro = intro_path.read_text(encoding="utf-8") if intro_path.exists() else ""
     pages = {**site_pages(project, intro), **site_files(project)}
-    for path, text in pages.items():
-        write_text(args.out / path, text)
+    with _staged(args.out, "pages") as out:
+        for path, text in pages.items():
+            out.write_text(path, text)
     print(f"wrote {_plural(len(pages), 'file')} to {display_path(args.out)}")
     return 0
 
@@ -107,12 +110,22 @@ def cmd_export(args) -> int:
     project = load_valid_project(args.data).project
     formats = FORMATS if args.format == "all" else (args.format,)
     files = exports(project, formats)
-    for path, text in files.items():
-        write_text(args.out / path, text)
-    if "json" in formats:
-        write_text(args.out / "schema.json", _export_schema_text())
+    with _staged(args.out, "export") as out:
+        for path, text in files.items():
+            out.write_text(path, text)
+        if "json" in formats:
+            out.write_text("schema.json", _export_schema_text())
     print(f"wrote {_plural(len(files), 'file')} ({', '.join(formats)}) to {display_path(args.out)}")
     return 0
+
+
+def _staged(folder: Path, command: str):
+    """Write a whole output folder beside it, swapped in when complete (see publish)."""
+    from .publish import StagedFolder
+
+    return StagedFolder(folder, command, on_wait=lambda: print(
+        f"leaderboard: waiting for another run writing {display_path(folder)} to finish",
+        file=sys.stderr, flush=True))
 
 
 def _export_schema_text() -> str:
@@ -133,8 +146,10 @@ def cmd_add(args) -> int:
 
     result = add.build_result(args.model, args.value, args.paper, args.paper_title, args.date,
                               args.extra_data, args.multi_scale, args.weights, args.code)
-    path, text, project = add.add(args.data, args.task, args.leaderboard, result)
-    write_text(path, text)
+    # read, check and write under the file's lock: two adds at once both land
+    with Lock(add.task_file(args.data, args.task)):
+        path, text, project = add.add(args.data, args.task, args.leaderboard, result)
+        write_text(path, text)
     lb = next(lb for lb in project.task(args.task).leaderboards if lb.id == args.leaderboard)
     new = lb.results[-1]  # appended last
     rank = next(rank for r, rank in ranked(lb) if r is new)
@@ -345,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # e.g. piped into head
         return 0
+    except OSError as exc:  # the disk, not the input: read-only, full, missing, ...
+        print(f"leaderboard: {describe(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

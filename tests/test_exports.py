@@ -77,8 +77,9 @@ def test_latex_is_a_booktabs_table_with_escapes(cli, tmp_path, data_copy):
     task = data_copy / "tasks" / "semantic_segmentation.yml"
     task.write_text(task.read_text(encoding="utf-8").replace("model: SDN-M3\n", "model: SDN_M3 50% & co\n", 1),
                     encoding="utf-8")
-    assert cli("export", "--format", "latex", "--data", str(data_copy), "--out", str(tmp_path)).code == 0
-    tex = (tmp_path / "semantic_segmentation" / "pascal-voc-2012-validation-set.tex").read_text()
+    out = tmp_path / "out"  # not tmp_path itself: export replaces its folder whole, data copy too
+    assert cli("export", "--format", "latex", "--data", str(data_copy), "--out", str(out)).code == 0
+    tex = (out / "semantic_segmentation" / "pascal-voc-2012-validation-set.tex").read_text()
     assert "\\toprule" in tex and "\\midrule" in tex and "\\bottomrule" in tex
     body = tex.split("\\midrule\n")[1].split("\\bottomrule")[0].strip().splitlines()
     assert len(body) == 9

@@ -118,3 +118,31 @@ def test_a_write_that_fails_midway_keeps_the_old_file(tmp_path):
         write_text(target, "x" * 100_000 + "\ud800")
     assert target.read_text(encoding="utf-8") == "the previous README\n"
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+
+
+def test_export_replaces_its_folder_whole(cli, tmp_path):
+    out = tmp_path / "out"
+    assert cli("export", "--format", "json", "--out", str(out)).code == 0
+    (out / "from-an-old-run.json").write_text("{}", encoding="utf-8")
+    run = cli("export", "--format", "csv", "--out", str(out))
+    assert run.code == 0, run.err
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert ".leaderboard-output" in names
+    assert {Path(n).suffix for n in names - {".leaderboard-output"}} == {".csv"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("command", ["export", "pages"])
+def test_a_folder_the_generator_did_not_write_is_never_replaced(cli, tmp_path, command):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("months of work", encoding="utf-8")
+    before = tree(tmp_path)
+    args = ["--data", str(DATA)] + (["--format", "all"] if command == "export" else [])
+    run = cli(command, *args, "--out", str(mine), cwd=tmp_path)
+    assert (run.code, run.out) == (1, "")
+    assert run.err == (f"mine: not replacing this folder: it is not empty and was not written by "
+                       f"'{command}' (no .leaderboard-output file); choose a new or empty folder\n")
+    run = cli(command, *args, "--out", ".", cwd=mine)
+    assert run.code == 1 and "is the current folder or holds it" in run.err
+    assert tree(tmp_path) == before
