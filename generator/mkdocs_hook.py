@@ -28,12 +28,14 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
+from generator.fsutil import describe
 from generator.pipeline import load_project
-from generator.problems import errors
+from generator.problems import display_path, errors
+from generator.publish import Output
 from generator.render import RAW_CLOSE, RAW_OPEN, link_href
 from generator.site import site_files, site_pages
 
@@ -42,7 +44,8 @@ STAMPED = ("papers/", "datasets/")  # sections whose pages are written from a pl
 STAMP, TITLE_MARK, BODY_MARK = "_stamp", "LBSTAMPTITLE", "<div data-lb-stamp></div>"
 _stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(page path, markdown)]
 _written: list[str] = []  # URLs of the pages written from placeholders
-_build: dict = {}  # this build's project, and its site and staging folders
+_build: dict = {}  # this build's project, and its output (lock and staging folder)
+log = logging.getLogger("mkdocs.hooks.leaderboard")
 _MD = MarkdownIt("commonmark", {"html": True})  # our own generated markdown: HTML is trusted
 
 
@@ -57,7 +60,8 @@ def on_startup(command: str, dirty: bool = False) -> None:
 def on_config(config):
     """Load and check the data before MkDocs empties the site folder, so bad data never
     costs the previous site; build into a staging folder that replaces the site only
-    when the build succeeds; credit the data's sources in the footer."""
+    when the build succeeds (one build at a time per site folder: see generator.publish);
+    credit the data's sources in the footer."""
     root = Path(config.config_file_path).parent
     # LEADERBOARD_DATA lets a build use another data folder (the tests build from copies)
     data_dir = root / (os.environ.get("LEADERBOARD_DATA")
@@ -66,7 +70,7 @@ def on_config(config):
     if errors(loaded.problems):
         lines = "\n".join(p.format() for p in loaded.problems)
         raise PluginError(f"the leaderboard data is invalid:\n{lines}")
-    _build.update(project=loaded.project, root=root, site_dir=None)
+    _build.update(project=loaded.project, root=root)
     parts = []
     for source in loaded.project.sources:
         name = escape(source.name)
@@ -78,14 +82,37 @@ def on_config(config):
         parts.append(f"{name} ({licence})" if licence else name)
     if parts:
         config.copyright = "Data: " + "; ".join(parts)
-    if not _build.get("dirty"):
-        site_dir = Path(config.site_dir)
-        staging = site_dir.with_name(f".{site_dir.name}.building")
-        shutil.rmtree(staging, ignore_errors=True)
-        _build.update(site_dir=site_dir, staging=staging, warnings=_WarningCount())
-        logging.getLogger("mkdocs").addHandler(_build["warnings"])
-        config.site_dir = str(staging)
+    _open_output(config)
     return config
+
+
+def _open_output(config) -> None:
+    """Lock the site folder and build beside it; also the probe that it can be written,
+    so a read-only or missing place is one line, not a traceback.  ``--dirty`` builds
+    update the site in place (they need the old files), under the same lock."""
+    _close_output()  # a build of this process that never ended (``mkdocs serve``)
+    site_dir = config.site_dir
+    output = Output(site_dir, on_wait=lambda: log.info(
+        f"Waiting for another build of {display_path(site_dir)} to finish"))
+    try:
+        folder = output.open(staged=not _build.get("dirty"))
+    except OSError as exc:
+        raise PluginError(describe(exc)) from None
+    _build.update(output=output, site_dir=site_dir, warnings=_WarningCount())
+    logging.getLogger("mkdocs").addHandler(_build["warnings"])
+    config.site_dir = str(folder)
+
+
+def _close_output() -> None:
+    """Throw away an unpublished staging folder and release the lock."""
+    _stop_staging()
+    output = _build.pop("output", None)
+    if output is not None:
+        output.abandon()
+
+
+def on_shutdown() -> None:
+    _close_output()
 
 
 class _WarningCount(logging.Handler):
@@ -181,12 +208,23 @@ def on_post_build(config, **kwargs) -> None:
     _publish(config)
 
 
+@event_priority(-100)  # last: it may end the build itself
 def on_build_error(error, **kwargs) -> None:
-    """A failed build leaves the previous site as it was."""
-    _stop_staging()
-    staging = _build.get("staging")
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
+    """A failed build leaves the previous site as it was; a disk error (full, read-only)
+    is one line, like MkDocs's own errors, instead of a traceback."""
+    output = _build.get("output")
+    staging = output.staging if output is not None else None
+    _close_output()
+    if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+        message = describe(error)
+        # a copy's error names its source first: name the written file, as it will be
+        names = [os.fsdecode(n) for n in (error.filename2, error.filename) if n is not None]
+        inside = [n for n in names if staging is not None and n.startswith(f"{staging}{os.sep}")]
+        if inside:
+            path = str(output.target) + inside[0][len(str(staging)):]
+            message = f"cannot write {display_path(path)}: {error.strerror}"
+        log.error(message)
+        raise Abort("Aborted with a BuildError!")
 
 
 def _stop_staging() -> None:
@@ -196,21 +234,20 @@ def _stop_staging() -> None:
 
 
 def _publish(config) -> None:
-    """Swap the staging folder in, unless ``--strict`` is about to fail the build."""
-    site_dir, staging = _build.get("site_dir"), _build.get("staging")
-    if site_dir is None:
+    """Swap the staging folder in (in one step where the OS can: see generator.publish),
+    unless ``--strict`` is about to fail the build."""
+    output = _build.get("output")
+    if output is None:
         return
     _stop_staging()
     if config.strict and _build["warnings"].count:
         return  # MkDocs aborts next; on_build_error removes the staging folder
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    config.site_dir = str(site_dir)
-    _build.update(site_dir=None, staging=None)
+    del _build["output"]
+    try:
+        output.publish()  # and releases the lock
+    except OSError as exc:
+        raise PluginError(describe(exc)) from None
+    config.site_dir = _build["site_dir"]
 
 
 def _fix_sitemap(site_dir: Path, base: str, root: Path | None) -> None:
