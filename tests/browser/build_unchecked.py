@@ -3,8 +3,9 @@ the pages keep hostile text inert whatever validation lets through.
 
     python tests/browser/build_unchecked.py -- mkdocs build arguments...
 
-Runs MkDocs in this process with ``generator.pipeline.load_project`` returning the data
-without its problems; the real hook, templates and theme do the rest.
+Runs MkDocs in this process with ``generator.pipeline.load_project`` (and
+``load_valid_project``) returning the data without its problems; the real hook, templates
+and theme do the rest.
 """
 import sys
 
@@ -19,6 +20,7 @@ def _unchecked(*args, **kwargs):
 
 
 pipeline.load_project = _unchecked
+pipeline.load_valid_project = _unchecked
 
 if __name__ == "__main__":
     from mkdocs.__main__ import cli
