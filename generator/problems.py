@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-# what would break a message's line: control characters and Unicode line separators
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# what would break a message's line (control characters, Unicode line separators) or hide
+# in it (zero-width and text-direction characters): shown as escapes
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u00ad\u061c\u180e\u200b-\u200f"
+                          "\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True, order=True)

@@ -402,7 +402,7 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
                 "remove the extra spaces or invisible characters, or name it apart")))
         declared.setdefault(seen_as, m.name)
         metrics[m.name] = m
-    seen: dict[tuple, Src] = {}
+    seen: dict[tuple, tuple[Src, str]] = {}
     raw_metrics = lb.src.doc.data
     for part in lb.src.path + ("metrics",):
         try:
@@ -439,12 +439,16 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
         key = (text_rules.same_name(result.display_name), tuple(sorted(
             (n, v.number if v else None) for n, v in result.values.items())))
         if key in seen:
-            first = seen[key].doc.where(seen[key].path)[0]
+            first_src, first_name = seen[key]
+            first = first_src.doc.where(first_src.path)[0]
+            looks = "" if first_name == result.display_name else \
+                f" (as '{first_name}': they differ only in spaces, invisible characters or " \
+                "character forms)"
             problems.append(src.problem(
                 message=f"duplicate result: '{result.display_name}' with the same values "
-                        f"is already listed at line {first}"))
+                        f"is already listed at line {first}{looks}"))
         else:
-            seen[key] = src
+            seen[key] = (src, result.display_name)
         if result.paper:
             problems += _check_url(src.doc, src.path + ("paper",), result.paper)
         for field in ("weights", "code"):

@@ -158,3 +158,86 @@ def test_a_page_that_is_not_utf8(cli, tmp_path):
     (tmp_path / "page.md").write_bytes(b"# Title\n\n## Results caf\xe9\n")
     run = cli("import", "page.md", "--data", "data", cwd=tmp_path)
     assert _only_error(run) == "page.md:3: file is not valid UTF-8"
+
+
+def test_a_list_nested_100000_deep_is_an_error_not_a_crash(cli, tmp_path):
+    """libyaml's composer recurses in C: about 24,000 levels used to kill the process."""
+    content = ("title: X\nleaderboards: []\nnotes: " + "[" * 100_000 + "]" * 100_000 + "\n").encode()
+    assert _validate_one(cli, tmp_path, "deep.yml", content) == (
+        f"data/tasks/deep.yml:3:{len('notes: ') + loader.MAX_DEPTH}: collections nest more than "
+        f"{loader.MAX_DEPTH} levels deep here; no data file needs that many")
+
+
+def test_bad_utf8_after_wide_characters_is_placed_by_character(cli, tmp_path):
+    content = "title: X\nleaderboards: []\ndescription: 日本語 ".encode() + b"\xff\n"
+    assert _validate_one(cli, tmp_path, "wide.yml", content) == \
+        "data/tasks/wide.yml:3:18: file is not valid UTF-8"
+
+
+@pytest.mark.parametrize("name", ["upper.YML", "mixed.Yaml"])
+def test_an_extension_in_capitals_is_refused_not_skipped(cli, tmp_path, name):
+    suffix = name.split(".")[1]
+    assert _validate_one(cli, tmp_path, name, b"title: X\nleaderboards: []\n") == (
+        f"data/tasks/{name}:1:1: file name '{name}' must end in lowercase '.{suffix.lower()}' "
+        "to be read")
+
+
+def test_an_id_too_long_for_file_names(cli, tmp_path):
+    name = "a" * 101 + ".yml"
+    assert _validate_one(cli, tmp_path, name, b"title: X\nleaderboards: []\n") == (
+        f"data/tasks/{name}:1:1: file name '{name}' is too long: an id has at most 100 "
+        "characters (it names files and addresses)")
+
+
+def test_a_fifo_is_refused_without_waiting_for_it(cli, tmp_path):
+    data = _base_copy(tmp_path)
+    os.mkfifo(data / "tasks" / "pipe.yml")  # reading it would block forever
+    run = cli("validate", "--data", "data", cwd=tmp_path)
+    assert _only_error(run) == \
+        "data/tasks/pipe.yml:1:1: 'pipe.yml' is not a regular file; a data file must be a plain file"
+
+
+def test_a_fifo_as_sources_file(cli, tmp_path):
+    data = _base_copy(tmp_path)
+    (data / "sources.yml").unlink()
+    os.mkfifo(data / "sources.yml")
+    run = cli("validate", "--data", "data", cwd=tmp_path)
+    assert _only_error(run) == \
+        "data/sources.yml:1:1: 'sources.yml' is not a regular file; a data file must be a plain file"
+
+
+def test_a_symlink_loop_is_an_error(cli, tmp_path):
+    data = _base_copy(tmp_path)
+    os.symlink("loop-b.yml", data / "tasks" / "loop-a.yml")
+    os.symlink("loop-a.yml", data / "tasks" / "loop-b.yml")
+    run = cli("validate", "--data", "data", cwd=tmp_path)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "data/tasks/loop-a.yml:1:1: cannot read it: a symbolic link loop" in run.err.splitlines()
+    assert "data/tasks/loop-b.yml:1:1: cannot read it: a symbolic link loop" in run.err.splitlines()
+
+
+def test_a_folder_named_like_a_data_file(cli, tmp_path):
+    data = _base_copy(tmp_path)
+    (data / "tasks" / "folder.yml").mkdir()
+    run = cli("validate", "--data", "data", cwd=tmp_path)
+    assert _only_error(run) == \
+        "data/tasks/folder.yml:1:1: 'folder.yml' is a folder; a data file must be a plain file"
+
+
+def test_a_data_folder_without_tasks(cli, tmp_path):
+    data = _base_copy(tmp_path)
+    shutil.rmtree(data / "tasks")
+    run = cli("validate", "--data", "data", cwd=tmp_path)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.err.splitlines() == ["data: no tasks/ folder: a data folder holds tasks/ (one file "
+                                    "per task) and datasets/; is this the right folder?"]
+
+
+def test_other_files_are_named_not_skipped_silently(cli, tmp_path):
+    data = _base_copy(tmp_path)
+    (data / "tasks" / "notes.txt").write_text("not data\n", encoding="utf-8")
+    (data / "tasks" / ".gitkeep").write_text("", encoding="utf-8")
+    run = cli("validate", "--data", "data", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert run.err.splitlines() == [
+        "data/tasks/notes.txt: warning: not read: only .yml and .yaml files in tasks/ are data files"]

@@ -159,3 +159,18 @@ def test_a_missing_data_folder_is_one_clear_line(cli, tmp_path):
     assert run.code == 1
     assert run.err.strip().endswith("nope: data folder not found")
     assert len(run.err.strip().splitlines()) == 1
+
+
+def test_exponent_notation_is_a_number(cli, data_copy):
+    """YAML 1.1 leaves 1e-3 a string; the data reads it as a number, as YAML 1.2 and JSON do
+    (this metric prints two decimals: 8.36e1 shows as 83.60)."""
+    task = data_copy / TASK
+    replace_once(task, "values: {Score: 83.58}", "values: {Score: 8.36e1}")
+    assert cli("validate", "--data", str(data_copy)).code == 0
+    page = cli("markdown", "semantic_segmentation", "--data", str(data_copy)).out
+    assert re.search(r"^\| DeepLab_v3-Xception-65 \+ COCO +\| 83\.60 +\|", page, re.M)
+    line = replace_once(task, "values: {Score: 8.36e1}", "values: {Score: '8.36e1'}")
+    run = cli("validate", "--data", str(data_copy))
+    assert run.code == 1
+    assert re.search(rf"{TASK}:{line}:\d+: value of metric 'Score' must be a number or null "
+                     r"\(N/A\), not the string '8.36e1'", run.err), run.err
