@@ -18,6 +18,7 @@ Two things here only make big builds fast, and change no page:
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import os
 import re
@@ -180,8 +181,9 @@ def _lift(markdown: str) -> tuple[str, list[str]]:
 
 
 def _write_stamped(template: str, section: str, path: str, markdown: str, site_dir: Path) -> None:
+    title, markdown = _front_matter_title(markdown)
     heading, _, body = markdown.partition("\n")
-    title = _MD.renderInline(heading.removeprefix("# ").strip())
+    title = title or _MD.renderInline(heading.removeprefix("# ").strip())
     body, blocks = _lift(body)
     html = _MD.render(body)
     html = re.sub(r"<h([2-6])>(.*?)</h\1>", lambda m: '<h{0} id="{1}">{2}</h{0}>'.format(
@@ -195,6 +197,17 @@ def _write_stamped(template: str, section: str, path: str, markdown: str, site_d
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     _written.append(f"{section}{slug}/")
+
+
+def _front_matter_title(markdown: str) -> tuple[str | None, str]:
+    """The page's front-matter title (escaped HTML, as render.page_title writes it) and the
+    markdown after the front matter."""
+    if not markdown.startswith("---\n"):
+        return None, markdown
+    head, _, rest = markdown[4:].partition("\n---\n")
+    title = next((json.loads(line[len("title: "):]) for line in head.split("\n")
+                  if line.startswith("title: ")), None)
+    return title, rest.lstrip("\n")
 
 
 @event_priority(-100)  # after every plugin has written its files
