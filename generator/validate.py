@@ -161,6 +161,9 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
         return [doc.problem(path, message)]
     if kind == "pattern":
         custom = error.schema.get("x-message", f"must match {error.validator_value}")
+        if custom.startswith("must be an http(s) URL") and isinstance(error.instance, str) \
+                and re.search(r"[\s<>\"`]", error.instance) and links.safe_link(error.instance):
+            custom = "must be an http(s) URL with any space, quote, < > or ` percent-encoded"
         return [doc.problem(path, f"{name} {custom}: {error.instance!r}")]
     if kind == "enum":
         options = ", ".join(repr(x) for x in error.validator_value)
@@ -476,7 +479,7 @@ def _check_url(doc: Document, path: tuple, url: str) -> list[Problem]:
     decoded, controls dropped); a relative link gets a warning."""
     if links.is_absolute_http(url):
         return []
-    if _RAW_SCHEME.match(url) or url.startswith("//") or re.search(r"\s", url):
+    if _RAW_SCHEME.match(url) or url.startswith("//") or re.search(r"[\s<>\"`]", url):
         return []  # written as another scheme: the schema pass reported it
     if text_rules.character_problems("url", url):
         return []  # the text pass reported the control character

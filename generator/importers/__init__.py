@@ -17,6 +17,8 @@ from ..pipeline import SOURCES_FILE, load_sources
 from ..problems import InputError, Problem, errors, general
 
 _SUB_SUP = {"sub": "_", "sup": "^"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SEPARATORS = re.compile("[\u2028\u2029]")
 
 
 def plain_text(value) -> str:
@@ -25,13 +27,14 @@ def plain_text(value) -> str:
     text = str(value if value is not None else "")
     text = validate.HTML_TAG.sub(lambda m: "" if m[0].startswith("</") else _SUB_SUP.get(
         re.match(r"<([A-Za-z0-9]*)", m[0])[1].lower(), " "), text)
-    return " ".join(text.split())
+    return " ".join(_CONTROL.sub("", " ".join(text.split())).split())
 
 
 def markdown_text(value) -> str:
     """Markdown from another source without its raw HTML: the tags markdown would pass
     through go, their text stays (a tag quoted in code goes too if it is written the same)."""
-    text = str(value if value is not None else "").strip()
+    text = str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", _SEPARATORS.sub("\n", text)).strip()  # as the data allows
     if "<" not in text:
         return text
     for tag in validate.raw_html_in(text):
