@@ -17,6 +17,7 @@ from . import ranking
 from .model import Leaderboard, Project, Result
 from .pipeline import Loaded, load_project
 from .problems import InputError, errors, general
+from .render import md_code, md_text
 
 
 def data_at(ref: str, data_dir: Path, workdir: Path) -> Path:
@@ -82,7 +83,7 @@ def compare_board(title: str, old: Leaderboard | None, new: Leaderboard | None) 
                 old_text = before_metric.format(was.values.get(m.name)) if before_metric else None
                 new_text = m.format(result.values.get(m.name))
                 if old_text != new_text:
-                    diffs.append(f"{m.name} {old_text or 'N/A'} → {new_text or 'N/A'}")
+                    diffs.append(f"{md_text(m.name)} {old_text or 'N/A'} → {new_text or 'N/A'}")
             for name in ("weights", "code"):
                 if [(l.label, l.url) for l in getattr(was, name)] != \
                         [(l.label, l.url) for l in getattr(result, name)]:
@@ -93,7 +94,7 @@ def compare_board(title: str, old: Leaderboard | None, new: Leaderboard | None) 
                 change.changed.append((result, diffs))
             old_rank = before[key][1]
             if old_rank != rank:
-                change.ranks.append(f"{result.display_name}: {old_rank or '–'} → {rank or '–'}")
+                change.ranks.append(f"{md_text(result.display_name)}: {old_rank or '–'} → {rank or '–'}")
     change.removed = [result for key, (result, _) in before.items() if key not in after]
     if new is not None:
         for metric in new.metrics:
@@ -108,19 +109,20 @@ def compare_board(title: str, old: Leaderboard | None, new: Leaderboard | None) 
                           and v.finite and v.number == best_new)
             text = metric.format(holder.values[metric.name])
             if best_old is None:
-                change.bests.append(f"**New best {metric.name}: {text}** by {holder.display_name} "
-                                    "(no earlier value)")
+                change.bests.append(f"**New best {md_text(metric.name)}: {text}** by "
+                                    f"{md_text(holder.display_name)} (no earlier value)")
             else:
                 previous = next(r for r in old.results if (v := r.values.get(metric.name)) is not None
                                 and v.finite and v.number == best_old)
-                change.bests.append(f"**New best {metric.name}: {text}** by {holder.display_name} "
-                                    f"(was {old_metric.format(previous.values[metric.name])} by "
-                                    f"{previous.display_name})")
+                change.bests.append(f"**New best {md_text(metric.name)}: {text}** by "
+                                    f"{md_text(holder.display_name)} (was "
+                                    f"{old_metric.format(previous.values[metric.name])} by "
+                                    f"{md_text(previous.display_name)})")
     return change
 
 
 def _boards(project: Project) -> dict[tuple[str, str], tuple[str, Leaderboard]]:
-    return {(t.id, lb.id): (f"{t.title} — {lb.title}", lb) for t in project.tasks
+    return {(t.id, lb.id): (f"{md_text(t.title)} — {md_text(lb.title)}", lb) for t in project.tasks
             for lb in t.leaderboards}
 
 
@@ -145,7 +147,7 @@ def report(old: Loaded, new: Loaded, base: str, head: str) -> str:
     if found:
         lines.append(f"**Validation: {len(found)} error(s)** in the new data:")
         lines.append("")
-        lines += [f"- `{p.format()}`" for p in found[:50]]
+        lines += [f"- {md_code(p.format())}" for p in found[:50]]
         lines.append("")
     else:
         c = new.project.counts()
@@ -160,11 +162,11 @@ def report(old: Loaded, new: Loaded, base: str, head: str) -> str:
         lines.append("")
         lines += [f"- {b}" for b in change.bests]
         for result, rank in change.added:
-            lines.append(f"- Added: {result.display_name} (rank {rank or '–'})")
+            lines.append(f"- Added: {md_text(result.display_name)} (rank {rank or '–'})")
         for result in change.removed:
-            lines.append(f"- Removed: {result.display_name}")
+            lines.append(f"- Removed: {md_text(result.display_name)}")
         for result, diffs in change.changed:
-            lines.append(f"- Changed: {result.display_name}: {'; '.join(diffs)}")
+            lines.append(f"- Changed: {md_text(result.display_name)}: {'; '.join(diffs)}")
         if change.ranks:
             lines.append(f"- Rank changes: {'; '.join(change.ranks)}")
         lines.append("")

@@ -48,6 +48,14 @@ def md_text(text: str) -> str:
     return _MARKUP_START.sub("&lt;", _MD_SPECIAL.sub(lambda m: "\\" + m[0], text))
 
 
+def md_code(text: str) -> str:
+    """Text as one inline code span that nothing in it can close (a longer backtick fence)."""
+    text = _CONTROL.sub("", " ".join(str(text).split()))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def link_href(url: str) -> str:
     """A data URL fit for ``href``: http(s) or relative, judged as a browser decodes it;
     anything else (``javascript:``, ``&#106;avascript:``, ``data:``...) becomes a dead ``#``.

@@ -47,11 +47,12 @@ def test_diff_reports_new_best_rank_changes_added_removed_changed(repo):
     assert "## Leaderboard changes: HEAD~1 → working tree" in out
     assert "Validation: passed" in out
     section = out.split("### Semantic segmentation — PASCAL VOC 2012 — Validation set")[1].split("###")[0]
-    assert "**New best Score: 90.10** by NewNet (was 88.80 by SDN-M2* + COCO + MS)" in section
+    # names are markdown-escaped: the comment shows SDN-M2* (the * starts no emphasis)
+    assert "**New best Score: 90.10** by NewNet (was 88.80 by SDN-M2\\* + COCO + MS)" in section
     assert "Added: NewNet (rank 1)" in section
     assert "Removed: DeepLab_v3-MobileNet-v2 + COCO" in section
     assert "Changed: SDN-M3: Score 79.90 → 80.10" in section
-    assert "SDN-M2* + COCO + MS: 1 → 2" in section and "DeepLab_v3-Xception-65 + COCO: 2 → 3" in section
+    assert "SDN-M2\\* + COCO + MS: 1 → 2" in section and "DeepLab_v3-Xception-65 + COCO: 2 → 3" in section
     assert out.count("### ") == 1  # no other leaderboard changed
     # two explicit revisions, and two folders, give the same report body
     by_revs = run_module("diff", "HEAD~1", "HEAD", cwd=repo).out

@@ -217,6 +217,17 @@ def test_markdown_exports_hold_no_live_markup(project):
     assert not problems, _report(problems)
 
 
+def test_diff_report_holds_no_live_markup(project):
+    """``python -m generator diff``: the markdown posted on pull requests, every hostile name
+    in it (all results are new against an empty project)."""
+    from generator import diff, model
+    empty = pipeline.Loaded(model.Project(tasks=[], datasets={}), [])
+    text = diff.report(empty, pipeline.Loaded(project, []), "base", "head")
+    assert "Added:" in text and "svg/onload" in text  # the hostile names are there, as text
+    problems = markdown_problems("diff report", text)
+    assert not problems, _report(problems)
+
+
 SITE_TAGS = ALLOWED_TAGS | {"div", "span", "figure", "figcaption", "svg", "g", "line", "path",
                             "circle", "text", "title", "desc", "form", "fieldset", "legend",
                             "label", "input", "button", "caption", "section", "nav"}
