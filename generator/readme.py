@@ -47,8 +47,8 @@ def regenerate(text: str, project: Project, path: str = "README.md") -> str:
             if end[1] != open_name:
                 raise InputError(Problem(path, number, 1, f"END marker for '{end[1]}' closes "
                                                           f"'{open_name}' opened at line {open_line}"))
-            body = section(open_name, project)
-            out.append("\n" + body.strip("\n") + "\n\n")
+            body = "\n" + section(open_name, project).strip("\n") + "\n\n"
+            out.append(body.replace("\n", "\r\n") if line.endswith("\r\n") else body)
             out.append(line)
             seen.add(open_name)
             open_name = None
@@ -70,8 +70,10 @@ def diff(old: str, new: str, path: str) -> str:
 
 
 def read(path: Path) -> str:
+    """The README as it is on disk, line endings included (a CRLF file stays CRLF)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
     except FileNotFoundError:
         raise InputError(general("file not found", str(path))) from None
     except UnicodeDecodeError:

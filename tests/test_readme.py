@@ -83,3 +83,16 @@ def test_invalid_data_leaves_readme_untouched(cli, repo):
     run = cli("readme", cwd=repo)
     assert run.code == 1 and "value of metric 'Score' must be a number" in run.err
     assert (repo / "README.md").read_text(encoding="utf-8") == before
+
+
+def test_a_crlf_readme_stays_crlf(cli, repo):
+    """A README checked out with Windows line ends is regenerated with them, every line."""
+    readme = repo / "README.md"
+    original = readme.read_bytes()
+    readme.write_bytes(original.replace(b"| 88.80 |", b"| 99.99 |", 1).replace(b"\n", b"\r\n"))
+    assert cli("readme", cwd=repo).code == 0
+    written = readme.read_bytes()
+    assert b"| 88.80 |" in written and b"| 99.99 |" not in written
+    assert written.count(b"\n") == written.count(b"\r\n")  # no lone LF
+    assert written.replace(b"\r\n", b"\n") == original
+    assert cli("readme", "--check", cwd=repo).code == 0
