@@ -11,9 +11,12 @@ from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seeds" / "semantic_segmentation.md"
-SOTA_CV = SHARED / "reference" / "sota-cv"
+# Copies of the reference material the tests read, each folder with its licence and source
+# (tests/fixtures/*/README.md); no test reads anything outside the repository.
+FIXTURES = ROOT / "tests" / "fixtures"
+SEED = FIXTURES / "seed" / "semantic_segmentation.md"
+SOTA_CV = FIXTURES / "sota-cv"
+PWC_SLICE = FIXTURES / "pwc-slice" / "evaluation-tables.json"
 
 @dataclass
 class Run:

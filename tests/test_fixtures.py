@@ -1,0 +1,143 @@
+"""The tests stand alone: what they read is in the repository, with its licence and source.
+
+The reference material (the seed page, SotA-CV's pages, a slice of the Papers with Code
+export) is copied into tests/fixtures/; these tests keep it that way, and check that the
+slice holds what it was cut for.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from helpers import FIXTURES, PWC_SLICE, ROOT, SEED, SOTA_CV
+
+from generator.importers.pwc import KINDS
+
+TESTS = ROOT / "tests"
+
+# Ways a test could reach outside the repository: the reference folder beside it, absolute
+# paths of this machine, or climbing above the repository's root. (Written so that this file
+# does not match them itself.)
+OUTSIDE = [
+    (re.compile(r"\.\./+shared"), "the folder beside the repository"),
+    (re.compile(r"""["']shared["']"""), "a folder named shared"),
+    (re.compile(r"shared/+(seeds|reference|design)"), "the shared reference folder"),
+    (re.compile(r"/wor[k]/|/roo[t]/|/hom[e]/"), "an absolute path of this machine"),
+    (re.compile(r"ROOT\.parent\b|ROOT\s*/\s*[\"']\.\.[\"']"), "a path above the repository"),
+]
+
+
+def _test_sources():
+    return sorted(p for p in TESTS.rglob("*.py")
+                  if "__pycache__" not in p.parts and "fixtures" not in p.relative_to(TESTS).parts)
+
+
+def test_no_test_reads_outside_the_repository():
+    sources = _test_sources()
+    assert TESTS / "helpers.py" in sources and TESTS / "browser" / "conftest.py" in sources
+    found = []
+    for path in sources:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for pattern, what in OUTSIDE:
+                if pattern.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {what}: {line.strip()}")
+    assert found == [], "\n".join(found)
+
+
+def test_the_fixture_paths_are_inside_the_repository():
+    for path in (SEED, SOTA_CV, PWC_SLICE):
+        assert path.exists(), path
+        assert path.resolve().is_relative_to(FIXTURES.resolve()), path
+
+
+@pytest.mark.parametrize("folder,licence", [("sota-cv", "MIT"), ("seed", "MIT"),
+                                            ("pwc-slice", "CC-BY-SA 4.0")])
+def test_each_copy_names_its_source_and_licence(folder, licence):
+    readme = (FIXTURES / folder / "README.md").read_text(encoding="utf-8")
+    assert licence in readme and "changed" in readme
+    if licence == "MIT":  # the MIT licence asks for its notice in every copy
+        notice = (FIXTURES / folder / "LICENSE").read_text(encoding="utf-8")
+        assert "Copyright (c) 2018 Roman Trusov" in notice and "MIT License" in notice
+        assert "Roman Trusov" in readme and "542698b" in readme
+
+
+def test_the_seed_is_sota_cvs_semantic_segmentation_page():
+    assert SEED.read_bytes() == (SOTA_CV / "content" / "semantic_segmentation.md").read_bytes()
+
+
+def test_the_slice_is_small():
+    assert PWC_SLICE.stat().st_size < 200_000
+
+
+@pytest.fixture(scope="module")
+def slice_import(tmp_path_factory):
+    """The slice imported once, in-process (the cli fixture is per test)."""
+    import contextlib
+    import io
+
+    from generator.cli import main
+    data = tmp_path_factory.mktemp("pwc") / "data"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["import-pwc", str(PWC_SLICE), "--data", str(data)])
+    assert code == 0, err.getvalue()
+    return data, err.getvalue()
+
+
+def _task(data, task_id):
+    return yaml.safe_load((data / "tasks" / f"{task_id}.yml").read_text(encoding="utf-8"))
+
+
+def test_the_slice_imports_and_validates(cli, slice_import):
+    data, err = slice_import
+    # the counts of the slice, not of the whole export (see tests/fixtures/pwc-slice/README.md)
+    assert cli("validate", "--data", str(data)).out.strip() == \
+        "valid: 26 tasks, 19 datasets, 18 leaderboards, 111 results"
+    assert "tasks: 26 (4 repeats of a subtask under another parent merged" in err
+    assert "the archive lists 22 leaderboards and 128 rows counting repeats: 18 + 4 in repeats; " \
+           "111 + 2 duplicate rows + 15 in repeats" in err
+    assert "datasets without rows (no leaderboard made): 1" in err
+    sources = yaml.safe_load((data / "sources.yml").read_text(encoding="utf-8"))
+    assert sources[0]["license"] == "CC-BY-SA 4.0"
+
+
+def test_the_slice_holds_every_kind_of_value_the_import_leaves_out(slice_import):
+    _, err = slice_import
+    kinds = {kind for _, kind in KINDS} | {"other"}
+    listed = set(re.findall(r"^\s+\d+ (.+?), e\.g\. ", err, flags=re.M))
+    assert listed == kinds
+
+
+def test_a_subtask_under_two_parents_one_of_them_repeated_too(slice_import):
+    data, _ = slice_import
+    assert _task(data, "multi-frame-super-resolution")["parent"] == \
+        ["image-super-resolution", "super-resolution"]
+    assert _task(data, "image-super-resolution")["parent"] == "super-resolution"
+
+
+def test_the_slice_directions_and_units(slice_import):
+    data, _ = slice_import
+    def metrics(task_id):
+        return {m["name"]: (m["direction"], m.get("unit"))
+                for lb in _task(data, task_id)["leaderboards"] for m in lb["metrics"]}
+    assert metrics("image-classification")["Percentage error"] == ("lower", None)
+    assert metrics("speech-recognition")["Word Error Rate (WER)"] == ("lower", None)
+    assert metrics("recipe-generation") == {"BLEU": ("higher", None), "Perplexity": ("lower", None)}
+    # names the rules would call lower-is-better, turned around by the reviewed list
+    assert metrics("image-generation")["MS-SSIM"] == ("higher", None)
+    assert metrics("disguised-face-verification")["GAR @1% FAR"] == ("higher", None)
+    assert metrics("horizon-line-estimation")["AUC (horizon error)"] == ("higher", None)
+    # '%' is the unit where most values carry it (3 of 5), not where a few do (1 of 4)
+    assert metrics("node-classification")["Accuracy"] == ("higher", "%")
+    assert metrics("6d-pose-estimation-using-rgb")["Mean ADD"] == ("higher", None)
+
+
+def test_the_largest_slice_table_renders_ranked(cli, slice_import):
+    data, _ = slice_import
+    run = cli("markdown", "image-classification", "--data", str(data))
+    assert run.code == 0, run.err
+    rows = [l for l in run.out.splitlines() if l.startswith("| ") and not l.startswith("| Model")]
+    assert len(rows) == 71  # MNIST, every row of it
+    errors = [float(c) for c in (l.split("|")[2].strip().strip("*") for l in rows) if c != "N/A"]
+    assert errors == sorted(errors)  # lower is better: the smallest error first
