@@ -73,6 +73,7 @@ def test_a_build_waits_for_the_one_before_and_says_so_once(tmp_path, single):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log0", "log1", "site"]
 
 
+@pytest.mark.slow
 def test_exports_at_once_leave_the_output_of_one(tmp_path):
     out = tmp_path / "out"
     args = ["-m", "generator", "export", "--data", str(DATA), "--format", "all", "--out", str(out)]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import DATA, ROOT
 
 REVERSED_LISTINGS = ROOT / "tests" / "determinism"
@@ -53,6 +54,7 @@ def _build(out: Path, extra_env: dict[str, str]) -> None:
     run("-m", "generator", "pages", "--data", str(data), "--out", str(out / "pages"))
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path):
     for name, env in RUNS.items():
         _build(tmp_path / name, env)

@@ -47,6 +47,7 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_invalid_data_fails_the_build_and_keeps_the_previous_site(project, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(project / "data", data)
@@ -60,6 +61,7 @@ def test_invalid_data_fails_the_build_and_keeps_the_previous_site(project, tmp_p
     assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "hooks", "mkdocs.yml", "site", "templates"]
 
 
+@pytest.mark.slow
 def test_a_build_that_strict_mode_aborts_keeps_the_previous_site(project, tmp_path):
     """The data is fine but a page links nowhere: MkDocs --strict fails after writing
     every page, which used to leave the new half-checked site in place."""
@@ -76,6 +78,7 @@ def test_a_build_that_strict_mode_aborts_keeps_the_previous_site(project, tmp_pa
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site")] == []
 
 
+@pytest.mark.slow
 def test_a_successful_build_replaces_the_site_whole(project, tmp_path):
     site = tmp_path / "site"
     (site / "stale").mkdir(parents=True)

@@ -118,6 +118,7 @@ def one_line(run, pattern: str) -> None:
     assert len(run.err.splitlines()) == 1 and re.fullmatch(pattern, run.err.rstrip("\n")), run.err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_on_a_read_only_copy_each_command_is_one_line(place, command):
     ro = place("ro", "8m", project, read_only=True)
@@ -127,6 +128,7 @@ def test_on_a_read_only_copy_each_command_is_one_line(place, command):
     assert run_module("validate", cwd=ro).code == 0  # reading it is fine
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_made_on_a_read_only_place(place):
     ro = place("ro", "8m", project, read_only=True)
     run = run_module("markdown", TASK, "--out", "new/deeper/page.md", cwd=ro)
@@ -135,6 +137,7 @@ def test_a_folder_that_cannot_be_made_on_a_read_only_place(place):
     one_line(run, re.escape("leaderboard: cannot create folder new: Read-only file system"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_on_a_full_disk_each_command_is_one_line_and_keeps_the_old_output(place, command):
     disk = place("full", "3m", project)

@@ -13,6 +13,7 @@ import string
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -100,6 +101,7 @@ def _carried(project) -> tuple:
                for r in lb.results)) for lb in task.leaderboards])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(task=tasks())
 def test_markdown_then_import_gives_back_the_same_data(cli, task):
@@ -185,6 +187,7 @@ files = st.one_of(near_task.map(_dump), anything.map(_dump), st.text(max_size=20
 dataset_files = st.one_of(near_dataset.map(_dump), st.binary(max_size=60))
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=300)
 @given(task=files, dataset=dataset_files)
 def test_validate_exits_0_or_1_with_clean_messages(cli, task, dataset):

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from helpers import DATA, ROOT, run_module
 
 
@@ -48,6 +49,7 @@ def test_pages_step_writes_every_page_without_mkdocs(tmp_path):
     assert '<table class="lb-table"' in task
 
 
+@pytest.mark.slow
 def test_mkdocs_build_is_strict_and_writes_nothing_into_the_repository(tmp_path):
     before = _status()
     run = mkdocs("build", "--strict", "-d", str(tmp_path / "site"))
@@ -62,6 +64,7 @@ def test_mkdocs_build_is_strict_and_writes_nothing_into_the_repository(tmp_path)
     assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
 
 
+@pytest.mark.slow
 def test_invalid_data_fails_the_build_with_file_and_line(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
@@ -84,6 +87,7 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_when_data_changes(tmp_path):
     project = tmp_path / "project"
     project.mkdir()

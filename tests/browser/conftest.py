@@ -15,6 +15,17 @@ import pytest
 from helpers import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder drives Chromium: mark it ``browser`` (and ``slow``: each
+    needs the site built once), so ``-m "not slow and not browser"`` leaves them out.
+    A conftest's hook sees the whole session's items, so only this folder's are marked."""
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 # An N/A result added to ADE20K's validation table, so sorting can be seen to keep it last.
 NA_ROW = """  - model: Unscored-Net
