@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .model import Leaderboard, Result
+from .views import LeaderboardView
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 32
@@ -20,7 +20,7 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 32
 class Point:
     x: float
     y: float
-    result: Result
+    name: str  # the result's display name
     index: int  # the row's position in the default order
     date: str
     value: str
@@ -71,20 +71,17 @@ def _tick_label(value: float, ticks: list[float]) -> str:
     return f"{value:.{decimals}f}"
 
 
-def progress(lb: Leaderboard, order: list[Result]) -> Chart | None:
-    """The chart of ``lb``'s primary metric, or None if no result has both a date and a value."""
-    metric = lb.primary
+def progress(view: LeaderboardView) -> Chart | None:
+    """The chart of the view's primary metric, or None if no result has both a date and a
+    value."""
+    metric = view.primary
     if metric is None:
         return None
-    index_of = {id(r): i for i, r in enumerate(order)}
-    dated = []
-    for result in lb.results:
-        value, date = result.values.get(metric.name), result.effective_date
-        if value is not None and value.finite and date:
-            dated.append((_time(date), value.number, result, date))
+    dated = [(_time(row.date), row.cells[0].number, row, row.date) for row in view.rows
+             if row.cells[0].number is not None and row.date]
     if not dated:
         return None
-    dated.sort(key=lambda d: (d[0], index_of[id(d[2])]))
+    dated.sort(key=lambda d: (d[0], d[2].index))
     t0, t1 = dated[0][0], dated[-1][0]
     if t1 - t0 < 1:
         t0, t1 = t0 - 0.5, t1 + 0.5
@@ -102,7 +99,7 @@ def progress(lb: Leaderboard, order: list[Result]) -> Chart | None:
 
     better = (lambda a, b: a < b) if metric.lower_is_better else (lambda a, b: a > b)
     points, best, path = [], None, []
-    for t, number, result, date in dated:
+    for t, number, row, date in dated:
         record = best is None or better(number, best)
         if record:
             if best is None:
@@ -110,8 +107,8 @@ def progress(lb: Leaderboard, order: list[Result]) -> Chart | None:
             else:
                 path.append(f"H{sx(t)}V{sy(number)}")
             best = number
-        points.append(Point(sx(t), sy(number), result, index_of[id(result)], date,
-                            metric.format(result.values[metric.name]), record))
+        points.append(Point(sx(t), sy(number), row.display_name, row.index, date,
+                            row.cells[0].text, record))
     path.append(f"H{sx(t1)}")
     years = range(math.ceil(t0), math.floor(t1) + 1)
     every = max(1, math.ceil(len(years) / 8))
@@ -122,7 +119,7 @@ def progress(lb: Leaderboard, order: list[Result]) -> Chart | None:
     word = "lowest" if metric.lower_is_better else "highest"
     record_points = [p for p in points if p.record]
     summary = (f"{len(points)} results from {first[3]} to {last[3]}; the best {metric.name} "
-               f"({word} is best) went from {record_points[0].value} ({record_points[0].result.display_name}, "
+               f"({word} is best) went from {record_points[0].value} ({record_points[0].name}, "
                f"{record_points[0].date}) to {record_points[-1].value} "
-               f"({record_points[-1].result.display_name}, {record_points[-1].date}).")
+               f"({record_points[-1].name}, {record_points[-1].date}).")
     return Chart(points, "".join(path), x_ticks, y_ticks, summary)

@@ -11,8 +11,8 @@ import csv
 import io
 import json
 
-from . import ranking, render
-from .model import Leaderboard, Metric, Project, Result, arxiv_id
+from . import render, views
+from .model import Leaderboard, Project, arxiv_id
 
 FORMATS = ("json", "csv", "latex", "markdown")
 SUFFIX = {"json": ".json", "csv": ".csv", "latex": ".tex", "markdown": ".md"}
@@ -25,8 +25,8 @@ def leaderboard_file(lb: Leaderboard, fmt: str) -> str:
 
 # --- JSON -------------------------------------------------------------------
 
-def _metric(m: Metric) -> dict:
-    out = {"name": m.name, "direction": m.direction}
+def _metric(m: views.MetricView) -> dict:
+    out = {"name": m.name, "direction": m.direction, "label": m.label}
     if m.unit:
         out["unit"] = m.unit
     if m.decimals is not None:
@@ -34,42 +34,41 @@ def _metric(m: Metric) -> dict:
     return out
 
 
-def _result(lb: Leaderboard, result: Result, rank: int | None) -> dict:
-    values, texts = {}, {}
-    for m in lb.metrics:
-        v = result.values.get(m.name)
-        values[m.name] = v.number if v is not None and v.finite else None
-        texts[m.name] = m.format(v)
+def _result(view: views.LeaderboardView, row: views.RowView) -> dict:
+    names = [m.name for m in view.metrics]
     paper = None
-    if result.paper:
-        paper = {"url": result.paper, "title": result.paper_title,
-                 "date": result.effective_date, "arxiv": arxiv_id(result.paper)}
+    if row.paper:
+        paper = {"url": row.paper, "title": row.paper_title, "date": row.date,
+                 "arxiv": arxiv_id(row.paper)}
     return {
-        "rank": rank,
-        "model": result.model,
-        "display_name": result.display_name,
-        "extra_data": list(result.extra_data),
-        "multi_scale": result.multi_scale,
-        "values": values,
-        "values_text": texts,
+        "rank": row.rank,
+        "model": row.model,
+        "display_name": row.display_name,
+        "extra_data": list(row.extra_data),
+        "multi_scale": row.multi_scale,
+        "values": {n: c.number for n, c in zip(names, row.cells)},
+        "values_text": {n: c.text for n, c in zip(names, row.cells)},
+        "highlighted": [n for n, c in zip(names, row.cells) if c.highlight],
         "paper": paper,
-        "date": result.effective_date,
-        "weights": [{"label": l.label, "url": l.url} for l in result.weights],
-        "code": [{"label": l.label, "url": l.url} for l in result.code],
+        "date": row.date,
+        "weights": [{"label": l.label, "url": l.url} for l in row.weights],
+        "code": [{"label": l.label, "url": l.url} for l in row.code],
     }
 
 
 def leaderboard_json(lb: Leaderboard, project: Project) -> dict:
     task = project.task(lb.task_id)
     dataset = project.datasets.get(lb.dataset) if lb.dataset else None
+    view = views.leaderboard_view(lb)
     return {
         "task": lb.task_id,
         "task_title": task.title if task else lb.task_id,
         "leaderboard": lb.id,
         "title": lb.title,
         "dataset": {"id": dataset.id, "name": dataset.name} if dataset else None,
-        "metrics": [_metric(m) for m in lb.metrics],
-        "results": [_result(lb, r, rank) for r, rank in ranking.ranked(lb)],
+        "highlight": lb.highlight,
+        "metrics": [_metric(m) for m in view.metrics],
+        "results": [_result(view, row) for row in view.rows],
     }
 
 
@@ -111,54 +110,55 @@ def csv_text(text: str) -> str:
 def leaderboard_csv(lb: Leaderboard) -> str:
     """One header row, one row per result, N/A as an empty cell; UTF-8 with a BOM so that
     spreadsheet programs read it as UTF-8."""
+    view = views.leaderboard_view(lb)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    metric_heads = [csv_text(f"{m.name} ({m.unit})" if m.unit else m.name) for m in lb.metrics]
-    writer.writerow(["rank", "model", "extra_data", "multi_scale", *metric_heads,
+    writer.writerow(["rank", "model", "extra_data", "multi_scale",
+                     *(csv_text(m.label) for m in view.metrics),
                      "paper", "paper_title", "date", "weights", "code"])
-    for result, rank in ranking.ranked(lb):
+    for row in view.rows:
         writer.writerow([
-            "" if rank is None else rank,
-            csv_text(result.model),
-            csv_text("; ".join(result.extra_data)),
-            "yes" if result.multi_scale else "",
-            *[m.format(result.values.get(m.name)) or "" for m in lb.metrics],
-            csv_text(result.paper or ""),
-            csv_text(result.paper_title or ""),
-            csv_text(result.effective_date or ""),
-            csv_text(" ".join(l.url for l in result.weights)),
-            csv_text(" ".join(l.url for l in result.code)),
+            "" if row.rank is None else row.rank,
+            csv_text(row.model),
+            csv_text("; ".join(row.extra_data)),
+            "yes" if row.multi_scale else "",
+            *[cell.text or "" for cell in row.cells],
+            csv_text(row.paper or ""),
+            csv_text(row.paper_title or ""),
+            csv_text(row.date or ""),
+            csv_text(" ".join(l.url for l in row.weights)),
+            csv_text(" ".join(l.url for l in row.code)),
         ])
     return "\ufeff" + buffer.getvalue()
 
 
 # --- LaTeX ------------------------------------------------------------------
 
-def leaderboard_latex(lb: Leaderboard, project: Project) -> str:
-    return render.render("leaderboard_table.tex.j2", lb=lb, ranked=ranking.ranked(lb),
-                         dataset=project.datasets.get(lb.dataset) if lb.dataset else None,
-                         best=ranking.best_value)
+def leaderboard_latex(lb: Leaderboard, project: Project, templates=None) -> str:
+    dataset = project.datasets.get(lb.dataset) if lb.dataset else None
+    return render.render("leaderboard_table.tex.j2", templates, view=views.leaderboard_view(lb),
+                         dataset_name=dataset.name if dataset else None)
 
 
 # --- all --------------------------------------------------------------------
 
-def exports_of(lb: Leaderboard, project: Project, fmt: str) -> str:
-    """One leaderboard in one format."""
+def exports_of(lb: Leaderboard, project: Project, fmt: str, templates=None) -> str:
+    """One leaderboard in one format (``templates``: a folder of template overrides)."""
     if fmt == "json":
         return _dump({"$schema": SCHEMA_ID, **leaderboard_json(lb, project)})
     if fmt == "csv":
         return leaderboard_csv(lb)
     if fmt == "latex":
-        return leaderboard_latex(lb, project)
-    return render.render("leaderboard_table.md.j2", lb=lb)
+        return leaderboard_latex(lb, project, templates)
+    return render.leaderboard_markdown(lb, templates)
 
 
-def exports(project: Project, formats=FORMATS) -> dict[str, str]:
+def exports(project: Project, formats=FORMATS, templates=None) -> dict[str, str]:
     """{relative path: text}: all.json (with JSON) and a file per leaderboard and format."""
     files: dict[str, str] = {}
     if "json" in formats:
         files["all.json"] = all_json(project)
     for lb in project.leaderboards:
         for fmt in formats:
-            files[leaderboard_file(lb, fmt)] = exports_of(lb, project, fmt)
+            files[leaderboard_file(lb, fmt)] = exports_of(lb, project, fmt, templates)
     return files

@@ -19,11 +19,16 @@ END = re.compile(r"^<!-- END GENERATED: ([a-z_]+) -->[ \t]*$")
 SECTIONS = ("summary", "leaderboards")
 
 
-def section(name: str, project: Project) -> str:
-    return render.render(f"readme_{name}.md.j2", project=project)
+def section(name: str, project: Project, templates=None) -> str:
+    if name == "leaderboards":
+        context = {"tasks": [(t, render.markdown_boards(t, project)) for t in project.tasks]}
+    else:
+        context = {"project": project, "dataset_urls": {
+            d.id: render.dataset_website(d) for d in project.datasets.values()}}
+    return render.render(f"readme_{name}.md.j2", templates, **context)
 
 
-def regenerate(text: str, project: Project, path: str = "README.md") -> str:
+def regenerate(text: str, project: Project, path: str = "README.md", templates=None) -> str:
     """The README text with every generated section drawn anew."""
     lines = text.splitlines(keepends=True)
     out: list[str] = []
@@ -47,7 +52,7 @@ def regenerate(text: str, project: Project, path: str = "README.md") -> str:
             if end[1] != open_name:
                 raise InputError(Problem(path, number, 1, f"END marker for '{end[1]}' closes "
                                                           f"'{open_name}' opened at line {open_line}"))
-            body = "\n" + section(open_name, project).strip("\n") + "\n\n"
+            body = "\n" + section(open_name, project, templates).strip("\n") + "\n\n"
             out.append(body.replace("\n", "\r\n") if line.endswith("\r\n") else body)
             out.append(line)
             seen.add(open_name)

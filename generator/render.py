@@ -18,7 +18,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import ranking
+from . import views
 from .model import Dataset, Leaderboard, Link, Project, Task
 from .rules import links as link_rules
 from .rules import text as text_rules
@@ -196,7 +196,8 @@ def page_title(text: str) -> Markup:
 
 _LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
           "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-          "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+          "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
+          "|": r"\textbar{}"}
 
 
 def latex_escape(text: str) -> str:
@@ -217,13 +218,15 @@ def raw(html: str) -> Markup:
     return Markup(f"{RAW_OPEN}\n{str(html).strip()}\n{RAW_CLOSE}")
 
 
-# --- table view -------------------------------------------------------------
+# --- the markdown table ------------------------------------------------------
 
-@dataclass
-class Table:
-    header: list[str]
-    aligns: list[str]
-    rows: list[list[str]]
+@dataclass(frozen=True)
+class MarkdownTable:
+    """A leaderboard as the cells of a GFM table (escaped), drawn by leaderboard_table.md.j2."""
+
+    header: tuple[str, ...]
+    aligns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
     @property
     def widths(self) -> list[int]:
@@ -231,31 +234,62 @@ class Table:
         return [max(3, *(display_width(row[i]) for row in cols)) for i in range(len(self.header))]
 
 
-def markdown_table(lb: Leaderboard) -> Table:
-    """The seed's table layout: Model | metrics... | Weights | Paper | Code."""
-    header = ["Model", *(md_text(m.header) for m in lb.metrics), "Weights", "Paper", "Code"]
-    aligns = ["left", *(["center"] * len(lb.metrics)), "left", "left", "left"]
-    limits = {m.name: ranking.threshold(lb, m, lb.highlight) for m in lb.metrics}
+def markdown_header(metric: views.MetricView) -> str:
+    """A metric's header in the SotA-CV page layout, which writes the unit after a comma
+    (``mAP, %``); every other output uses the view's label (``mAP (%)``)."""
+    return f"{metric.name}, {metric.unit}" if metric.unit else metric.name
+
+
+def markdown_table(view: views.LeaderboardView) -> MarkdownTable:
+    """The seed's table layout: Model | metrics... | Weights | Paper | Code, highlighted cells
+    in bold."""
+    header = ("Model", *(md_text(markdown_header(m)) for m in view.metrics), "Weights", "Paper",
+              "Code")
+    aligns = ("left", *(["center"] * len(view.metrics)), "left", "left", "left")
     rows = []
-    for result in ranking.ordered(lb):
-        cells = [md_text(result.display_name)]
-        for metric in lb.metrics:
-            value = result.values.get(metric.name)
-            text = metric.format(value)
-            if text is None:
-                cells.append("N/A")
-            elif ranking.reaches(metric, value.number, limits[metric.name]):
-                cells.append(f"**{text}**")
-            else:
-                cells.append(text)
-        cells.append(md_links(result.weights))
-        cells.append(f"[paper]({md_url(result.paper)})" if result.paper else "N/A")
-        cells.append(md_links(result.code))
-        rows.append(cells)
-    return Table(header, aligns, rows)
+    for row in view.rows:
+        cells = [md_text(row.display_name)]
+        for cell in row.cells:
+            cells.append("N/A" if cell.text is None else
+                         f"**{cell.text}**" if cell.highlight else cell.text)
+        cells.append(md_links(row.weights))
+        cells.append(f"[paper]({md_url(row.paper)})" if row.paper else "N/A")
+        cells.append(md_links(row.code))
+        rows.append(tuple(cells))
+    return MarkdownTable(header, aligns, tuple(rows))
 
 
-# --- environment ------------------------------------------------------------
+@dataclass(frozen=True)
+class MarkdownBoard:
+    """One leaderboard of a markdown page: the leaderboard, its table, its dataset's name and
+    website (plain data for task_page.md.j2 and readme_leaderboards.md.j2)."""
+
+    lb: Leaderboard
+    table: MarkdownTable
+    dataset_name: str | None
+    dataset_url: str | None
+
+
+def markdown_boards(task: Task, project: Project) -> list[MarkdownBoard]:
+    out = []
+    for lb in task.leaderboards:
+        dataset = project.datasets.get(lb.dataset) if lb.dataset else None
+        out.append(MarkdownBoard(lb, markdown_table(views.leaderboard_view(lb)),
+                                 dataset.name if dataset else None, dataset_website(dataset)))
+    return out
+
+
+# --- templates --------------------------------------------------------------
+
+def shipped_templates() -> Path:
+    """The templates this package ships: ``templates/`` beside the package in a checkout (and
+    an editable install), ``generator/templates`` inside an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "templates", here.parent / "templates"):
+        if (folder / "leaderboard_table.md.j2").is_file():
+            return folder
+    raise FileNotFoundError("the package's templates are missing: reinstall it")
+
 
 def _autoescaped(name: str | None) -> bool:
     """HTML and SVG templates, and the site's pages (markdown whose bodies are HTML), escape
@@ -265,9 +299,14 @@ def _autoescaped(name: str | None) -> bool:
 
 
 @lru_cache(maxsize=None)
-def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+def environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment: a template in ``overrides`` (a site's own templates folder)
+    replaces the shipped one of the same name, as MkDocs' ``custom_dir`` does."""
+    folders = [str(overrides)] if overrides is not None and Path(overrides).is_dir() else []
+    if overrides is not None and Path(overrides).resolve() == shipped_templates().resolve():
+        folders = []  # this repository's own templates/: nothing to override
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader([*folders, str(shipped_templates())]),
         autoescape=_autoescaped,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -279,17 +318,24 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
                        md_prose=md_prose, page_title=page_title,
                        raw=raw)
     env.filters.update(latex=latex_escape, latex_label=lambda s: re.sub(r"[^A-Za-z0-9:.-]", "-", s))
-    env.globals.update(markdown_table=markdown_table, dataset_website=dataset_website)
     return env
 
 
-def render(template: str, **context) -> str:
-    return environment().get_template(template).render(**context)
+def render(template: str, templates: Path | None = None, **context) -> str:
+    """Render ``template`` (by name) with plain data; ``templates``: a folder of overrides."""
+    return environment(Path(templates) if templates is not None else None) \
+        .get_template(template).render(**context)
 
 
-def task_markdown(task: Task, project: Project) -> str:
+def task_markdown(task: Task, project: Project, templates: Path | None = None) -> str:
     """A task page in the seed's format."""
-    return render("task_page.md.j2", task=task, datasets=project.datasets)
+    return render("task_page.md.j2", templates, task=task, boards=markdown_boards(task, project))
+
+
+def leaderboard_markdown(lb: Leaderboard, templates: Path | None = None) -> str:
+    """One leaderboard's table alone (the markdown export)."""
+    return render("leaderboard_table.md.j2", templates,
+                  table=markdown_table(views.leaderboard_view(lb)))
 
 
 def dataset_website(dataset: Dataset | None) -> str | None:

@@ -1,140 +1,52 @@
 """Output: the website's generated pages, as markdown files with HTML bodies.
 
-``site_pages`` returns {path: text} for every generated page: home, the task
-and dataset indexes, one page per task and per dataset.  Any builder that
-reads mkdocs.yml can use them: MkDocs gets them through the thin hook in
-``mkdocs_hook.py``; ``python -m generator pages --out DIR`` writes them for
-the others.  Nothing here imports MkDocs.
+``site_pages`` returns {path: text} for every generated page: home, the task,
+dataset and paper indexes, one page per task, dataset and paper.  Any builder
+that reads mkdocs.yml can use them: MkDocs gets them through the plugin
+(``plugins: - leaderboards``); ``python -m generator pages --out DIR`` writes
+them for the others.  Nothing here imports MkDocs.
 
-Tables are drawn as HTML by ``templates/leaderboard_table.html.j2`` and prose
-fields are rendered by markdown-it-py with raw HTML disabled, so Python-Markdown
-only sees headings and opaque HTML blocks: fast to build, and a data file
-cannot inject markup.
+Every page is drawn by a ``site_*.md.j2`` template from plain data: the
+leaderboards' views (``views.leaderboard_view``), their charts and downloads,
+and ``root``, the relative path from the page to the site's root, from which
+templates write every link (``{{ root }}tasks/ID/``).  Tables are HTML, prose
+fields are rendered by markdown-it-py with raw HTML disabled, so
+Python-Markdown only sees headings and opaque HTML blocks: fast to build, and
+a data file cannot inject markup.
 """
 from __future__ import annotations
 
-from html import escape as html_escape
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
-from markupsafe import Markup
+from . import exports, views
+from .chart import Chart, progress
+from .model import Dataset, Leaderboard, Project, Task
 
-import re
-
-from . import exports, ranking, render
-from .render import raw
-from .chart import progress
-from .model import Dataset, Leaderboard, Metric, Project, Result, Task
-
-ARROWS = {"higher": "↑", "lower": "↓"}
-# --- the table view ---------------------------------------------------------
-
-@dataclass
-class Cell:
-    text: str | None  # None = N/A
-    sort: str  # data-sort value ("" = N/A)
-    best: bool = False
+#: The download links under every leaderboard: (format, label, copy button's label).
+DOWNLOADS = (("csv", "CSV", None), ("json", "JSON", None), ("latex", "LaTeX", "Copy as LaTeX"),
+             ("markdown", "Markdown", "Copy as markdown"))
 
 
-@dataclass
-class Row:
-    rank: str
-    index: int
-    result: Result
-    cells: list[Cell]
-    anchor: str  # the row's permalink id
-    primary: str  # the primary value for ranking in the browser ("" = N/A)
-
-
-def metric_label(metric: Metric) -> str:
-    return f"{metric.name} ({metric.unit})" if metric.unit else metric.name
-
-
-def table_rows(lb: Leaderboard) -> list[Row]:
-    """Rows in the default order (primary metric, best first), with ranks and best cells.
-
-    Sorting by another column keeps each row's rank (ranking.ranked).
-    """
-    best = {m.name: ranking.best_value(lb, m) for m in lb.metrics}
-    rows, used = [], set()
-    for index, (result, rank) in enumerate(ranking.ranked(lb)):
-        base = f"{lb.id}--" + (re.sub(r"[^a-z0-9]+", "-", result.display_name.lower()).strip("-")
-                               or "result")
-        anchor, n = base, 1
-        while anchor in used:  # the same name twice (e.g. two implementations)
-            n += 1
-            anchor = f"{base}-{n}"
-        used.add(anchor)
-        cells = []
-        for metric in lb.metrics:
-            value = result.values.get(metric.name)
-            text = metric.format(value)
-            if text is None:
-                cells.append(Cell(None, ""))
-            else:
-                cells.append(Cell(text, repr(value.number),
-                                  best=value.finite and value.number == best[metric.name]))
-        primary = result.values.get(lb.primary.name) if lb.primary else None
-        rows.append(Row("–" if rank is None else str(rank), index, result, cells, anchor,
-                        repr(primary.number) if primary is not None and primary.finite else ""))
-    return rows
-
-
-def leaderboard_html(lb: Leaderboard, href, rows: list[Row] | None = None) -> Markup:
-    names = " · ".join(dict.fromkeys(r.display_name for r in lb.results))
-    rows = table_rows(lb) if rows is None else rows
-    table = render.render("leaderboard_table.html.j2", lb=lb, rows=rows, arrows=ARROWS,
-                          metric_label=metric_label, href=href, paper_path=paper_path)
-    search = Markup(f'<p class="lb-search-terms" hidden>{html_escape(names)}</p>\n\n') \
-        if names else Markup("")
-    return search + raw(table)
-
-
-def chart_html(lb: Leaderboard) -> Markup:
-    chart = progress(lb, ranking.ordered(lb))
-    if chart is None:
-        return Markup("")
-    return raw(render.render("progress_chart.svg.j2", chart=chart, lb=lb))
-
-
-def best_result(lb: Leaderboard) -> tuple[Result, str] | None:
-    if lb.primary is None:
-        return None
-    for result in ranking.ordered(lb):
-        text = lb.primary.format(result.values.get(lb.primary.name))
-        if text is not None:
-            return result, text
-    return None
-
-
-# --- pages ------------------------------------------------------------------
+# --- paths ------------------------------------------------------------------
 
 def page_url(path: str) -> str:
     """The directory URL of a page: tasks/x.md -> tasks/x/, index.md -> '' (use_directory_urls)."""
     stem = path[:-3]
     if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-        return stem
+        return stem[: -len("index")]
     return stem + "/"
 
 
-def linker(from_path: str):
-    """href(to_path): a relative link from one generated page to another."""
-    depth = page_url(from_path).count("/")
-    prefix = "../" * depth
-
-    def href(to_path: str, anchor: str = "") -> str:
-        url = prefix + page_url(to_path)
-        return (url or "./") + (f"#{anchor}" if anchor else "")
-    return href
+def root_of(path: str) -> str:
+    """The relative path from a page to the site's root: '' for the home page, '../../' for
+    tasks/x.md (served as tasks/x/)."""
+    return "../" * page_url(path).count("/")
 
 
-def file_href(from_path: str, to_file: str) -> str:
-    """A relative link from a generated page to a file of the site (an export)."""
-    return "../" * page_url(from_path).count("/") + to_file
-
-
-def task_path(task: Task) -> str:
-    return f"tasks/{task.id}.md"
+def task_path(task: Task | str) -> str:
+    return f"tasks/{task if isinstance(task, str) else task.id}.md"
 
 
 def dataset_path(dataset: Dataset | str) -> str:
@@ -145,13 +57,40 @@ def paper_path(key: str) -> str:
     return f"papers/{key}.md"
 
 
+def site_file(lb: Leaderboard | views.LeaderboardView, fmt: str) -> str:
+    """Where the site keeps a leaderboard's export.  Markdown is stored as .md.txt: builders
+    would render a .md file as a page (the download link names it .md again)."""
+    path = f"data/{lb.task_id}/{lb.id}{exports.SUFFIX[fmt]}"
+    return path + ".txt" if fmt == "markdown" else path
+
+
+# --- what the pages draw ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    path: str  # relative to the site's root
+    filename: str  # the name the browser saves it under
+    copy: str | None  # the label of its "Copy as ..." button, if it has one
+
+
+@dataclass(frozen=True)
+class SiteBoard:
+    """One leaderboard as a task page shows it."""
+
+    view: views.LeaderboardView
+    dataset: Dataset | None
+    chart: Chart | None
+    downloads: tuple[Download, ...]
+
+
 @dataclass
 class Paper:
     key: str
     url: str
     title: str | None
     date: str | None
-    entries: list[tuple[Leaderboard, Row, int]]  # leaderboard, its row, results on it
+    entries: list[tuple[views.LeaderboardView, views.RowView, int]]  # view, its row, results on it
 
     @property
     def date_sort(self) -> str:
@@ -164,34 +103,38 @@ class Paper:
         return "arXiv:" + self.key[len("arxiv-"):] if self.key.startswith("arxiv-") else self.url
 
 
-def papers(project: Project, rows_of: dict[int, list[Row]] | None = None) -> dict[str, Paper]:
-    """Every paper with its results across leaderboards, keyed by paper_key, sorted by key.
+def downloads(view: views.LeaderboardView) -> tuple[Download, ...]:
+    return tuple(Download(label, site_file(view, fmt),
+                          exports.leaderboard_file(view, fmt).replace("/", "-"), copy)
+                 for fmt, label, copy in DOWNLOADS)
 
-    ``rows_of`` (id(leaderboard) -> its table rows) reuses rows computed already."""
+
+def papers(project: Project,
+           views_of: dict[str, views.LeaderboardView] | None = None) -> dict[str, Paper]:
+    """Every paper with its results across leaderboards, keyed by paper_key, sorted by key
+    (``views_of``: the leaderboards' views by ``key_of``, when they are computed already)."""
+    if views_of is None:
+        views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
     found: dict[str, Paper] = {}
     for lb in project.leaderboards:
-        rows = rows_of[id(lb)] if rows_of else table_rows(lb)
-        for row in rows:
-            r = row.result
-            if not r.paper:
+        view = views_of[key_of(lb)]
+        for row in view.rows:
+            if not row.paper:
                 continue
-            paper = found.setdefault(r.paper_key, Paper(r.paper_key, r.paper, None, None, []))
-            paper.title = paper.title or r.paper_title
-            paper.date = paper.date or r.effective_date
-            paper.entries.append((lb, row, len(rows)))
+            paper = found.setdefault(row.paper_key, Paper(row.paper_key, row.paper, None, None, []))
+            paper.title = paper.title or row.paper_title
+            paper.date = paper.date or row.date
+            paper.entries.append((view, row, len(view.rows)))
     return dict(sorted(found.items()))
 
 
-def site_file(lb: Leaderboard, fmt: str) -> str:
-    """Where the site keeps a leaderboard's export.  Markdown is stored as .md.txt: builders
-    would render a .md file as a page (the download link names it .md again)."""
-    path = "data/" + exports.leaderboard_file(lb, fmt)
-    return path + ".txt" if fmt == "markdown" else path
+def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
+    """A leaderboard's key in ``views``: TASK/LEADERBOARD."""
+    return f"{lb.task_id}/{lb.id}"
 
 
 def site_files(project: Project) -> dict[str, str]:
     """The exports the site carries under data/, with the JSON schema."""
-    from importlib import resources
     files = {"data/all.json": exports.all_json(project)}
     for lb in project.leaderboards:
         for fmt in exports.FORMATS:
@@ -201,8 +144,12 @@ def site_files(project: Project) -> dict[str, str]:
     return files
 
 
-def site_pages(project: Project, home_intro: str = "") -> dict[str, str]:
-    """Every generated page of the site: {path relative to docs: markdown text}."""
+def site_pages(project: Project, home_intro: str = "",
+               templates_dir: Path | None = None) -> dict[str, str]:
+    """Every generated page of the site: {path relative to docs: markdown text}.
+    ``templates_dir``: a folder whose templates replace the shipped ones of the same name."""
+    from . import render
+
     children: dict[str, list[Task]] = {}
     for task in project.tasks:
         for parent in task.parents or [""]:
@@ -211,26 +158,27 @@ def site_pages(project: Project, home_intro: str = "") -> dict[str, str]:
     for lb in project.leaderboards:
         if lb.dataset:
             boards_by_dataset.setdefault(lb.dataset, []).append(lb)
-    rows_of = {id(lb): table_rows(lb) for lb in project.leaderboards}
-    all_papers = papers(project, rows_of)
+    views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
+    all_papers = papers(project, views_of)
     context = dict(project=project, children=children, boards_by_dataset=boards_by_dataset,
                    tasks_by_id={t.id: t for t in project.tasks}, papers=all_papers,
-                   leaderboard_html=lambda lb, href: leaderboard_html(lb, href, rows_of[id(lb)]),
-                   chart_html=chart_html,
-                   best_result=best_result, task_path=task_path, dataset_path=dataset_path,
-                   paper_path=paper_path, metric_label=metric_label, arrows=ARROWS,
-                   site_file=site_file, export_file=exports.leaderboard_file)
+                   views=views_of)
+    pages: dict[str, str] = {}
 
     def page(path: str, template: str, **extra) -> None:
-        pages[path] = render.render(template, href=linker(path),
-                                    file_href=lambda f: file_href(path, f), **context, **extra)
+        pages[path] = render.render(template, templates_dir, root=root_of(path), **context,
+                                    **extra)
 
-    pages: dict[str, str] = {}
     page("index.md", "site_home.md.j2", intro=home_intro)
     page("tasks/index.md", "site_tasks_index.md.j2")
     page("datasets/index.md", "site_datasets_index.md.j2")
     for task in project.tasks:
-        page(task_path(task), "site_task.md.j2", task=task)
+        boards = []
+        for lb in task.leaderboards:
+            view = views_of[key_of(lb)]
+            boards.append(SiteBoard(view, project.datasets.get(lb.dataset) if lb.dataset else None,
+                                    progress(view), downloads(view)))
+        page(task_path(task), "site_task.md.j2", task=task, boards=boards)
     for dataset in project.datasets.values():
         page(dataset_path(dataset), "site_dataset.md.j2", dataset=dataset,
              boards=boards_by_dataset.get(dataset.id, []))
