@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .loader import Document, Integer, Number
+from .rules import ids
 from .rules.links import safe_link  # noqa: F401 (the one rule for links, re-exported)
 
 HIGHER, LOWER = "higher", "lower"
@@ -102,8 +103,7 @@ def paper_key(url: str) -> str:
     ident = arxiv_id(url)
     if ident:
         return "arxiv-" + ident.replace("/", "-").lower()
-    words = re.sub(r"^https?://(www\.)?", "", url.lower())
-    words = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:48].strip("-")
+    words = ids.slug(re.sub(r"^https?://(www\.)?", "", url.lower()))[:48].strip("-")
     return f"{words}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:8]}"
 
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import loader, model, validate
+from .rules import ids
 from .problems import InputError, Problem, errors, general
 
 YAML_SUFFIXES = (".yml", ".yaml")
 SOURCES_FILE = "sources.yml"  # where the data comes from, credited in the site's footer
 KINDS = {"tasks": "task", "datasets": "dataset"}
-MAX_ID_LENGTH = 100  # ids name files (tasks/ID/LEADERBOARD.json...): well below 255 bytes
+MAX_ID_LENGTH = ids.MAX_LENGTH
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _entry_problem(path: Path, root: Path, folder: str) -> Problem | None:
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         return Problem(str(path), 1, 1, f"'{name}' is {what}; a data file must be a plain file")
     stem = path.stem
-    if not re.match(validate.ID_PATTERN, stem):
+    if not re.match(ids.PATTERN, stem):
         return Problem(str(path), 1, 1, f"file name '{name}' is not a valid id: use lowercase "
                                         "letters, digits and single '-', '_' or '.' between them")
     if len(stem) > MAX_ID_LENGTH:

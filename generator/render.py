@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import views
 from .model import Dataset, Leaderboard, Link, Project, Task
+from .rules import ids
 from .rules import links as link_rules
 from .rules import text as text_rules
 
@@ -82,10 +83,7 @@ def md_links(links: list[Link]) -> str:
     return " ".join(md_link(link) for link in links) if links else "N/A"
 
 
-def gh_anchor(title: str) -> str:
-    """The anchor GitHub gives a heading: lowercase, punctuation dropped, spaces as '-'."""
-    kept = "".join(ch for ch in title.lower() if ch.isalnum() or ch in " -_")
-    return kept.replace(" ", "-")
+gh_anchor = ids.gh_anchor
 
 
 def display_width(text: str) -> int:

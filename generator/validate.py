@@ -29,11 +29,11 @@ from referencing import Registry, Resource
 from .loader import Document
 from .model import Leaderboard, Project, Src, Task, arxiv_id
 from .rules import text as text_rules
-from .rules import links
+from .rules import ids, links
 from .rules.links import safe_link
 from .problems import Problem
 
-ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+ID_PATTERN = ids.PATTERN
 DATE_PATTERN = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 SCHEMA_FILES = {"task": "task.schema.json", "dataset": "dataset.schema.json",
                 "sources": "sources.schema.json"}
@@ -374,7 +374,7 @@ def _check_parent(task: Task, project: Project, task_ids: set[str]) -> list[Prob
 
 
 def _is_id(text: str) -> bool:
-    return isinstance(text, str) and re.match(ID_PATTERN, text) is not None
+    return ids.is_id(text)
 
 
 def _is_ancestor(task_id: str, start: str, project: Project) -> bool:

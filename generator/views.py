@@ -16,11 +16,11 @@ marked (``best``), which the site shows as a tint, not as bold.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from . import ranking
 from .model import Leaderboard, Metric, Result
+from .rules import ids
 
 ARROWS = {"higher": "↑", "lower": "↓"}
 
@@ -126,8 +126,7 @@ def metric_view(metric: Metric) -> MetricView:
 
 
 def _anchor_base(lb: Leaderboard, result: Result) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", result.display_name.lower()).strip("-")
-    return f"{lb.id}--{slug or 'result'}"
+    return f"{lb.id}--{ids.slug(result.display_name) or 'result'}"
 
 
 def leaderboard_view(lb: Leaderboard) -> LeaderboardView:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import loader, model, validate, yamlwrite
+from ..rules import ids
 from ..fsutil import write_text
 from ..pipeline import SOURCES_FILE, load_sources
 from ..problems import InputError, Problem, errors, general
@@ -140,9 +141,9 @@ def read_page(path: Path) -> str:
 
 
 def check_id(value: str, what: str) -> str:
-    if not re.match(validate.ID_PATTERN, value):
-        raise InputError(general(f"{what} '{value}' is not a valid id: use lowercase letters, "
-                                 "digits and single '-', '_' or '.' between them"))
+    if not ids.is_id(value):
+        raise InputError(general(f"{what} '{value}' is not a valid id: use {ids.RULE}, "
+                                 f"at most {ids.MAX_LENGTH} characters"))
     return value
 
 

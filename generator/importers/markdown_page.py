@@ -23,6 +23,7 @@ from .. import directions, ranking, validate
 from ..loader import number_from_text
 from ..model import Leaderboard, Metric, Result, Value
 from ..problems import InputError, Problem
+from ..rules import ids
 
 # Suffixes of model names that are tags, not part of the name: "+ COCO", "+ MS".
 EXTRA_DATA = {"COCO", "ImageNet", "ImageNet-21k", "ImageNet-22k", "JFT", "JFT-300M", "Cityscapes",
@@ -502,5 +503,4 @@ def parse_task_page(path: Path, text: str, *, lower: set[str] = frozenset(),
     return PageImport(task=task, datasets=datasets, notes=page.notes)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+slug = ids.slug

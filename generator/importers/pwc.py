@@ -30,6 +30,7 @@ import yaml
 from .. import directions
 from ..loader import number_from_text
 from ..problems import InputError, general
+from ..rules import ids
 from . import markdown_text, plain_text
 
 SOURCE = {
@@ -55,11 +56,9 @@ def kind_of(text: str) -> str:
 
 
 def slug(text: str, limit: int = 80) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if not s or len(s) > limit:
-        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-        s = (s[: limit - 9].rstrip("-") + "-" + digest) if s else "x-" + digest
-    return s
+    """A new id from a name (rules.ids.slug); a name with no letters or digits gets 'x-' and
+    a hash of the name."""
+    return ids.slug(text, limit) or "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
 def load_directions(path: Path | None = None) -> dict[str, str]:
