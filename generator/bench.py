@@ -261,7 +261,7 @@ def main(archive: Path, scales: list[int], repeat: int, browser: bool,
     with tempfile.TemporaryDirectory(prefix="lb-bench-") as tmp:
         work = Path(tmp)
         print(f"importing {archive} ...", file=sys.stderr)
-        plan, _summary = plan_pwc(archive, work / "archive")
+        plan = plan_pwc(archive, work / "archive")
         plan.write()
         archive_data = work / "archive"
         counts = load_project(archive_data).project.counts()

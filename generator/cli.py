@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import importers
 from . import readme as readme_out
@@ -19,11 +21,6 @@ from .pipeline import load_project, load_valid_project
 from .problems import InputError, Problem, display_path, errors, general
 from .fsutil import Lock, describe, write_text
 from .ranking import ranked
-
-
-def _data_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=Path("data"), metavar="DIR",
-                        help="data folder with tasks/ and datasets/ (default: ./data)")
 
 
 def _plural(n: int, word: str) -> str:
@@ -61,7 +58,7 @@ def cmd_markdown(args) -> int:
     if task is None:
         known = ", ".join(sorted(t.id for t in project.tasks)) or "none"
         raise InputError(general(f"unknown task '{args.task}' (known: {known})"))
-    text = render.task_markdown(task, project)
+    text = render.task_markdown(task, project, _templates(args))
     if args.out:
         write_text(args.out, text)
     else:
@@ -73,13 +70,13 @@ def cmd_readme(args) -> int:
     path: Path = args.readme
     old = readme_out.read(path)
     project = load_valid_project(args.data).project
-    new = readme_out.regenerate(old, project, str(path))
+    new = readme_out.regenerate(old, project, str(path), templates=_templates(args))
     if args.check:
         if new == old:
             print(f"{display_path(path)} is up to date")
             return 0
         sys.stdout.write(readme_out.diff(old, new, display_path(path)))
-        print(f"{display_path(path)} is stale: run 'python -m generator readme' and commit the result",
+        print(f"{display_path(path)} is stale: run '{args.prog} readme' and commit the result",
               file=sys.stderr)
         return 1
     if new != old:
@@ -96,7 +93,7 @@ def cmd_pages(args) -> int:
     project = load_valid_project(args.data).project
     intro_path = args.docs / "index.md"
     intro = intro_path.read_text(encoding="utf-8") if intro_path.exists() else ""
-    pages = {**site_pages(project, intro), **site_files(project)}
+    pages = {**site_pages(project, intro, templates_dir=_templates(args)), **site_files(project)}
     with _staged(args.out, "pages") as out:
         for path, text in pages.items():
             out.write_text(path, text)
@@ -109,7 +106,7 @@ def cmd_export(args) -> int:
 
     project = load_valid_project(args.data).project
     formats = FORMATS if args.format == "all" else (args.format,)
-    files = exports(project, formats)
+    files = exports(project, formats, templates=_templates(args))
     with _staged(args.out, "export") as out:
         for path, text in files.items():
             out.write_text(path, text)
@@ -155,12 +152,13 @@ def cmd_add(args) -> int:
     rank = next(rank for r, rank in ranked(lb) if r is new)
     print(f"added '{args.model}' to {args.task}/{args.leaderboard} in {display_path(path)}: "
           f"rank {rank or '–'} of {len(lb.results)}")
-    print("next: python -m generator readme, then commit both files")
+    print(f"next: {args.prog} readme, then commit both files")
     return 0
 
 
 def cmd_import_pwc(args) -> int:
-    plan, summary = importers.plan_pwc(args.archive, args.data, args.directions)
+    plan = importers.plan_pwc(args.archive, args.data, args.directions)
+    summary = plan.report
     plan.write()
     report = args.report or args.data / "pwc-import-report.txt"
     write_text(report, summary.report())
@@ -208,150 +206,205 @@ def cmd_import_dataset(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _templates(args) -> Path | None:
+    """The site's own templates folder: --templates DIR, else ./templates when it exists.
+    A template there replaces the shipped one of the same name."""
+    if args.templates is not None:
+        if not args.templates.is_dir():
+            raise InputError(general(f"--templates {display_path(args.templates)}: no such folder"))
+        return args.templates
+    default = Path("templates")
+    return default if default.is_dir() else None
+
+
+def cmd_init(args) -> int:
+    from . import skeleton
+
+    written = skeleton.init(args.dir, args.name)
+    print(f"wrote a leaderboard site to {display_path(args.dir)} ({_plural(len(written), 'file')})")
+    print(f"next: cd {display_path(args.dir)} && git init && mkdocs build --strict")
+    return 0
+
+
+# --- the commands -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a command: ``add_argument(*flags, **options)``."""
+    flags: tuple[str, ...]
+    options: dict = field(default_factory=dict)
+
+
+def arg(*flags: str, **options) -> Arg:
+    return Arg(flags, options)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A row of the command table, from which the parser is built."""
+    name: str
+    func: Callable[[argparse.Namespace], int]
+    help: str  # one line, in the list of commands
+    description: str  # the command's own --help
+    args: tuple[Arg, ...] = ()
+
+
+DATA = arg("--data", type=Path, default=Path("data"), metavar="DIR",
+           help="data folder with tasks/ and datasets/ (default: ./data)")
+TEMPLATES = arg("--templates", type=Path, metavar="DIR",
+                help="the site's own templates: one here replaces the shipped template of the "
+                     "same name (default: ./templates when it exists)")
+OUT_DIR = arg("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+LIST = dict(action="append", default=[])
+
+COMMANDS: tuple[Command, ...] = (
+    Command("init", cmd_init, "write a new leaderboard site, ready to build",
+            "Write a new leaderboard site into DIR: mkdocs.yml using the 'leaderboards' plugin, "
+            "data/ with an example task, dataset and sources file, the JSON Schemas its data "
+            "files name, a README with generated tables, the pull-request and Pages workflows "
+            "and .pre-commit-config.yaml. It validates and builds with 'mkdocs build --strict' "
+            "as written. DIR must not exist or be empty.",
+            (arg("dir", type=Path, metavar="DIR", help="the new site's folder"),
+             arg("--name", metavar="TITLE",
+                 help="the site's name (default: from DIR, e.g. my-site -> My site)"))),
+    Command("validate", cmd_validate, "check every data file; errors as file:line:col",
+            "Check data files against the schema and for problems across files. Prints each "
+            "problem as file:line:col: message on stderr and exits 1 if there is any error; else "
+            "prints counts, exit 0.",
+            (DATA,)),
+    Command("markdown", cmd_markdown, "render a task page in the SotA-CV markdown format",
+            "Render TASK's page (description and leaderboard tables) as markdown, to stdout or "
+            "--out FILE.",
+            (arg("task", metavar="TASK", help="task id (file name in data/tasks without .yml)"),
+             DATA, TEMPLATES,
+             arg("--out", type=Path, metavar="FILE", help="write here instead of stdout"))),
+    Command("readme", cmd_readme, "regenerate the generated sections of README.md",
+            "Rewrite the sections of README.md between BEGIN/END GENERATED markers from the "
+            "data; text outside them is kept.",
+            (DATA, TEMPLATES,
+             arg("--readme", type=Path, default=Path("README.md"), metavar="FILE",
+                 help="the README to update (default: ./README.md)"),
+             arg("--check", action="store_true",
+                 help="write nothing; exit 1 with a diff if the README is stale"))),
+    Command("pages", cmd_pages, "write the website's generated pages (for any builder)",
+            "Render the site's pages (home, task and dataset pages and indexes) as markdown "
+            "files into DIR. MkDocs does this itself through the 'leaderboards' plugin in "
+            "mkdocs.yml; other builders that read mkdocs.yml (Zensical) can build from docs/ "
+            "overlaid with DIR.",
+            (DATA, TEMPLATES, OUT_DIR,
+             arg("--docs", type=Path, default=Path("docs"), metavar="DIR",
+                 help="hand-written pages; docs/index.md is the home page's text"))),
+    Command("export", cmd_export, "write the data as JSON, CSV, LaTeX or markdown files",
+            "Write every leaderboard as DIR/TASK/LEADERBOARD.{json,csv,tex,md} (and DIR/all.json "
+            "plus DIR/schema.json for JSON). JSON validates against "
+            "generator/schema/export.schema.json; CSV has one header row and N/A as empty "
+            "cells; LaTeX is a booktabs table.",
+            (DATA, TEMPLATES,
+             arg("--format", required=True, choices=["json", "csv", "latex", "markdown", "all"]),
+             OUT_DIR)),
+    Command("diff", cmd_diff, "what a change does to the leaderboards (markdown)",
+            "Compare the data at BASE with HEAD (git revisions or data folders; HEAD defaults "
+            "to the working tree) and print markdown: results added, removed and changed per "
+            "leaderboard, new best values, rank changes and whether the new data validates.",
+            (arg("base", metavar="BASE", help="a git revision (e.g. HEAD~1, origin/main) or a folder"),
+             arg("head", metavar="HEAD", nargs="?", help="a git revision or a folder"),
+             DATA)),
+    Command("add", cmd_add, "add a result to a leaderboard, keeping the file's comments",
+            "Append a result to a leaderboard's YAML file. Only the new lines are written: "
+            "comments and formatting stay as they were. The file is validated with the rest of "
+            "the data first.",
+            (arg("--task", required=True, help="task id (file name in data/tasks)"),
+             arg("--leaderboard", required=True, help="leaderboard id within the task"),
+             arg("--model", required=True, help="model name, without '+ COCO' / '+ MS'"),
+             arg("--value", **LIST, metavar="METRIC=NUMBER",
+                 help="a metric value (N/A allowed); repeatable"),
+             arg("--paper", metavar="URL", help="the paper's URL"),
+             arg("--paper-title", metavar="TITLE"),
+             arg("--date", metavar="YYYY-MM-DD", help="the paper's date (default: from arXiv)"),
+             arg("--extra-data", **LIST, metavar="NAME",
+                 help="training data beyond the dataset's own, e.g. COCO; repeatable"),
+             arg("--multi-scale", action="store_true", help="multi-scale testing"),
+             arg("--weights", **LIST, metavar="LABEL=URL"),
+             arg("--code", **LIST, metavar="LABEL=URL"),
+             DATA)),
+    Command("import-pwc", cmd_import_pwc, "import the Papers with Code evaluation-tables export",
+            "Convert a Papers with Code evaluation-tables export (JSON, optionally gzipped) into "
+            "task and dataset files. Values like '85.1%' become 85.1 with the unit %; '-', "
+            "'N/A' and '' are N/A; anything else is left out and reported with its location "
+            "(summary on stderr, every one in the report file). Metric directions come from "
+            "their names, overridden by --directions.",
+            (arg("archive", type=Path, metavar="FILE[.gz]"),
+             DATA,
+             arg("--directions", type=Path, metavar="FILE",
+                 help="metric name -> higher|lower overrides (default: the reviewed list in "
+                      "generator/importers/pwc_metric_directions.yml)"),
+             arg("--report", type=Path, metavar="FILE",
+                 help="where to write every left-out value (default: DIR/pwc-import-report.txt)"))),
+    Command("bench", cmd_bench, "measure load, render and build times side by side",
+            "On the Papers with Code archive and synthetic data at the given scales: (a) "
+            "load+validate, (b) render every page and export, (c) the full mkdocs build, (d) a "
+            "plain mkdocs-material build of the same tables as markdown, (e) libyaml's C parse; "
+            "medians, peak memory, the ratios a/e and c/d, growth of (c), and sort/filter "
+            "clicks in Chromium.",
+            (arg("--archive", type=Path, metavar="FILE",
+                 default=Path("../shared/reference/pwc-2020/evaluation-tables.json.gz")),
+             arg("--scales", default="1,2,4", help="synthetic sizes, e.g. 1,2,4 (default)"),
+             arg("--repeat", type=int, default=3, help="runs per measurement (median)"),
+             arg("--no-browser", action="store_true", help="skip the Chromium click timings"),
+             arg("--baseline-up-to", type=int, metavar="K",
+                 help="run the baseline (d) only up to scale K: with its default navigation it "
+                      "grows with pages x pages and takes long at x4"))),
+    Command("import", cmd_import, "import a SotA-CV-style task page into data/",
+            "Parse a markdown task page (the SotA-CV format) and write it as data/tasks/ID.yml, "
+            "with the datasets it links (imported from datasets/*.md beside the page, else "
+            "stubs). Refuses to overwrite an existing task; keeps existing dataset files. "
+            "Decisions (metric directions, bold rule, dropped placeholder rows) are reported as "
+            "PAGE.md:LINE notes.",
+            (arg("page", type=Path, metavar="PAGE.md"),
+             DATA,
+             arg("--task-id", metavar="ID", help="task id (default: the page's file name)"),
+             arg("--lower-is-better", **LIST, metavar="COLUMN",
+                 help="a metric column (header text) where lower is better; repeatable"),
+             arg("--higher-is-better", **LIST, metavar="COLUMN",
+                 help="a metric column where higher is better, overriding the guess; "
+                      "repeatable"))),
+    Command("import-dataset", cmd_import_dataset, "import a SotA-CV dataset description page",
+            "Parse a dataset description page and write data/datasets/ID.yml: links become "
+            "structured, the rest stays markdown. Refuses to overwrite an existing dataset.",
+            (arg("page", type=Path, metavar="PAGE.md"),
+             DATA,
+             arg("--dataset-id", metavar="ID", help="dataset id (default: the page's file name)"))),
+)
+
+
+def program_name(argv0: str | None = None) -> str:
+    """The program as it was invoked, for usage lines and hints: ``leaderboard`` (the console
+    script), ``python -m generator`` (run as a module)."""
+    name = os.path.basename(sys.argv[0] if argv0 is None else argv0)
+    if name == "__main__.py":
+        return "python -m generator"
+    name = name.removesuffix(".exe")
+    return name if name and not name.startswith("-") else "leaderboard"
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argparse parser, built from ``COMMANDS``."""
+    prog = prog or program_name()
     parser = argparse.ArgumentParser(
-        prog="python -m generator",
+        prog=prog,
         description="Validate leaderboard data (YAML) and render it to markdown and a website.")
+    parser.set_defaults(prog=prog)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser("validate", help="check every data file; errors as file:line:col",
-                       description="Check data files against the schema and for problems across "
-                                   "files. Prints each problem as file:line:col: message on stderr "
-                                   "and exits 1 if there is any error; else prints counts, exit 0.")
-    _data_arg(p)
-    p.set_defaults(func=cmd_validate)
-
-    p = sub.add_parser("markdown", help="render a task page in the SotA-CV markdown format",
-                       description="Render TASK's page (description and leaderboard tables) as "
-                                   "markdown, to stdout or --out FILE.")
-    p.add_argument("task", metavar="TASK", help="task id (file name in data/tasks without .yml)")
-    _data_arg(p)
-    p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
-    p.set_defaults(func=cmd_markdown)
-
-    p = sub.add_parser("readme", help="regenerate the generated sections of README.md",
-                       description="Rewrite the sections of README.md between BEGIN/END GENERATED "
-                                   "markers from the data; text outside them is kept.")
-    _data_arg(p)
-    p.add_argument("--readme", type=Path, default=Path("README.md"), metavar="FILE",
-                   help="the README to update (default: ./README.md)")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 with a diff if the README is stale")
-    p.set_defaults(func=cmd_readme)
-
-    p = sub.add_parser("pages", help="write the website's generated pages (for any builder)",
-                       description="Render the site's pages (home, task and dataset pages and "
-                                   "indexes) as markdown files into DIR. MkDocs does this itself "
-                                   "through the hook in mkdocs.yml; other builders that read "
-                                   "mkdocs.yml can build from docs/ overlaid with DIR.")
-    _data_arg(p)
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
-    p.add_argument("--docs", type=Path, default=Path("docs"), metavar="DIR",
-                   help="hand-written pages; docs/index.md is the home page's text")
-    p.set_defaults(func=cmd_pages)
-
-    p = sub.add_parser("export", help="write the data as JSON, CSV, LaTeX or markdown files",
-                       description="Write every leaderboard as DIR/TASK/LEADERBOARD.{json,csv,tex,md} "
-                                   "(and DIR/all.json plus DIR/schema.json for JSON). JSON validates "
-                                   "against generator/schema/export.schema.json; CSV has one header "
-                                   "row and N/A as empty cells; LaTeX is a booktabs table.")
-    _data_arg(p)
-    p.add_argument("--format", required=True, choices=["json", "csv", "latex", "markdown", "all"])
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
-    p.set_defaults(func=cmd_export)
-
-    p = sub.add_parser("diff", help="what a change does to the leaderboards (markdown)",
-                       description="Compare the data at BASE with HEAD (git revisions or data "
-                                   "folders; HEAD defaults to the working tree) and print markdown: "
-                                   "results added, removed and changed per leaderboard, new best "
-                                   "values, rank changes and whether the new data validates.")
-    p.add_argument("base", metavar="BASE", help="a git revision (e.g. HEAD~1, origin/main) or a folder")
-    p.add_argument("head", metavar="HEAD", nargs="?", help="a git revision or a folder")
-    _data_arg(p)
-    p.set_defaults(func=cmd_diff)
-
-    p = sub.add_parser("add", help="add a result to a leaderboard, keeping the file's comments",
-                       description="Append a result to a leaderboard's YAML file. Only the new "
-                                   "lines are written: comments and formatting stay as they were. "
-                                   "The file is validated with the rest of the data first.")
-    p.add_argument("--task", required=True, help="task id (file name in data/tasks)")
-    p.add_argument("--leaderboard", required=True, help="leaderboard id within the task")
-    p.add_argument("--model", required=True, help="model name, without '+ COCO' / '+ MS'")
-    p.add_argument("--value", action="append", default=[], metavar="METRIC=NUMBER",
-                   help="a metric value (N/A allowed); repeatable")
-    p.add_argument("--paper", metavar="URL", help="the paper's URL")
-    p.add_argument("--paper-title", metavar="TITLE")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="the paper's date (default: from arXiv)")
-    p.add_argument("--extra-data", action="append", default=[], metavar="NAME",
-                   help="training data beyond the dataset's own, e.g. COCO; repeatable")
-    p.add_argument("--multi-scale", action="store_true", help="multi-scale testing")
-    p.add_argument("--weights", action="append", default=[], metavar="LABEL=URL")
-    p.add_argument("--code", action="append", default=[], metavar="LABEL=URL")
-    _data_arg(p)
-    p.set_defaults(func=cmd_add)
-
-    p = sub.add_parser("import-pwc", help="import the Papers with Code evaluation-tables export",
-                       description="Convert a Papers with Code evaluation-tables export (JSON, "
-                                   "optionally gzipped) into task and dataset files. Values like "
-                                   "'85.1%%' become 85.1 with the unit %%; '-', 'N/A' and '' are N/A; "
-                                   "anything else is left out and reported with its location "
-                                   "(summary on stderr, every one in the report file). Metric "
-                                   "directions come from their names, overridden by --directions.")
-    p.add_argument("archive", type=Path, metavar="FILE[.gz]")
-    _data_arg(p)
-    p.add_argument("--directions", type=Path, metavar="FILE",
-                   help="metric name -> higher|lower overrides (default: the reviewed list in "
-                        "generator/importers/pwc_metric_directions.yml)")
-    p.add_argument("--report", type=Path, metavar="FILE",
-                   help="where to write every left-out value (default: DIR/pwc-import-report.txt)")
-    p.set_defaults(func=cmd_import_pwc)
-
-    p = sub.add_parser("bench", help="measure load, render and build times side by side",
-                       description="On the Papers with Code archive and synthetic data at the "
-                                   "given scales: (a) load+validate, (b) render every page and "
-                                   "export, (c) the full mkdocs build, (d) a plain mkdocs-material "
-                                   "build of the same tables as markdown, (e) libyaml's C parse; "
-                                   "medians, peak memory, the ratios a/e and c/d, growth of (c), "
-                                   "and sort/filter clicks in Chromium.")
-    p.add_argument("--archive", type=Path, metavar="FILE",
-                   default=Path("../shared/reference/pwc-2020/evaluation-tables.json.gz"))
-    p.add_argument("--scales", default="1,2,4", help="synthetic sizes, e.g. 1,2,4 (default)")
-    p.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
-    p.add_argument("--no-browser", action="store_true", help="skip the Chromium click timings")
-    p.add_argument("--baseline-up-to", type=int, metavar="K",
-                   help="run the baseline (d) only up to scale K: with its default navigation it "
-                        "grows with pages x pages and takes long at x4")
-    p.set_defaults(func=cmd_bench)
-
-    p = sub.add_parser("import", help="import a SotA-CV-style task page into data/",
-                       description="Parse a markdown task page (the SotA-CV format) and write it as "
-                                   "data/tasks/ID.yml, with the datasets it links (imported from "
-                                   "datasets/*.md beside the page, else stubs). Refuses to "
-                                   "overwrite an existing task; keeps existing dataset files. "
-                                   "Decisions (metric directions, bold rule, dropped placeholder "
-                                   "rows) are reported as PAGE.md:LINE notes.")
-    p.add_argument("page", type=Path, metavar="PAGE.md")
-    _data_arg(p)
-    p.add_argument("--task-id", metavar="ID", help="task id (default: the page's file name)")
-    p.add_argument("--lower-is-better", action="append", default=[], metavar="COLUMN",
-                   help="a metric column (header text) where lower is better; repeatable")
-    p.add_argument("--higher-is-better", action="append", default=[], metavar="COLUMN",
-                   help="a metric column where higher is better, overriding the guess; repeatable")
-    p.set_defaults(func=cmd_import)
-
-    p = sub.add_parser("import-dataset", help="import a SotA-CV dataset description page",
-                       description="Parse a dataset description page and write "
-                                   "data/datasets/ID.yml: links become structured, the rest "
-                                   "stays markdown. Refuses to overwrite an existing dataset.")
-    p.add_argument("page", type=Path, metavar="PAGE.md")
-    _data_arg(p)
-    p.add_argument("--dataset-id", metavar="ID", help="dataset id (default: the page's file name)")
-    p.set_defaults(func=cmd_import_dataset)
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.description)
+        for a in command.args:
+            p.add_argument(*a.flags, **a.options)
+        p.set_defaults(func=command.func, templates=None)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    args = build_parser(prog).parse_args(argv)
     try:
         return args.func(args)
     except InputError as exc:

@@ -115,12 +115,23 @@ def _inside(path: Path, root: Path) -> bool:
 def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None) -> Loaded:
     """Load, build and validate the data in ``data_dir``.
 
-    ``overrides`` maps a file's path to the text to use instead of the file's own
-    (how ``add`` validates a change before writing it).
+    ``overrides`` maps a file's path to the text to use instead of the file's own, or for
+    a file not written yet (``data_dir/tasks/ID.yml``, ``data_dir/datasets/ID.yml``): how
+    ``add`` and the importers validate what they would write before writing it.
     """
     data_dir = Path(data_dir)
-    files, problems = discover(data_dir)
-    overrides = {Path(p).resolve(): text for p, text in (overrides or {}).items()}
+    overrides = overrides or {}
+    if overrides and not (data_dir / "tasks").is_dir():
+        files, problems = {kind: [] for kind in KINDS}, []  # a data folder the import creates
+    else:
+        files, problems = discover(data_dir)
+    overrides = {Path(p): text for p, text in overrides.items()}
+    known = {p.resolve() for folder in files.values() for p in folder}
+    new = [p for p in overrides if p.parent.name in files and p.resolve() not in known]
+    for folder in {p.parent.name for p in new}:  # files to be written
+        files[folder] = sorted([*files[folder], *(p for p in new if p.parent.name == folder)],
+                               key=lambda p: p.name)
+    overrides = {p.resolve(): text for p, text in overrides.items()}
     tasks, datasets = [], {}
     for folder, kind in KINDS.items():
         for path in files[folder]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 from pathlib import Path
 
-from .. import loader, model, validate, yamlwrite
+from .. import validate, yamlwrite
 from ..rules import ids
 from ..fsutil import write_text
-from ..pipeline import SOURCES_FILE, load_sources
+from ..pipeline import SOURCES_FILE, load_project, load_sources
 from ..problems import InputError, Problem, errors, general
 
 _SUB_SUP = {"sub": "_", "sup": "^"}
@@ -47,9 +48,23 @@ TASK_HEADER = "# yaml-language-server: $schema=../../generator/schema/task.schem
 DATASET_HEADER = "# yaml-language-server: $schema=../../generator/schema/dataset.schema.json"
 
 
+class Report(Protocol):
+    """An importer's account of what it left out: a few lines for the terminal, the whole
+    for a file."""
+
+    def lines(self) -> list[str]: ...
+
+    def report(self) -> str: ...
+
+
 @dataclass
 class Plan:
-    """Files an import would write (path -> YAML text), and what it kept."""
+    """What an import would do, the one shape every importer returns: the files it would
+    write (path -> YAML text), the existing ones it keeps, its notes (decisions and
+    warnings, each at its source's file and line), the sources to credit, and, where the
+    importer keeps one, a report of everything it left out.  ``check()`` validates the
+    files with the folder's data through pipeline.load_project; ``write()`` checks, then
+    writes."""
 
     data_dir: Path
     files: dict[Path, str] = field(default_factory=dict)
@@ -57,6 +72,7 @@ class Plan:
     notes: list[Problem] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # attribution to add to data/sources.yml
     tasks: list = field(default_factory=list)  # the imported tasks, built by check()
+    report: "Report | None" = None  # what was left out, with locations (import-pwc)
 
     def add_task(self, task_id: str, data: dict) -> None:
         path = self.data_dir / "tasks" / f"{task_id}.yml"
@@ -75,30 +91,18 @@ class Plan:
             self.files[path] = yamlwrite.dump(data, DATASET_HEADER)
 
     def check(self) -> None:
-        """Validate the would-be files with the data already in the folder."""
-        problems: list[Problem] = []
-        tasks, datasets = [], {}
-        existing = self.data_dir / "datasets"
-        if existing.is_dir():
-            for p in existing.iterdir():
-                if p.suffix in (".yml", ".yaml"):
-                    datasets[p.stem] = model.Dataset(id=p.stem, name=p.stem)
-        for path, text in self.files.items():
-            doc, found = loader.parse_text(text, path)
-            problems += found
-            if doc is None:
-                continue
-            kind = "task" if path.parent.name == "tasks" else "dataset"
-            problems += validate.check_document(doc, kind)
-            if kind == "task":
-                tasks.append(model.build_task(doc, path.stem))
-            else:
-                datasets[path.stem] = model.build_dataset(doc, path.stem)
-        problems += validate.check_project(model.Project(tasks, datasets))
-        self.tasks = tasks
+        """Validate the would-be files with the data already in the folder, on the one path
+        every command takes (pipeline.load_project); problems of the folder's other files
+        are theirs, not the import's."""
+        loaded = load_project(self.data_dir, overrides=self.files)
+        planned = {str(p) for p in self.files}
+        problems = [p for p in loaded.problems if p.file in planned]
+        task_ids = {p.stem for p in self.files if p.parent.name == "tasks"}
+        self.tasks = [t for t in loaded.project.tasks if t.id in task_ids]
         self.notes += [p for p in problems if p.severity == "warning"]
         if errors(problems):
-            raise InputError([general("the imported data would be invalid, so nothing was written:")] + errors(problems))
+            raise InputError([general("the imported data would be invalid, so nothing was "
+                                      "written:")] + errors(problems))
 
     def write(self) -> None:
         self.check()
@@ -198,14 +202,15 @@ def plan_dataset_page(page: Path, data_dir: Path, dataset_id: str | None = None)
     return plan
 
 
-def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None):
-    """(Plan, Summary) for importing a Papers with Code evaluation-tables export."""
+def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None) -> Plan:
+    """Importing a Papers with Code evaluation-tables export; ``plan.report`` lists every
+    value left out."""
     from .pwc import SOURCE, convert, load_directions, read_archive
 
     tasks, datasets, summary = convert(read_archive(archive), load_directions(directions))
-    plan = Plan(data_dir, sources=[SOURCE])
+    plan = Plan(data_dir, sources=[SOURCE], report=summary)
     for dataset_id, data in datasets.items():
         plan.add_dataset(dataset_id, data)
     for task_id, data in tasks.items():
         plan.add_task(task_id, data)
-    return plan, summary
+    return plan
