@@ -15,7 +15,6 @@ Nothing here knows about tasks or leaderboards.
 from __future__ import annotations
 
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem
-from .rules import numbers
+from .rules import files, numbers
 from .rules.numbers import Integer, Number, number_from_text  # noqa: F401 (re-exported)
 
 try:  # libyaml's parser when available: several times faster
@@ -31,8 +30,8 @@ try:  # libyaml's parser when available: several times faster
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader
 
-#: Largest data file accepted, in bytes.  Real task files are a few hundred KiB.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Largest data file accepted, in bytes.
+MAX_FILE_BYTES = files.MAX_BYTES
 #: How deep collections may nest.  The format needs 7 (task, leaderboards, a leaderboard,
 #: results, a result, its links, a link); deeper is an error, not a crash.
 MAX_DEPTH = 12
@@ -193,31 +192,10 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML file.  Returns the document (None if unreadable) and problems."""
-    where = str(path)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read, a device never end
-            return None, [Problem(where, 1, 1, "not a regular file: a data file must be a "
-                                               "plain file")]
-        if info.st_size > MAX_FILE_BYTES:
-            return None, [Problem(where, 1, 1,
-                                  f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, [Problem(where, 1, 1, f"cannot read file: {exc.strerror}")]
-    if len(raw) > MAX_FILE_BYTES:  # it grew while we looked
-        return None, [Problem(where, 1, 1,
-                              f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = raw.rfind(b"\n", 0, exc.start) + 1
-        line = raw[: exc.start].count(b"\n") + 1
-        col = len(raw[start: exc.start].decode("utf-8", errors="replace")) + 1
-        return None, [Problem(where, line, col, "file is not valid UTF-8")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
+        text = files.read_text(path, MAX_FILE_BYTES)
+    except files.Unreadable as exc:
+        return None, [Problem(str(path), exc.line, exc.col, exc.message)]
     return parse_text(text, path)
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import render
 from .model import Project
-from .problems import InputError, Problem, general
+from .problems import InputError, Problem
+from .rules import files
 
 BEGIN = re.compile(r"^<!-- BEGIN GENERATED: ([a-z_]+) -->[ \t]*$")
 END = re.compile(r"^<!-- END GENERATED: ([a-z_]+) -->[ \t]*$")
@@ -77,9 +78,6 @@ def diff(old: str, new: str, path: str) -> str:
 def read(path: Path) -> str:
     """The README as it is on disk, line endings included (a CRLF file stays CRLF)."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise InputError(general("file not found", str(path))) from None
-    except UnicodeDecodeError:
-        raise InputError(Problem(str(path), 1, 1, "file is not valid UTF-8")) from None
+        return files.read_text(path)
+    except files.Unreadable as exc:
+        raise InputError(Problem(str(path), exc.line, exc.col, exc.message)) from None

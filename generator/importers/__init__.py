@@ -13,7 +13,7 @@ from typing import Protocol
 from pathlib import Path
 
 from .. import validate, yamlwrite
-from ..rules import ids
+from ..rules import files, ids
 from ..fsutil import write_text
 from ..pipeline import SOURCES_FILE, load_project, load_sources
 from ..problems import InputError, Problem, errors, general
@@ -132,16 +132,13 @@ def add_sources(data_dir: Path, sources: list[dict]) -> None:
 
 
 def read_page(path: Path) -> str:
+    """A page to import, read as every input is (rules.files); a bad byte is named by line."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(general(f"cannot read: {exc.strerror}", str(path))) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(Problem(str(path), line, 0, "file is not valid UTF-8")) from None
-    return text.lstrip("\ufeff")
+        return files.read_text(path)
+    except files.Unreadable as exc:
+        if exc.line > 1 or exc.col > 1:
+            raise InputError(Problem(str(path), exc.line, 0, exc.message)) from None
+        raise InputError(general(exc.message, str(path))) from None
 
 
 def check_id(value: str, what: str) -> str:
