@@ -87,6 +87,7 @@ def test_exports_at_once_leave_the_output_of_one(tmp_path):
         ["log", "log0", "log1", "log2", "log3", "out"]
 
 
+@pytest.mark.slow
 def test_two_adds_to_one_file_at_once_both_land(tmp_path, data_copy):
     procs = [start(["-m", "generator", "add", "--data", str(data_copy), "--task",
                     "semantic_segmentation", "--leaderboard", "pascal-voc-2012-validation-set",
