@@ -212,9 +212,9 @@ def _templates(args) -> Path | None:
     if args.templates is not None:
         if not args.templates.is_dir():
             raise InputError(general(f"--templates {display_path(args.templates)}: no such folder"))
-        return args.templates
-    default = Path("templates")
-    return default if default.is_dir() else None
+        return args.templates.resolve()
+    default = Path("templates")  # absolute below: the Jinja environment is cached by folder
+    return default.resolve() if default.is_dir() else None
 
 
 def cmd_init(args) -> int:
