@@ -1,0 +1,174 @@
+"""`leaderboard init DIR`: a new site that validates, is fresh, lints and builds as written."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import ROOT
+
+from generator import skeleton
+
+EXPECTED = {
+    ".github/workflows/checks.yml", ".github/workflows/pages.yml", ".gitignore",
+    ".pre-commit-config.yaml", "README.md", "mkdocs.yml", "requirements.txt",
+    "data/sources.yml", "data/tasks/image_classification.yml",
+    "data/datasets/imagenet_classification.yml", "docs/index.md", "templates/README.md",
+    "schema/task.schema.json", "schema/dataset.schema.json", "schema/sources.schema.json",
+}
+MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    assert found, f"{name} is installed with the test dependencies (pip install -e '.[test]')"
+    return found
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """One site written by init, shared by the read-only tests below."""
+    target = tmp_path_factory.mktemp("init") / "my-cv_site"
+    skeleton.init(target)
+    return target
+
+
+def written(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_init_writes_the_site_and_says_what_next(cli, tmp_path):
+    run = cli("init", "new-site", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert run.out.splitlines() == ["wrote a leaderboard site to new-site (15 files)",
+                                    "next: cd new-site && git init && mkdocs build --strict"]
+    assert written(tmp_path / "new-site") == EXPECTED
+    assert os.listdir(tmp_path) == ["new-site"]  # no staging folder left beside it
+
+
+def test_the_new_site_validates_and_its_readme_is_fresh(cli, site):
+    run = cli("validate", cwd=site)
+    assert run.code == 0 and run.out == "valid: 1 task, 1 dataset, 1 leaderboard, 3 results\n"
+    assert run.err == ""
+    run = cli("readme", "--check", cwd=site)
+    assert run.code == 0, run.out + run.err
+    readme = (site / "README.md").read_text(encoding="utf-8")
+    for name in ("summary", "leaderboards"):
+        assert f"<!-- BEGIN GENERATED: {name} -->" in readme
+        assert f"<!-- END GENERATED: {name} -->" in readme
+    assert "| DenseNet-121 " in readme  # the sections are drawn, not empty
+
+
+def test_the_site_is_named_after_its_folder_unless_told(site, tmp_path):
+    assert yaml.load((site / "mkdocs.yml").read_text(encoding="utf-8"),
+                     Loader=yaml.BaseLoader)["site_name"] == "My cv site"
+    assert (site / "README.md").read_text(encoding="utf-8").startswith("# My cv site\n")
+    skeleton.init(tmp_path / "x", name='A "quoted" <name> # not a comment')
+    config = yaml.load((tmp_path / "x" / "mkdocs.yml").read_text(encoding="utf-8"),
+                       Loader=yaml.BaseLoader)
+    assert config["site_name"] == 'A "quoted" <name> # not a comment'
+    assert (tmp_path / "x" / "README.md").read_text(encoding="utf-8").startswith(
+        '# A "quoted" &lt;name\\> # not a comment\n')  # render.md_text's escapes
+
+
+def test_mkdocs_yml_uses_the_plugin(site):
+    config = yaml.load((site / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert config["plugins"] == ["search", {"leaderboards": {"data": "data",
+                                                            "templates": "templates"}}]
+    assert "hooks" not in config and config["strict"] == "true"
+
+
+def test_every_data_file_names_a_schema_the_site_holds(site):
+    data_files = sorted((site / "data").rglob("*.yml"))
+    assert len(data_files) == 3
+    package = resources.files("generator").joinpath("schema")
+    for path in data_files:
+        match = MODELINE.match(path.read_text(encoding="utf-8"))
+        assert match, f"{path.name} starts with the schema modeline"
+        schema = (path.parent / match[1]).resolve()
+        assert schema.parent == (site / "schema").resolve(), match[1]
+        assert schema.read_text("utf-8") == package.joinpath(schema.name).read_text("utf-8")
+    kinds = {p.parent.name: MODELINE.match(p.read_text(encoding="utf-8"))[1] for p in data_files}
+    assert kinds == {"tasks": "../../schema/task.schema.json",
+                     "datasets": "../../schema/dataset.schema.json",
+                     "data": "../schema/sources.schema.json"}
+
+
+def test_the_workflows_pass_the_repositorys_workflow_lint(site):
+    workflows = site / ".github" / "workflows"
+    files = sorted(map(str, workflows.glob("*.yml")))
+    run = subprocess.run([tool("actionlint"), *files], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout == "", run.stdout + run.stderr
+    run = subprocess.run([tool("zizmor"), "--offline", "--persona=pedantic", str(workflows)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "No findings to report" in run.stdout + run.stderr
+    assert "suppressed" not in run.stdout + run.stderr
+
+
+def test_the_workflows_keep_the_repositorys_security_policy(site):
+    for path in sorted((site / ".github" / "workflows").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=yaml.BaseLoader)
+        assert "pull_request_target" not in data["on"] and "workflow_run" not in data["on"]
+        assert data["permissions"] == {"contents": "read"}
+        for ref, comment in re.findall(r"uses: (\S+)(.*)", text):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+            assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), ref
+        for job in data["jobs"].values():
+            for step in job.get("steps", []):
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] == "false"
+                assert "${{" not in step.get("run", ""), step.get("run")
+    checks = (site / ".github" / "workflows" / "checks.yml").read_text(encoding="utf-8")
+    for command in ("pip install -r requirements.txt", "leaderboard validate",
+                    "leaderboard readme --check", "leaderboard diff", "mkdocs build --strict"):
+        assert command in checks
+    # the same actions at the same commits as this repository's own workflows
+    ours = "".join(p.read_text(encoding="utf-8") for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    assert set(re.findall(r"uses: (\S+)", checks)) <= set(re.findall(r"uses: (\S+)", ours))
+
+
+def test_the_pre_commit_hooks_run_the_sites_own_commands(site):
+    config = yaml.safe_load((site / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert set(hooks) == {"leaderboard-validate", "leaderboard-readme"}
+    for hook in hooks.values():
+        assert hook["entry"].startswith("leaderboard ") and hook["pass_filenames"] is False
+        assert re.search(hook["files"], "data/tasks/image_classification.yml")
+
+
+def test_requirements_name_the_generator(site):
+    lines = [l for l in (site / "requirements.txt").read_text(encoding="utf-8").splitlines()
+             if l and not l.startswith("#")]
+    assert lines[0].startswith("leaderboard-generator")
+    assert "mkdocs-material>=9.5" in lines
+
+
+@pytest.mark.parametrize("existing", ["file.txt", ".hidden"])
+def test_init_refuses_a_folder_that_is_not_empty(cli, tmp_path, existing):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / existing).write_text("mine\n", encoding="utf-8")
+    run = cli("init", "site", cwd=tmp_path)
+    assert run.code == 1 and run.out == ""
+    assert run.err == ("error: site already exists and is not empty: init writes a new site "
+                       "into a new or empty folder\n")
+    assert written(tmp_path / "site") == {existing}
+    assert os.listdir(tmp_path) == ["site"]
+
+
+def test_init_fills_an_empty_folder_and_the_current_one(cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert cli("init", "empty", cwd=tmp_path).code == 0
+    assert written(tmp_path / "empty") == EXPECTED
+    (tmp_path / "here").mkdir()
+    run = cli("init", ".", "--name", "Here", cwd=tmp_path / "here")
+    assert run.code == 0, run.err
+    assert written(tmp_path / "here") == EXPECTED
+    assert sorted(os.listdir(tmp_path)) == ["empty", "here"]
