@@ -67,7 +67,8 @@ def test_the_seed_is_sota_cvs_semantic_segmentation_page():
 
 
 def test_the_slice_is_small():
-    assert PWC_SLICE.stat().st_size < 200_000
+    # a few hundred KB at most (the whole export is 47.6 MB); 107 KB as first cut
+    assert PWC_SLICE.stat().st_size < 300_000
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,9 @@ def _task(data, task_id):
 
 def test_the_slice_imports_and_validates(cli, slice_import):
     data, err = slice_import
-    # the counts of the slice, not of the whole export (see tests/fixtures/pwc-slice/README.md)
+    # the counts of the slice, not of the whole export (see tests/fixtures/pwc-slice/README.md);
+    # when the slice changes, recount with
+    # python -m generator import-pwc tests/fixtures/pwc-slice/evaluation-tables.json --data DIR
     assert cli("validate", "--data", str(data)).out.strip() == \
         "valid: 26 tasks, 19 datasets, 18 leaderboards, 111 results"
     assert "tasks: 26 (4 repeats of a subtask under another parent merged" in err
@@ -103,10 +106,11 @@ def test_the_slice_imports_and_validates(cli, slice_import):
 
 
 def test_the_slice_holds_every_kind_of_value_the_import_leaves_out(slice_import):
-    _, err = slice_import
+    data, _ = slice_import
     kinds = {kind for _, kind in KINDS} | {"other"}
-    listed = set(re.findall(r"^\s+\d+ (.+?), e\.g\. ", err, flags=re.M))
-    assert listed == kinds
+    lines = [l for l in (data / "pwc-import-report.txt").read_text(encoding="utf-8").splitlines()
+             if l.startswith("value not imported: ")]  # each ends with '(KIND)'
+    assert {kind for kind in kinds if not any(l.endswith(f"({kind})") for l in lines)} == set()
 
 
 def test_a_subtask_under_two_parents_one_of_them_repeated_too(slice_import):
