@@ -26,6 +26,7 @@ def test_top_level_help_lists_every_command():
         assert " ".join(command.help.split()[:4]) in " ".join(run.out.split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prog", INVOCATIONS)
 @pytest.mark.parametrize("command", NAMES)
 def test_every_command_has_help(command, prog):
