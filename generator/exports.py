@@ -49,6 +49,8 @@ def _result(view: views.LeaderboardView, row: views.RowView) -> dict:
         "values": {n: c.number for n, c in zip(names, row.cells)},
         "values_text": {n: c.text for n, c in zip(names, row.cells)},
         "highlighted": [n for n, c in zip(names, row.cells) if c.highlight],
+        "uncertainty": {n: float(c.uncertainty) for n, c in zip(names, row.cells)
+                        if c.uncertainty is not None},
         "paper": paper,
         "date": row.date,
         "weights": [{"label": l.label, "url": l.url} for l in row.weights],
@@ -113,8 +115,12 @@ def leaderboard_csv(lb: Leaderboard) -> str:
     view = views.leaderboard_view(lb)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["rank", "model", "extra_data", "multi_scale",
-                     *(csv_text(m.label) for m in view.metrics),
+    uncertain = [any(row.cells[i].uncertainty for row in view.rows)
+                 for i in range(len(view.metrics))]  # a '± ' column after these metrics
+    heads = []
+    for metric, plus in zip(view.metrics, uncertain):
+        heads += [csv_text(metric.label)] + ([csv_text(f"{metric.label} ±")] if plus else [])
+    writer.writerow(["rank", "model", "extra_data", "multi_scale", *heads,
                      "paper", "paper_title", "date", "weights", "code"])
     for row in view.rows:
         writer.writerow([
@@ -122,7 +128,8 @@ def leaderboard_csv(lb: Leaderboard) -> str:
             csv_text(row.model),
             csv_text("; ".join(row.extra_data)),
             "yes" if row.multi_scale else "",
-            *[cell.text or "" for cell in row.cells],
+            *[x for cell, plus in zip(row.cells, uncertain)
+              for x in ([cell.text or ""] + ([cell.uncertainty or ""] if plus else []))],
             csv_text(row.paper or ""),
             csv_text(row.paper_title or ""),
             csv_text(row.date or ""),

@@ -112,6 +112,7 @@ class Result:
     model: str
     values: dict[str, Value | None]
     extra_data: list[str] = field(default_factory=list)
+    uncertainty: dict[str, Value] = field(default_factory=dict)  # metric -> the ± part
     multi_scale: bool = False
     paper: str | None = None
     paper_title: str | None = None
@@ -259,9 +260,11 @@ def _value(v: Any) -> Value | None:
 
 def build_result(d: dict, src: Src) -> Result:
     raw_values = d.get("values") if isinstance(d.get("values"), dict) else {}
+    raw_uncertainty = d.get("uncertainty") if isinstance(d.get("uncertainty"), dict) else {}
     return Result(
         model=_str(d, "model") or "",
         values={name: _value(v) for name, v in raw_values.items()},
+        uncertainty={name: u for name, v in raw_uncertainty.items() if (u := _value(v))},
         extra_data=[x for x in _list(d, "extra_data") if isinstance(x, str)],
         multi_scale=d.get("multi_scale") is True,
         paper=_str(d, "paper"),

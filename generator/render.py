@@ -249,7 +249,7 @@ def markdown_table(view: views.LeaderboardView) -> MarkdownTable:
         cells = [md_text(row.display_name)]
         for cell in row.cells:
             cells.append("N/A" if cell.text is None else
-                         f"**{cell.text}**" if cell.highlight else cell.text)
+                         f"**{cell.shown}**" if cell.highlight else cell.shown)
         cells.append(md_links(row.weights))
         cells.append(f"[paper]({md_url(row.paper)})" if row.paper else "N/A")
         cells.append(md_links(row.code))

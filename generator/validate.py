@@ -439,8 +439,18 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
                     "values", name,
                     message=f"value {value.text} has more decimals than metric '{name}' "
                             f"prints ({decimals}); raise 'decimals' or round the value"))
+        for name, plus in result.uncertainty.items():
+            value = result.values.get(name)
+            if name not in metrics or value is None:
+                problems.append(src.problem("uncertainty", name, key=True, message=(
+                    f"uncertainty for '{name}', which has no value in this result" if name in metrics
+                    else f"uncertainty for undeclared metric '{name}'")))
+            elif not plus.finite:
+                problems.append(src.problem("uncertainty", name, message=(
+                    f"uncertainty of '{name}' must be a finite number, not {plus.text}")))
+        # the same result: the same name, values and paper (another paper's row is its own)
         key = (text_rules.same_name(result.display_name), tuple(sorted(
-            (n, v.number if v else None) for n, v in result.values.items())))
+            (n, v.number if v else None) for n, v in result.values.items())), result.paper or "")
         if key in seen:
             first_src, first_name = seen[key]
             first = first_src.doc.where(first_src.path)[0]

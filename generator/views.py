@@ -51,8 +51,16 @@ class MetricView:
 class CellView:
     text: str | None  # as printed; None is N/A
     number: float | None  # None for N/A or a value that is not finite
+    uncertainty: str | None = None  # the ± part as written (2.42 ± 0.01), sorted by the value
     highlight: bool = False  # bold under the leaderboard's highlight rule
     best: bool = False  # the best value of its metric
+
+    @property
+    def shown(self) -> str | None:
+        """The value as tables print it: ``2.42 ± 0.01`` with its uncertainty."""
+        if self.text is None or self.uncertainty is None:
+            return self.text
+        return f"{self.text} ± {self.uncertainty}"
 
     @property
     def sort(self) -> str:
@@ -149,8 +157,9 @@ def leaderboard_view(lb: Leaderboard) -> LeaderboardView:
                 cells.append(CellView(None, None))
                 continue
             finite = value.finite
+            plus = result.uncertainty.get(metric.name)
             cells.append(CellView(
-                text, value.number if finite else None,
+                text, value.number if finite else None, plus.text if plus else None,
                 highlight=finite and ranking.reaches(metric, value.number, limits[metric.name]),
                 best=finite and value.number == best[metric.name]))
         rows.append(RowView(

@@ -67,7 +67,7 @@ def test_the_seed_is_sota_cvs_semantic_segmentation_page():
 
 
 def test_the_slice_is_small():
-    # a few hundred KB at most (the whole export is 47.6 MB); 107 KB as first cut
+    # a few hundred KB at most (the whole export is 47.6 MB); 271 KB with SQuAD1.1's 186 rows
     assert PWC_SLICE.stat().st_size < 300_000
 
 
@@ -96,10 +96,11 @@ def test_the_slice_imports_and_validates(cli, slice_import):
     # when the slice changes, recount with
     # python -m generator import-pwc tests/fixtures/pwc-slice/evaluation-tables.json --data DIR
     assert cli("validate", "--data", str(data)).out.strip() == \
-        "valid: 26 tasks, 19 datasets, 18 leaderboards, 111 results"
-    assert "tasks: 26 (4 repeats of a subtask under another parent merged" in err
-    assert "the archive lists 22 leaderboards and 128 rows counting repeats: 18 + 4 in repeats; " \
-           "111 + 2 duplicate rows + 15 in repeats" in err
+        "valid: 28 tasks, 22 datasets, 21 leaderboards, 307 results"
+    assert "tasks: 28 (4 repeats of a subtask under another parent merged" in err
+    # no row is lost: results + rows merged into an identical one + rows in repeats
+    assert "the archive lists 25 leaderboards and 323 rows counting repeats: 21 + 4 in repeats; " \
+           "307 results + 1 merged into an identical row + 15 in repeats" in err
     assert "datasets without rows (no leaderboard made): 1" in err
     sources = yaml.safe_load((data / "sources.yml").read_text(encoding="utf-8"))
     assert sources[0]["license"] == "CC-BY-SA 4.0"
@@ -145,3 +146,65 @@ def test_the_largest_slice_table_renders_ranked(cli, slice_import):
     assert len(rows) == 71  # MNIST, every row of it
     errors = [float(c) for c in (l.split("|")[2].strip().strip("*") for l in rows) if c != "N/A"]
     assert errors == sorted(errors)  # lower is better: the smallest error first
+
+
+# --- rankings a reader can trust (directions from evidence, imports that lose nothing) -------
+
+def _board(data, task_id, title):
+    return next(lb for lb in _task(data, task_id)["leaderboards"] if lb["title"] == title)
+
+
+def _first(data, task_id, title):
+    """The model and values ranked first, as every output ranks them."""
+    from generator import views
+    from generator.pipeline import load_valid_project
+    project = load_valid_project(data).project
+    lb = next(lb for lb in project.task(task_id).leaderboards if lb.title == title)
+    row = views.leaderboard_view(lb).rows[0]
+    return row.display_name, [c.text for c in row.cells]
+
+
+def test_lower_is_better_columns_named_by_no_pattern_crown_the_right_model(slice_import):
+    data, _ = slice_import
+    # FPR95: 0.0 is best (before: 34.94 ranked first)
+    assert _first(data, "out-of-distribution-detection", "CIFAR-10") == ("WRN 40-2", ["0"])
+    # Hub5'00: CallHome 14.0 ranks above 16.2 (the reviewed directions file)
+    board = _board(data, "speech-recognition", "Hub5'00 SwitchBoard")
+    assert {m["name"]: m["direction"] for m in board["metrics"]}["CallHome"] == "lower"
+    assert _first(data, "speech-recognition", "Hub5'00 SwitchBoard")[1][0] == "14"
+    # PROBA-V's normalised cPSNR: lower is better, as the archive's own order says
+    name, values = _first(data, "multi-frame-super-resolution", "PROBA-V")
+    board = _board(data, "multi-frame-super-resolution", "PROBA-V")
+    lowest = min(float(r["values"]["Normalized cPSNR"]) for r in board["results"]
+                 if r["values"].get("Normalized cPSNR") is not None)
+    assert float(values[0]) == lowest
+
+
+def test_no_column_named_plainly_as_a_score_is_lower_is_better(slice_import):
+    from generator.directions import PLAIN_SCORE
+    data, _ = slice_import
+    lower = [m["name"] for p in (data / "tasks").glob("*.yml")
+             for lb in yaml.safe_load(p.read_text(encoding="utf-8"))["leaderboards"]
+             for m in lb["metrics"] if m["direction"] == "lower"]
+    assert lower and not [n for n in lower if PLAIN_SCORE.fullmatch(n)]
+
+
+def test_a_row_with_its_paper_and_code_is_never_dropped_for_a_bare_copy(slice_import):
+    data, err = slice_import
+    board = _board(data, "question-answering", "SQuAD1.1")
+    xlnet = [r for r in board["results"] if r["model"] == "XLNet (single model)"]
+    assert any(r.get("paper", "").startswith("https://arxiv.org/abs/1906.08237")
+               and len(r.get("code", [])) == 12 for r in xlnet)
+    assert "rows kept apart (same model and values, another paper): " in err
+
+
+def test_the_report_counts_directions_by_source_of_evidence(slice_import):
+    data, err = slice_import
+    counts = dict((source, int(n)) for n, source in
+                  re.findall(r"^\s+(\d+) from (\w+)", err, flags=re.M))
+    assert {"name", "order", "default"} <= set(counts)
+    summary = re.search(r"metric directions by source of evidence: (.*)", err)[1]
+    assert "explicit" in summary
+    assert "directions where the evidence disagreed: " in err
+    assert "Normalized cPSNR': lower is better: the source stores its rows in this order " \
+           "(against: name says higher)" in (data / "pwc-import-report.txt").read_text(encoding="utf-8")

@@ -166,3 +166,16 @@ def test_bundled_data_holds_all_of_sota_cv(cli):
     assert run.out.strip() == "valid: 6 tasks, 9 datasets, 16 leaderboards, 89 results"
     for page in PAGES:
         assert (ROOT / "data" / "tasks" / f"{page.stem}.yml").exists()
+
+
+def test_a_lower_is_better_column_no_name_pattern_knows_round_trips(cli, tmp_path):
+    """'Outliers, %' and 'D1-all, %' match no name pattern; the page's order (ascending) and
+    bold (on the smallest values) say lower is better, and the importer follows the page
+    instead of overruling it: the regenerated page renders to the same HTML."""
+    page = FIXTURES / "lower_is_better_page.md"
+    rendered, notes = _import_and_render(cli, page, tmp_path / "data")
+    assert html(rendered) == html(page.read_text(encoding="utf-8"))
+    task = (tmp_path / "data" / "tasks" / "lower_is_better_page.yml").read_text(encoding="utf-8")
+    assert task.count("direction: lower") == 2 and "highlight: 1" in task
+    assert "'D1-all, %' of 'KITTI 2015': lower is better ('D1-all, %': lower is better: the page " \
+           "sets its best values in bold)" in notes

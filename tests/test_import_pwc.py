@@ -63,7 +63,7 @@ def test_import_validates_and_counts(cli, imported):
         "valid: 3 tasks, 3 datasets, 2 leaderboards, 4 results"
     assert "tasks: 3 (1 repeats of a subtask under another parent merged" in run.err
     assert "the archive lists 3 leaderboards and 6 rows counting repeats: 2 + 1 in repeats; " \
-           "4 + 1 duplicate rows + 1 in repeats" in run.err
+           "4 results + 1 merged into an identical row + 1 in repeats" in run.err
 
 
 def test_subtask_under_two_parents_is_one_task(imported):
@@ -78,26 +78,26 @@ def test_values_units_directions_and_links(imported):
     board = task["leaderboards"][0]
     assert board["metrics"] == [
         {"name": "Top 1 Error", "direction": "lower", "unit": "%"},
-        {"name": "Params", "direction": "lower"},
+        {"name": "Params", "direction": "lower", "unit": "M"},  # '1.2M': the magnitude is the unit
         {"name": "MS-SSIM", "direction": "higher"}]  # the reviewed list overrides the name rule
     a, b, c = board["results"]
-    assert a["values"] == {"Top 1 Error": 3.5, "MS-SSIM": 0.91}  # '1.2M' left out, reported
+    assert a["values"] == {"Top 1 Error": 3.5, "Params": 1.2, "MS-SSIM": 0.91}
     assert a["code"] == [{"label": "a/a", "url": "https://github.com/a/a"}]  # ftp link left out
     assert a["weights"] == [{"label": "weights", "url": "https://example.org/w"}]
     assert a["date"] == "2019-05-01" and a["paper"] == "https://arxiv.org/abs/1905.00001"
     assert b["values"] == {"Top 1 Error": None, "Params": 25, "MS-SSIM": 0.88} and "date" not in b
-    assert c["values"] == {"Params": None, "MS-SSIM": None}
+    assert c["values"] == {"Top 1 Error": 2.1, "Params": None, "MS-SSIM": None}
+    assert c["uncertainty"] == {"Top 1 Error": 0.1}  # '2.1±0.1': the value and its ±
     assert "Results from [Papers with Code" in task["notes"] and "CC-BY-SA 4.0" in task["notes"]
 
 
-def test_left_out_values_are_reported_by_kind_with_location(imported):
+def test_values_read_past_their_form_and_merged_rows_are_reported(imported):
     data, run = imported
-    assert "values not imported (not a number, %, or N/A): 2" in run.err
-    assert "Image Classification › ImageNet › Net A: Params = '1.2M'" in run.err
+    assert "values not imported" not in run.err  # every value of this archive is read
+    assert "values read past magnitude 1 (e.g. Image Classification › ImageNet › Net A: '1.2M'), " \
+           "uncertainty 1 (e.g. Image Classification › ImageNet › Net C: '2.1±0.1')" in run.err
     report = (data / "pwc-import-report.txt").read_text()
-    assert "value not imported: Image Classification › ImageNet › Net C: Top 1 Error: '2.1±0.1' " \
-           "(a number with an uncertainty (±))" in report
-    assert "duplicate row left out: Image Classification › ImageNet › Net B" in report
+    assert "row merged into an identical one: Image Classification › ImageNet › Net B" in report
     assert "link left out: Image Classification › ImageNet › Net A: 'ftp://example.org/x'" in report
     assert "date left out: Image Classification › ImageNet › Net B: '2999-01-01'" in report
 
@@ -125,8 +125,7 @@ def test_not_an_export(cli, tmp_path):
 
 
 @pytest.mark.parametrize("text,kind", [
-    ("1.82M", "a number with a magnitude suffix (K, M, G)"), ("2,200", "a number with thousands separators"),
-    ("2.42±0.01", "a number with an uncertainty (±)"), ("78.0 (average)", "a number with a note in brackets"),
+    ("2,200", "a number with thousands separators"), ("78.0 (average)", "a number with a note in brackets"),
     ("54.60/55.55", "several numbers in one cell"), ("Yes", "text instead of a number"), ("87:1", "other")])
 def test_kinds_of_unparseable_values(text, kind):
     assert kind_of(text) == kind

@@ -315,7 +315,8 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
         results.append(result)
 
     for metric in metrics:
-        _choose_direction(page, heading_line, title, metric, results, description_text, options)
+        _choose_direction(page, heading_line, title, metric, results, description_text, options,
+                          bold)
         _choose_decimals(metric, results)
     lb: dict = {"title": title}
     if dataset:
@@ -333,30 +334,40 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
     return lb, dataset
 
 
-def _choose_direction(page, line, title, metric, results, description, options) -> None:
-    header = metric["name"] + (f", {metric['unit']}" if metric.get("unit") else "")
-    if header in options["lower"] or metric["name"] in options["lower"]:
-        metric["direction"] = "lower"
-        page.note(line, f"'{header}' of '{title}': lower is better (--lower-is-better)")
-        return
-    if header in options["higher"] or metric["name"] in options["higher"]:
-        metric["direction"] = "higher"
-        return
-    direction, why = directions.infer(header)
-    if direction == "lower":
-        metric["direction"] = "lower"
-        page.note(line, f"'{header}' of '{title}': lower is better ({why})")
-        return
+def _choose_direction(page, line, title, metric, results, description, options, bold) -> None:
+    """The metric's direction from all the page's evidence (generator.directions): the
+    command line's --lower/--higher-is-better, then the page's own row order, its bold cells
+    and its prose, then the name.  Every decision not given on the command line is noted
+    with its reason, and with the evidence against it when there is any."""
+    name = metric["name"]
+    header = name + (f", {metric['unit']}" if metric.get("unit") else "")
+    explicit = None
+    if header in options["lower"] or name in options["lower"]:
+        explicit = ("lower", "--lower-is-better")
+    elif header in options["higher"] or name in options["higher"]:
+        explicit = ("higher", "--higher-is-better")
+    rows = [(i, float(v)) for i, r in enumerate(results) if (v := r["values"].get(name)) is not None]
+    values = [v for _, v in rows]
     named = _main_metric(description or "")
-    if named and directions.is_lower(named) and _is_generic(metric["name"]):
-        metric["direction"] = "lower"
-        page.note(line, f"'{header}' of '{title}': lower is better (the task's main metric is "
-                        f"{named})")
+    prose = directions.from_prose(description or "", name)
+    prose_why = None
+    if prose is None and named and _is_generic(name):
+        prose = "lower" if directions.is_lower(named) else None
+        prose_why = f"the task's main metric is {named}"
+    decision = directions.decide(header, explicit=explicit, order=directions.from_order(values),
+                                 bold=directions.from_bold(values, [(i, name) in bold for i, _ in rows]),
+                                 prose=prose)
+    metric["direction"] = decision.direction
+    against = f"; against it: {', '.join(decision.against)}" if decision.against else ""
+    if decision.source == "explicit":
+        if decision.direction == "lower":
+            page.note(line, f"'{header}' of '{title}': lower is better ({explicit[1]}){against}")
         return
-    metric["direction"] = "higher"
-    values = [v.number if hasattr(v, "number") else float(v)
-              for r in results if (v := r["values"].get(metric["name"])) is not None]
-    if len(values) >= 2 and values == sorted(values) and values != sorted(values, reverse=True):
+    why = prose_why if decision.source == "prose" and prose_why else decision.reason
+    if decision.direction == "lower" or decision.source not in ("default", "name") or against:
+        page.note(line, f"'{header}' of '{title}': {decision.direction} is better ({why}){against}")
+    if decision.direction == "higher" and len(values) >= 2 and values == sorted(values) \
+            and values != sorted(values, reverse=True):
         page.note(line, f"'{header}' of '{title}' is taken as higher-is-better but its rows are "
                         f"sorted ascending; if lower is better, import with "
                         f"--lower-is-better '{header}'")

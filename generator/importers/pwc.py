@@ -7,11 +7,18 @@ archive repeats a subtask under every parent it has, so repeats are merged
 into one task with several parents), each dataset with rows a leaderboard,
 each row a result.
 
-Values are strings in the archive.  "85.1%" is 85.1 with the unit %, "-",
-"N/A" and "" are N/A; anything else is not guessed: it is left out and
-reported with its location, counted by kind in the end-of-run summary.
-Metric directions come from the metric's name (``generator.directions``),
-overridden by the reviewed list in ``pwc_metric_directions.yml``.
+Values are strings in the archive, read as every importer reads a table cell
+(``rules.numbers.read_cell``): "85.1%" is 85.1 with the unit %, "15.9M" 15.9 with
+the unit M, "2.42±0.01" 2.42 with its uncertainty, "**70.3**" and "99,45" are read
+past their emphasis and decimal comma, "-", "—", "--", "N/A" and "" are N/A;
+anything else is left out and reported with its location.
+
+No row is lost: rows with the same model, values and paper are one result, with
+the links of both; rows that differ in paper are both kept.  Metric directions
+are decided from all the evidence (``generator.directions``): the reviewed list in
+``pwc_metric_directions.yml``, then the archive's own row order (it stores a
+leaderboard best first), the name, and the order of the same metric's other
+leaderboards; the report counts the decisions by source and lists conflicts.
 """
 from __future__ import annotations
 
@@ -21,6 +28,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from decimal import Decimal
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,7 +36,7 @@ from pathlib import Path
 import yaml
 
 from .. import directions
-from ..loader import number_from_text
+from ..rules.numbers import MAGNITUDES, from_plain, read_cell
 from ..problems import InputError, general
 from ..rules import ids
 from . import markdown_text, plain_text
@@ -39,12 +47,8 @@ SOURCE = {
     "license": "CC-BY-SA 4.0",
     "license_url": "https://creativecommons.org/licenses/by-sa/4.0/",
 }
-NA = {"", "-", "—", "–", "n/a", "na", "none", "null", "nan"}
-PERCENT = re.compile(r"^(.*?)\s*%$")
 KINDS = [  # how an unparseable value looks, for the summary
-    (re.compile(r"^[+-]?\d+(\.\d+)?\s*[kKMGBT]$"), "a number with a magnitude suffix (K, M, G)"),
     (re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*%?$"), "a number with thousands separators"),
-    (re.compile(r"^[+-]?\d+(\.\d+)?\s*%?\s*(±|\+-|\+/-)"), "a number with an uncertainty (±)"),
     (re.compile(r"^[+-]?\d+(\.\d+)?\s*%?\s*[(\[]"), "a number with a note in brackets"),
     (re.compile(r"^[+-]?\d+(\.\d+)?\s*%?\s*[/|]"), "several numbers in one cell"),
     (re.compile(r"[A-Za-z]"), "text instead of a number"),
@@ -88,7 +92,14 @@ class Summary:
     percent: int = 0
     na: int = 0
     empty_datasets: int = 0
-    duplicates: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # exact repeats (links united)
+    kept_apart: list[str] = field(default_factory=list)  # same model and values, another paper
+    collisions: list[str] = field(default_factory=list)  # two values under one metric name
+    read_as: Counter = field(default_factory=Counter)  # values read past a suffix, ±, comma
+    read_examples: dict = field(default_factory=dict)
+    decisions: Counter = field(default_factory=Counter)  # directions by source of evidence
+    decision_examples: dict = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
     unparsed: list[tuple[str, str, str]] = field(default_factory=list)  # kind, location, text
     dropped_links: list[str] = field(default_factory=list)
     bad_dates: list[str] = field(default_factory=list)
@@ -100,15 +111,35 @@ class Summary:
                f"leaderboards: {self.leaderboards}; results: {self.results}",
                f"the archive lists {self.archive_boards} leaderboards and {self.archive_rows} rows "
                f"counting repeats: {self.leaderboards} + {self.repeat_boards} in repeats; "
-               f"{self.results} + {len(self.duplicates)} duplicate rows + {self.repeat_rows} "
-               "in repeats",
+               f"{self.results} results + {len(self.duplicates)} merged into an identical row + "
+               f"{self.repeat_rows} in repeats",
                f"values: {self.values} numbers ({self.percent} with %), {self.na} N/A",
                f"datasets without rows (no leaderboard made): {self.empty_datasets}",
                f"metrics taken as lower-is-better: {sum(self.lower.values())} "
                f"({len(self.lower)} names)"]
+        out.append("metric directions by source of evidence: " + ", ".join(
+            f"{source} {n}" for source, n in self.decisions.most_common()))
+        for source, n in self.decisions.most_common():
+            if source != "explicit":
+                shown = self.decision_examples.get(source, [])[:examples]
+                out.append(f"  {n:5} from {source}" + (", e.g. " + "; ".join(shown) if shown else ""))
+        if self.conflicts:
+            out.append(f"directions where the evidence disagreed: {len(self.conflicts)}, e.g. "
+                       + "; ".join(self.conflicts[:examples]))
+        if self.read_as:
+            out.append("values read past " + ", ".join(
+                f"{kind} {n} (e.g. {'; '.join(self.read_examples[kind][:examples])})"
+                for kind, n in self.read_as.most_common()))
         if self.duplicates:
-            out.append(f"duplicate rows left out (same model and values twice): "
-                       f"{len(self.duplicates)}")
+            out.append(f"rows merged into an identical one (same model, values and paper; their "
+                       f"links united): {len(self.duplicates)}, e.g. "
+                       + "; ".join(self.duplicates[:examples]))
+        if self.kept_apart:
+            out.append(f"rows kept apart (same model and values, another paper): "
+                       f"{len(self.kept_apart)}, e.g. " + "; ".join(self.kept_apart[:examples]))
+        if self.collisions:
+            out.append(f"values lost to a metric name written twice in one row: "
+                       f"{len(self.collisions)}, e.g. " + "; ".join(self.collisions[:examples]))
         if self.unparsed:
             out.append(f"values not imported (not a number, %, or N/A): {len(self.unparsed)}")
             for kind, n in Counter(k for k, _, _ in self.unparsed).most_common():
@@ -125,7 +156,10 @@ class Summary:
         lines = self.lines(examples=0)
         lines.append("")
         lines += [f"value not imported: {loc}: {text!r} ({kind})" for kind, loc, text in self.unparsed]
-        lines += [f"duplicate row left out: {loc}" for loc in self.duplicates]
+        lines += [f"row merged into an identical one: {loc}" for loc in self.duplicates]
+        lines += [f"row kept apart: {loc}" for loc in self.kept_apart]
+        lines += [f"value lost (metric name twice in a row): {loc}" for loc in self.collisions]
+        lines += [f"direction conflict: {c}" for c in self.conflicts]
         lines += [f"link left out: {loc}" for loc in self.dropped_links]
         lines += [f"date left out: {loc}" for loc in self.bad_dates]
         return "\n".join(lines) + "\n"
@@ -140,6 +174,8 @@ class _Importer:
         self.task_ids: dict[str, str] = {}
         self.datasets: dict[str, dict] = {}
         self.dataset_ids: dict[str, str] = {}
+        self.pending: list[tuple[dict, str, str | None, str]] = []  # metric, name, order, where
+        self.votes: dict[str, Counter] = {}  # metric name -> directions its tables' order shows
 
     def _unique(self, base: str, taken) -> str:
         candidate, n = base, 1
@@ -156,6 +192,67 @@ class _Importer:
             return url
         self.summary.dropped_links.append(f"{where}: {url!r}")
         return None
+
+    def _date(self, row: dict, where: str) -> str | None:
+        date = str(row.get("paper_date") or "").strip()
+        if not date:
+            return None
+        try:
+            if dt.date.fromisoformat(date) <= self.today and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                return date
+        except ValueError:
+            pass
+        self.summary.bad_dates.append(f"{where}: {date!r}")
+        return None
+
+    def _links(self, items, where: str) -> list[dict]:
+        links = []
+        for link in items or []:
+            url = self._url(link.get("url"), where)
+            if url:
+                links.append({"label": plain_text(link.get("title")) or url, "url": url})
+        return links
+
+    def _magnitudes(self, results: list[dict], row_suffixes: list[dict[str, str]],
+                    suffixes: dict[str, Counter], where: str) -> None:
+        """A column written with several magnitudes (12.5M, 900K) is brought to its most
+        common one, which becomes its unit; every rescaled value is reported."""
+        for name, counts in suffixes.items():
+            magnitudes = [m for m in counts if m in MAGNITUDES]
+            if len(magnitudes) < 2:
+                continue
+            unit = max(magnitudes, key=lambda m: (counts[m], m))
+            for result, found in zip(results, row_suffixes):
+                suffix, value = found.get(name), result["values"].get(name)
+                if value is None or suffix not in MAGNITUDES or suffix == unit:
+                    continue
+                scaled = Decimal(value.text) * Decimal(MAGNITUDES[suffix]) / Decimal(MAGNITUDES[unit])
+                text = format(scaled.normalize(), "f")
+                result["values"][name] = from_plain(text) or value
+                self.summary.read_as["another magnitude, rescaled"] += 1
+                self.summary.read_examples.setdefault("another magnitude, rescaled", []).append(
+                    f"{where} › {result['model']}: {name} {value.text}{suffix} = {text}{unit}")
+
+    def decide_directions(self) -> None:
+        """Every metric's direction, from all the evidence (generator.directions), once every
+        leaderboard is read: the vote needs them all."""
+        for metric, name, order, where in self.pending:
+            explicit = (self.overrides[name], "listed in the reviewed metric directions file") \
+                if name in self.overrides else None
+            votes = self.votes.get(name, Counter()).copy()
+            if order:
+                votes[order] -= 1  # the others' order, not this table's own
+            decision = directions.decide(name, explicit=explicit, order=order,
+                                         vote=(votes["higher"], votes["lower"]))
+            metric["direction"] = decision.direction
+            if decision.direction == "lower":
+                self.summary.lower[name] += 1
+            self.summary.decisions[decision.source] += 1
+            self.summary.decision_examples.setdefault(decision.source, []).append(
+                f"{where}: {decision.reason}")
+            if decision.against:
+                self.summary.conflicts.append(f"{where}: {decision.reason} "
+                                              f"(against: {', '.join(decision.against)})")
 
     def task(self, node: dict, parent: str | None) -> None:
         name = plain_text(node.get("task")) or "Unnamed task"
@@ -233,71 +330,92 @@ class _Importer:
         self.summary.archive_rows += len(rows)
         board_id = self._unique(slug(title), taken)
         taken.add(board_id)
-        percents = Counter()
-        results, seen = [], set()
+        suffixes: dict[str, Counter] = {}
+        results, seen, row_suffixes = [], {}, []
+        in_order: dict[str, list[tuple[float, str | None]]] = {n: [] for n in names}
         for row in rows:
             model = plain_text(row.get("model_name")) or "Unnamed model"
             where = f"{task_name} › {title} › {model}"
-            values = {}
+            values, uncertainty, date, found_suffix = {}, {}, self._date(row, where), {}
             for raw_name, raw in (row.get("metrics") or {}).items():
                 metric = plain_text(raw_name)
                 if not metric:
                     continue
                 text = " ".join(str(raw if raw is not None else "").split())
-                if text.lower() in NA:
-                    values[metric] = None
-                    self.summary.na += 1
-                    continue
-                percent = PERCENT.match(text)
-                number = number_from_text(percent[1] if percent else text)
-                if number is None:
+                cell = read_cell(text)
+                if cell is None:
                     self.summary.unparsed.append((kind_of(text), f"{where}: {metric}", text))
                     continue
-                values[metric] = number
+                if metric in values:  # 'Relation F1' and 'Relation F1 ' in one row
+                    if values[metric] != cell.number:
+                        self.summary.collisions.append(
+                            f"{where}: {metric} = {text!r} (kept {getattr(values[metric], 'text', 'N/A')})")
+                    continue
+                values[metric] = cell.number
+                if cell.number is None:
+                    self.summary.na += 1
+                    continue
                 self.summary.values += 1
-                if percent:
-                    percents[metric] += 1
-                    self.summary.percent += 1
-            key = (model, tuple(sorted((k, None if v is None else float(v)) for k, v in values.items())))
-            if key in seen:
+                if cell.uncertainty is not None:
+                    uncertainty[metric] = cell.uncertainty
+                if cell.suffix:
+                    found_suffix[metric] = cell.suffix
+                    suffixes.setdefault(metric, Counter())[cell.suffix] += 1
+                    if cell.suffix == "%":
+                        self.summary.percent += 1
+                for kind in filter(None, (cell.note,)):
+                    self.summary.read_as[kind] += 1
+                    self.summary.read_examples.setdefault(kind, []).append(f"{where}: {text!r}")
+                in_order.setdefault(metric, []).append((float(cell.number), date))
+            paper = self._url(row.get("paper_url"), where)
+            key = (model, tuple(sorted((k, None if v is None else float(v))
+                                       for k, v in values.items())), paper)
+            links = {key_name: self._links(row.get(source), where)
+                     for key_name, source in (("weights", "model_links"), ("code", "code_links"))}
+            if key in seen:  # the same result twice: one row, the links of both
+                first = seen[key]
+                for key_name, found in links.items():
+                    urls = {l["url"] for l in first.get(key_name, [])}
+                    extra = [l for l in found if l["url"] not in urls]
+                    if extra:
+                        first[key_name] = first.get(key_name, []) + extra
                 self.summary.duplicates.append(where)
                 continue
-            seen.add(key)
+            if any(k[:2] == key[:2] for k in seen):
+                self.summary.kept_apart.append(f"{where} ({paper or 'no paper'})")
             result: dict = {"model": model, "values": {n: values[n] for n in names if n in values}}
-            paper = self._url(row.get("paper_url"), where)
+            if uncertainty:
+                result["uncertainty"] = {n: uncertainty[n] for n in names if n in uncertainty}
             if paper:
                 result["paper"] = paper
             title_text = plain_text(row.get("paper_title"))
             if title_text:
                 result["paper_title"] = title_text
-            date = str(row.get("paper_date") or "").strip()
             if date:
-                try:
-                    if dt.date.fromisoformat(date) <= self.today and re.fullmatch(
-                            r"\d{4}-\d{2}-\d{2}", date):
-                        result["date"] = date
-                    else:
-                        self.summary.bad_dates.append(f"{where}: {date!r}")
-                except ValueError:
-                    self.summary.bad_dates.append(f"{where}: {date!r}")
-            for key_name, source in (("weights", "model_links"), ("code", "code_links")):
-                links = []
-                for link in row.get(source) or []:
-                    url = self._url(link.get("url"), where)
-                    if url:
-                        links.append({"label": plain_text(link.get("title")) or url, "url": url})
-                if links:
-                    result[key_name] = links
+                result["date"] = date
+            for key_name, found in links.items():
+                if found:
+                    result[key_name] = found
+            seen[key] = result
             results.append(result)
+            row_suffixes.append(found_suffix)
+        self._magnitudes(results, row_suffixes, suffixes, where=f"{task_name} › {title}")
+        # the table is stored best first by one metric: the first whose order shows one (the
+        # others' order, when they happen to be monotone, says nothing)
+        sorted_by = next((n for n in names if directions.from_order(
+            [v for v, _ in in_order.get(n, [])], [d for _, d in in_order.get(n, [])])), None)
         metrics = []
         for name in names:
-            direction, _why = directions.infer(name, self.overrides)
-            if direction == "lower":
-                self.summary.lower[name] += 1
-            metric: dict = {"name": name, "direction": direction}
+            metric: dict = {"name": name, "direction": None}  # decided once all are read
+            unit = (suffixes.get(name) or Counter()).most_common(1)
             counted = sum(1 for r in results if r["values"].get(name) is not None)
-            if counted and percents[name] * 2 >= counted:
-                metric["unit"] = "%"
+            if unit and counted and unit[0][1] * 2 >= counted:
+                metric["unit"] = unit[0][0]
+            sequence = in_order.get(name, []) if name == sorted_by else []
+            order = directions.from_order([v for v, _ in sequence], [d for _, d in sequence])
+            if order:
+                self.votes.setdefault(name, Counter())[order] += 1
+            self.pending.append((metric, name, order, f"{task_name} › {title}"))
             metrics.append(metric)
         self.summary.leaderboards += 1
         self.summary.results += len(results)
@@ -327,6 +445,7 @@ def convert(archive: list, overrides: dict[str, str], today: dt.date | None = No
     importer = _Importer(overrides, today or dt.date.today())
     for node in archive:
         importer.task(node, None)
+    importer.decide_directions()
     tasks = {}
     for task_id, task in importer.tasks.items():
         parents = task.pop("parent")

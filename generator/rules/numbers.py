@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 PLAIN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _LOOSE = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?((?:[eE][+-]?\d+)?)")
@@ -86,3 +87,53 @@ def number_from_text(text: str) -> Number | Integer | None:
     whole = whole.lstrip("0") or "0"
     canonical = ("-" if sign == "-" else "") + whole + (f".{frac}" if frac else "") + exp
     return from_plain(canonical)
+
+
+# --- cells of other sources' tables ------------------------------------------------------
+
+#: What a source writes for "no value".
+MISSING = frozenset({"", "-", "--", "—", "–", "n/a", "na", "none", "null", "nan", "?"})
+#: Magnitude suffixes: the value keeps its digits and the suffix becomes the unit.
+MAGNITUDES = {"K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}
+_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
+_UNCERTAIN = re.compile(r"^(?P<value>.+?)\s*(?:±|\+/-|\+-|\\pm)\s*(?P<plus>[^±]+)$")
+_DECIMAL_COMMA = re.compile(r"^-?\d+,(\d{1,2}|\d{4,})$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A number read from another source's table cell, and what surrounded it."""
+
+    number: Number | Integer | None  # None: the source says "no value"
+    uncertainty: Number | Integer | None = None  # 2.42 ± 0.01
+    suffix: str | None = None  # '%', or a magnitude 'K', 'M', 'B'...
+    note: str | None = None  # how it was read, when that is worth reporting
+
+
+def read_cell(text: str) -> Cell | None:
+    """A cell as written in a leaderboard table ('85.1%', '15.9M', '2.42 ± 0.01', '**70.3**',
+    '99,45', '—'); None when it holds something else (report it)."""
+    text = " ".join(str(text).replace("\ufeff", "").split())
+    while (emphasis := _EMPHASIS.match(text)):
+        text = emphasis[2].strip()
+    if text.lower() in MISSING:
+        return Cell(None)
+    uncertain = _UNCERTAIN.match(text)
+    if uncertain:
+        value, plus = read_cell(uncertain["value"]), read_cell(uncertain["plus"])
+        if value is None or plus is None or value.number is None or plus.number is None \
+                or (plus.suffix and value.suffix and plus.suffix != value.suffix):
+            return None  # '85.2 ± 0.3%': the suffix is both's
+        return Cell(value.number, plus.number, value.suffix or plus.suffix, "uncertainty")
+    suffix = None
+    if text.endswith("%"):
+        text, suffix = text[:-1].rstrip(), "%"
+    elif text[-1:] in MAGNITUDES and text[:-1].rstrip()[-1:].isdigit():
+        text, suffix = text[:-1].rstrip(), text[-1]
+    note = None
+    if _DECIMAL_COMMA.match(text):
+        text, note = text.replace(",", "."), "decimal comma"
+    number = number_from_text(text)
+    if number is None:
+        return None
+    return Cell(number, None, suffix, note or ("magnitude" if suffix in MAGNITUDES else None))
