@@ -251,7 +251,8 @@ def markdown_table(view: views.LeaderboardView) -> MarkdownTable:
             cells.append("N/A" if cell.text is None else
                          f"**{cell.shown}**" if cell.highlight else cell.shown)
         cells.append(md_links(row.weights))
-        cells.append(f"[paper]({md_url(row.paper)})" if row.paper else "N/A")
+        cells.append(f"[{md_text(row.paper_title or 'paper')}]({md_url(row.paper)})"
+                     if row.paper else "N/A")
         cells.append(md_links(row.code))
         rows.append(tuple(cells))
     return MarkdownTable(header, aligns, tuple(rows))

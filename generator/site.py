@@ -98,8 +98,11 @@ class Paper:
 
     @property
     def name(self) -> str:
+        """The title with its year ('Attention is all you need (2017)'), else the arXiv id,
+        else the URL."""
+        year = f" ({self.date[:4]})" if self.date else ""
         if self.title:
-            return self.title
+            return self.title + year
         return "arXiv:" + self.key[len("arxiv-"):] if self.key.startswith("arxiv-") else self.url
 
 

@@ -179,3 +179,22 @@ def test_a_lower_is_better_column_no_name_pattern_knows_round_trips(cli, tmp_pat
     assert task.count("direction: lower") == 2 and "highlight: 1" in task
     assert "'D1-all, %' of 'KITTI 2015': lower is better ('D1-all, %': lower is better: the page " \
            "sets its best values in bold)" in notes
+
+
+def test_a_papers_title_in_its_link_text_is_kept_and_a_table_kept_as_text_is_named(cli, tmp_path):
+    page = tmp_path / "titled.md"
+    page.write_text("# T\n\n## Results\n\n### Stats\n\n| Dataset | Size |\n|:--|--:|\n| A | 10 |\n\n"
+                    "### B\n\n| Model | Score | Weights | Paper | Code |\n|:--|:-:|:--|:--|:--|\n"
+                    "| a | 1 | N/A | [Attention Is All You Need](https://arxiv.org/abs/1706.03762) | N/A |\n",
+                    encoding="utf-8")
+    rendered, notes = _import_and_render(cli, page, tmp_path / "data")
+    task = (tmp_path / "data" / "tasks" / "titled.yml").read_text(encoding="utf-8")
+    assert "paper_title: Attention Is All You Need" in task
+    assert "[Attention Is All You Need](https://arxiv.org/abs/1706.03762)" in rendered
+    assert "titled.md:7: warning: the table under 'Stats' is kept as text, not read as a " \
+           "leaderboard: its columns Dataset | Size are not Model | metrics... | Weights | Paper | " \
+           "Code" in notes
+    from generator import site
+    from generator.pipeline import load_valid_project
+    pages = site.site_pages(load_valid_project(tmp_path / "data").project)
+    assert 'title: "Attention Is All You Need (2017)"' in pages["papers/arxiv-1706.03762.md"]

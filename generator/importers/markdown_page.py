@@ -307,8 +307,8 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
             raise page.error(line, "'Paper' cell has more than one link")
         if papers:
             result["paper"] = papers[0]["url"]
-            if papers[0]["label"] != "paper":
-                page.note(line, f"paper link label {papers[0]['label']!r} will show as 'paper'")
+            if papers[0]["label"].strip().lower() not in GENERIC_LINK_TEXT:
+                result["paper_title"] = papers[0]["label"]  # the link's text is the title
         code = _link_list(page, line, cells[-1], "Code")
         if code:
             result["code"] = code
@@ -371,6 +371,10 @@ def _choose_direction(page, line, title, metric, results, description, options, 
         page.note(line, f"'{header}' of '{title}' is taken as higher-is-better but its rows are "
                         f"sorted ascending; if lower is better, import with "
                         f"--lower-is-better '{header}'")
+
+
+#: Link texts that name no paper: a link with any other text keeps it as the paper's title.
+GENERIC_LINK_TEXT = frozenset({"paper", "link", "pdf", "arxiv", "here", "url", "[paper]"})
 
 
 def _is_generic(name: str) -> bool:
@@ -494,6 +498,12 @@ def parse_task_page(path: Path, text: str, *, lower: set[str] = frozenset(),
                     if dataset:
                         datasets.setdefault(dataset, sub_title)
                 else:
+                    for block in tables:  # never a table left as text without a word
+                        header = _Table(page, block).header
+                        page.note(block.start + 1, (
+                            f"the table under '{sub_title}' is kept as text, not read as a "
+                            f"leaderboard: its columns {' | '.join(header)} are not Model | "
+                            "metrics... | Weights | Paper | Code"))
                     free.append({"title": sub_title, "level": 3, "body": page.source(content) or ""})
         else:
             free.append({"title": name, "body": page.source(body) or ""})
