@@ -459,6 +459,12 @@ def parse_task_page(path: Path, text: str, *, lower: set[str] = frozenset(),
         raise page.error(blocks[0].start + 1 if blocks else 1,
                          "not a leaderboard page: it must start with a '# Title' heading")
     title = page.plain(blocks[0].start + 1, inline_text(blocks[0].inline), "the title")
+    for b in blocks:  # raw HTML would only fail later, in a data file never written
+        if b.tokens and b.tokens[0].type == "html_block":
+            tag = validate.HTML_TAG.search(b.tokens[0].content)
+            shown = tag[0] if tag else b.tokens[0].content.strip()[:40]
+            raise page.error(b.start + 1, f"raw HTML is not imported: {shown!r}; write it as a "
+                                          "markdown table or text")
     sections: list[tuple[Block, list[Block]]] = []
     for b in blocks[1:]:
         if b.kind == "heading" and b.level == 1:
