@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .views import LeaderboardView
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 32
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 28, 32
+#: Fewer dated results than this make no chart: two dots are a line, not a trend.
+MIN_POINTS = 3
 
 
 @dataclass
@@ -34,6 +37,8 @@ class Chart:
     x_ticks: list[tuple[float, str]]
     y_ticks: list[tuple[float, str]]
     summary: str
+    best: Point  # the current best, labelled with its value
+    best_label: str
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -52,22 +57,31 @@ def _time(date: str) -> float:
     return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 1) / 365
 
 
-def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    span = high - low
-    raw = span / max(count - 1, 1)
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(low / step) * step
+def _nice_step(span: float, count: int = 5) -> Decimal:
+    """A step of 1, 2, 2.5 or 5 times a power of ten giving about ``count`` ticks."""
+    raw = Decimal(repr(span / max(count - 1, 1))) if span > 0 else Decimal(1)
+    magnitude = Decimal(1).scaleb(raw.adjusted())
+    return next(m * magnitude for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5),
+                                        Decimal(10)) if m * magnitude >= raw)
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[Decimal]:
+    """Ticks at multiples of a nice step, from the last one at or below ``low`` to the first
+    at or above ``high``: the axis spans every point, and each tick is an exact decimal."""
+    step = _nice_step(high - low, count)
+    first = (Decimal(repr(low)) / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    last = (Decimal(repr(high)) / step).to_integral_value(rounding=ROUND_CEILING) * step
     ticks, value = [], first
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
+    while value <= last:
+        ticks.append(value)
         value += step
     return ticks
 
 
-def _tick_label(value: float, ticks: list[float]) -> str:
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
-    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+def _tick_label(value: Decimal, ticks: list[Decimal]) -> str:
+    """The tick's value, exactly, with as many decimals as the step needs (82.5, not 82)."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else Decimal(1)
+    decimals = max(0, -step.normalize().as_tuple().exponent)
     return f"{value:.{decimals}f}"
 
 
@@ -79,17 +93,18 @@ def progress(view: LeaderboardView) -> Chart | None:
         return None
     dated = [(_time(row.date), row.cells[0].number, row, row.date) for row in view.rows
              if row.cells[0].number is not None and row.date]
-    if not dated:
+    if len(dated) < MIN_POINTS:
         return None
     dated.sort(key=lambda d: (d[0], d[2].index))
     t0, t1 = dated[0][0], dated[-1][0]
     if t1 - t0 < 1:
         t0, t1 = t0 - 0.5, t1 + 0.5
-    v0, v1 = min(d[1] for d in dated), max(d[1] for d in dated)
-    if v1 == v0:
-        v0, v1 = v0 - 1, v1 + 1
-    pad = (v1 - v0) * 0.08
-    v0, v1 = v0 - pad, v1 + pad
+    low, high = min(d[1] for d in dated), max(d[1] for d in dated)
+    if high == low:  # one value: a band around it, at its own scale
+        spread = abs(low) * 0.05 or 1.0
+        low, high = low - spread, high + spread
+    values = _nice_ticks(low, high)
+    v0, v1 = float(values[0]), float(values[-1])
 
     def sx(t: float) -> float:
         return round(LEFT + (t - t0) / (t1 - t0) * (WIDTH - RIGHT - LEFT), 2)
@@ -113,8 +128,7 @@ def progress(view: LeaderboardView) -> Chart | None:
     years = range(math.ceil(t0), math.floor(t1) + 1)
     every = max(1, math.ceil(len(years) / 8))
     x_ticks = [(sx(y), str(y)) for y in years if (y - years[0]) % every == 0] if years else []
-    values = _nice_ticks(v0, v1)
-    y_ticks = [(sy(v), _tick_label(v, values)) for v in values]
+    y_ticks = [(sy(float(v)), _tick_label(v, values)) for v in values]
     first, last = dated[0], dated[-1]
     word = "lowest" if metric.lower_is_better else "highest"
     record_points = [p for p in points if p.record]
@@ -122,4 +136,6 @@ def progress(view: LeaderboardView) -> Chart | None:
                f"({word} is best) went from {record_points[0].value} ({record_points[0].name}, "
                f"{record_points[0].date}) to {record_points[-1].value} "
                f"({record_points[-1].name}, {record_points[-1].date}).")
-    return Chart(points, "".join(path), x_ticks, y_ticks, summary)
+    best = record_points[-1]
+    return Chart(points, "".join(path), x_ticks, y_ticks, summary, best,
+                 f"best {best.value} ({best.name})")

@@ -161,10 +161,27 @@
       if (figure.getAttribute("data-ready") === "1") return;
       figure.setAttribute("data-ready", "1");
       var info = figure.querySelector(".lb-chart-info");
-      var show = function (event) { info.textContent = event.target.getAttribute("aria-label"); };
-      Array.prototype.forEach.call(figure.querySelectorAll(".lb-point"), function (point) {
-        point.addEventListener("mouseenter", show);
-        point.addEventListener("focus", show);
+      var svg = figure.querySelector("svg");
+      var points = Array.prototype.slice.call(figure.querySelectorAll(".lb-point"));
+      var current = -1;
+      var show = function (point) { info.textContent = point.getAttribute("aria-label"); };
+      points.forEach(function (point, i) {
+        point.addEventListener("mouseenter", function () { show(point); });
+        point.addEventListener("focus", function () { current = i; show(point); });
+      });
+      /* one Tab stop: the chart; the arrow keys go from point to point */
+      svg.addEventListener("keydown", function (event) {
+        var visible = points.filter(function (p) { return p.style.display !== "none"; });
+        if (!visible.length) return;
+        var at = visible.indexOf(points[current]);
+        var next = {ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1,
+                    Home: 0, End: visible.length - 1}[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        if (at < 0) next = event.key === "ArrowLeft" || event.key === "ArrowUp" || event.key === "End"
+          ? visible.length - 1 : 0;
+        next = Math.max(0, Math.min(visible.length - 1, next));
+        visible[next].focus();
       });
     });
   }

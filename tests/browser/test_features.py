@@ -105,3 +105,55 @@ def test_downloads_and_copy_buttons(watched, browser):
     page.wait_for_timeout(300)
     markdown = page.evaluate("navigator.clipboard.readText()")
     assert markdown.startswith("| Model") and "| 88.80 |" in markdown
+
+
+def test_chart_ticks_say_exactly_where_their_gridlines_are(watched):
+    """Each y tick's label is the value at its gridline: the gridline's position, mapped back
+    through the dots' own scale (two dots of known value), gives the label's number."""
+    page = watched.page
+    page.goto(watched.base_url + SEG)
+    for chart in page.locator("figure.lb-chart").all():
+        labels = chart.locator(".lb-axis text[text-anchor=end]").all_text_contents()
+        ys = [float(y) for y in chart.locator(".lb-axis line.lb-grid").evaluate_all(
+            "ls => ls.map(l => l.getAttribute('y1'))")]
+        points = chart.locator("circle.lb-point").evaluate_all(
+            "ps => ps.map(p => [parseFloat(p.getAttribute('cy')), "
+            "parseFloat(p.getAttribute('aria-label').split(': ')[1])])")
+        (y_a, v_a), (y_b, v_b) = min(points), max(points)
+        if y_a == y_b:
+            continue
+        for label, y in zip(labels, ys):
+            value = v_a + (y - y_a) * (v_b - v_a) / (y_b - y_a)
+            step = abs(float(labels[1]) - float(labels[0]))
+            assert abs(value - float(label)) < step * 0.01, (label, value)
+        values = [v for _, v in points]
+        assert float(labels[0]) <= min(values) and float(labels[-1]) >= max(values)
+        best = chart.locator(".lb-best-label").text_content()
+        assert best.startswith("best ")
+
+
+def test_chart_is_one_tab_stop_and_arrow_keys_walk_its_points(watched):
+    page = watched.page
+    page.goto(watched.base_url + SEG)
+    chart = page.locator("#pascal-voc-2012-validation-set ~ figure.lb-chart").first
+    assert chart.locator("[tabindex='0']").count() == 1  # the svg, not each dot
+    chart.locator("svg").focus()
+    page.keyboard.press("ArrowRight")
+    first = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("ArrowRight")
+    second = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert first and second and first != second
+    assert chart.locator(".lb-chart-info").inner_text() == second
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == first
+    # the same points, as a table for screen readers
+    assert chart.locator("table.lb-sr tbody tr").count() == chart.locator("circle.lb-point").count()
+
+
+def test_chart_text_is_legible_on_a_phone(watched):
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(watched.base_url + SEG)
+    sizes = page.locator("figure.lb-chart").first.locator(".lb-axis text, .lb-best-label") \
+        .evaluate_all("ts => ts.map(t => t.getBoundingClientRect().height)")
+    assert sizes and min(sizes) >= 12, sizes
