@@ -25,6 +25,7 @@ class Point:
     y: float
     name: str  # the result's display name
     index: int  # the row's position in the default order
+    number: float  # the value, for the page script's redrawing
     date: str
     value: str
     record: bool  # set a new best when it appeared
@@ -122,7 +123,7 @@ def progress(view: LeaderboardView) -> Chart | None:
             else:
                 path.append(f"H{sx(t)}V{sy(number)}")
             best = number
-        points.append(Point(sx(t), sy(number), row.display_name, row.index, date,
+        points.append(Point(sx(t), sy(number), row.display_name, row.index, number, date,
                             row.cells[0].text, record))
     path.append(f"H{sx(t1)}")
     years = range(math.ceil(t0), math.floor(t1) + 1)

@@ -110,6 +110,84 @@
     });
   }
 
+  function setStrong(cell, on) { // bold as the server draws it: the value in <strong>
+    var strong = cell.querySelector("strong");
+    if (on && !strong && cell.firstChild && cell.firstChild.nodeType === 3) {
+      strong = document.createElement("strong");
+      cell.insertBefore(strong, cell.firstChild);
+      strong.appendChild(cell.firstChild.nextSibling);
+    } else if (!on && strong) {
+      cell.replaceChild(document.createTextNode(strong.textContent), strong);
+    }
+  }
+
+  function rehighlight(table) { // best value and the top-N rule, among the visible rows
+    var top = Number(table.getAttribute("data-highlight") || 0);
+    var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return !r.hidden; });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+      if (!th.classList.contains("lb-num")) return;
+      var higher = th.getAttribute("data-first") === "descending";
+      var values = rows.map(function (r) { return r.cells[column].getAttribute("data-sort"); })
+        .filter(function (v) { return v !== ""; }).map(parseFloat)
+        .sort(function (a, b) { return higher ? b - a : a - b; });
+      var limit = top > 0 && values.length ? values[Math.min(top, values.length) - 1] : null;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var cell = row.cells[column], raw = cell.getAttribute("data-sort");
+        var value = raw === "" ? null : parseFloat(raw);
+        var shown = !row.hidden && value !== null;
+        cell.classList.toggle("lb-best", shown && value === values[0]);
+        var on = shown && limit !== null && (higher ? value >= limit : value <= limit);
+        cell.classList.toggle("lb-highlight", on);
+        setStrong(cell, on);
+      });
+    });
+  }
+
+  function recount(table) { // "5 of 9 results" in the leaderboard's header line
+    var count = document.querySelector("[data-results-of='" + table.id + "']");
+    if (!count) return;
+    var total = table.tBodies[0].rows.length;
+    var shown = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return !r.hidden; }).length;
+    count.textContent = (shown === total ? "" : shown + " of ") + total + " result" + (total === 1 ? "" : "s");
+  }
+
+  function redraw(table) { // the chart: dots of hidden rows hidden, the best-so-far line anew
+    var figure = document.querySelector("figure.lb-chart[data-chart-of='" + table.id + "']");
+    if (!figure) return;
+    var hidden = {};
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { hidden[r.getAttribute("data-index")] = r.hidden; });
+    var lower = figure.getAttribute("data-lower") === "1";
+    var right = figure.querySelector(".lb-axis > line:last-child").getAttribute("x2");
+    var best = null, path = [], last = null;
+    Array.prototype.forEach.call(figure.querySelectorAll("circle.lb-point"), function (point) { // oldest first
+      var off = hidden[point.getAttribute("data-index")];
+      point.style.display = off ? "none" : "";
+      var row = figure.querySelector("table.lb-sr tbody tr:nth-child(" + (Number(point.getAttribute("data-order")) + 1) + ")");
+      if (row) row.hidden = off;
+      if (off) { point.classList.remove("lb-record"); return; }
+      var value = parseFloat(point.getAttribute("data-value"));
+      var record = best === null || (lower ? value < best : value > best);
+      point.classList.toggle("lb-record", record);
+      if (!record) return;
+      path.push(best === null ? "M" + point.getAttribute("cx") + "," + point.getAttribute("cy")
+                              : "H" + point.getAttribute("cx") + "V" + point.getAttribute("cy"));
+      best = value; last = point;
+    });
+    var step = figure.querySelector(".lb-step");
+    step.setAttribute("d", path.length ? path.join("") + "H" + right : "");
+    var label = figure.querySelector(".lb-best-label");
+    if (label) {
+      label.style.display = last ? "" : "none";
+      if (last) {
+        label.textContent = "best " + last.getAttribute("data-text") + " (" + last.getAttribute("data-name") + ")";
+        var x = Math.min(parseFloat(last.getAttribute("cx")), parseFloat(right) - 4);
+        label.setAttribute("x", x);
+        label.setAttribute("y", Math.max(parseFloat(last.getAttribute("cy")) - 12, 20));
+        label.setAttribute("text-anchor", x > parseFloat(right) / 2 ? "end" : "start");
+      }
+    }
+  }
+
   function applyFilters(form, root) {
     var state = readState(form), shown = 0, total = 0;
     Array.prototype.forEach.call(root.querySelectorAll("table.lb-table"), function (table) {
@@ -119,6 +197,9 @@
         if (!row.hidden) shown += 1;
       });
       rerank(table);
+      rehighlight(table);
+      recount(table);
+      redraw(table);
     });
     var note = form.querySelector(".lb-filter-note");
     if (note) note.textContent = shown === total ? "" : "Showing " + shown + " of " + total + " results.";

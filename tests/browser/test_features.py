@@ -157,3 +157,39 @@ def test_chart_text_is_legible_on_a_phone(watched):
     sizes = page.locator("figure.lb-chart").first.locator(".lb-axis text, .lb-best-label") \
         .evaluate_all("ts => ts.map(t => t.getBoundingClientRect().height)")
     assert sizes and min(sizes) >= 12, sizes
+
+
+def test_as_of_recomputes_ranks_best_counts_and_chart(watched):
+    """'As of 2016-12' on PASCAL VOC 2012 validation: only results published by then remain;
+    the header counts them, the best value is the best among them, the chart hides later dots
+    and draws its best-so-far line through the remaining ones."""
+    page = watched.page
+    page.goto(watched.base_url + SEG + "?asof=2016-12")
+    table = page.locator(f"#{VOC}")
+    visible = rows(page)
+    assert visible and visible[0][0] == "1"
+    count = page.locator(f"[data-results-of='{VOC}']").inner_text()
+    total = table.locator("tbody tr").count()
+    assert count == f"{len(visible)} of {total} results"
+    best = table.locator("tbody tr:not([hidden]) td.lb-best").first
+    shown_values = [float(v) for v in table.locator("tbody tr:not([hidden]) td.lb-num").evaluate_all(
+        "cs => cs.map(c => c.getAttribute('data-sort')).filter(v => v !== '')")]
+    assert float(best.get_attribute("data-sort")) == max(shown_values)
+    assert table.locator("tbody tr[hidden] td.lb-best").count() == 0
+    chart = page.locator(f"figure.lb-chart[data-chart-of='{VOC}']")
+    dates = chart.locator("circle.lb-point").evaluate_all(
+        "ps => ps.filter(p => p.style.display !== 'none').map(p => p.getAttribute('aria-label'))")
+    assert dates and all(re.search(r", (\d{4}-\d\d)", d)[1] <= "2016-12" for d in dates)
+    hidden = chart.locator("circle.lb-point").evaluate_all(
+        "ps => ps.filter(p => p.style.display === 'none').length")
+    assert hidden > 0
+    label = chart.locator(".lb-best-label").text_content()
+    assert label.startswith(f"best {max(shown_values):.2f} (")
+    # the line ends at the best remaining value's height
+    step = chart.locator(".lb-step").get_attribute("d")
+    top_dot = chart.locator("circle.lb-record").evaluate_all(
+        "ps => ps.filter(p => p.style.display !== 'none').map(p => p.getAttribute('cy'))")[-1]
+    assert step.rsplit("H", 1)[0].endswith(top_dot)
+    page.locator("form.lb-filters input[name=asof]").fill("")
+    page.locator("form.lb-filters input[name=asof]").dispatch_event("input")
+    assert page.locator(f"[data-results-of='{VOC}']").inner_text() == f"{total} results"
