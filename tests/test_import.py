@@ -114,6 +114,7 @@ BAD_PAGES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,text,message", BAD_PAGES, ids=[b[0] for b in BAD_PAGES])
 def test_bad_pages_give_one_error_with_the_line_and_write_nothing(tmp_path, name, text, message):
     data = tmp_path / "data"

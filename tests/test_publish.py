@@ -67,6 +67,7 @@ WATCH = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
 def test_the_site_never_goes_missing_while_it_is_replaced(tmp_path):
     """Another process looks at the page all the time while the site is replaced 100 times."""
