@@ -1,0 +1,109 @@
+"""Pages written from a placeholder: the paper and dataset pages.
+
+The Papers with Code archive has thousands of them, and running each through MkDocs's page
+pipeline and Material's templates would be most of the build.  Instead MkDocs renders one
+placeholder page per section (``papers/_stamp.md``, whose title and body are marks), and each
+page of the section is written from that finished HTML: its title and its body (rendered by
+markdown-it-py; our own generated markdown, so raw HTML is trusted) put in place of the
+marks, the placeholder's URL replaced by the page's.  The pages are listed in the sitemap
+(``generator.sitemap``); the search index keeps their names through the index pages that
+list them.  Nothing here imports MkDocs.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from . import blocks
+
+SECTIONS = ("papers/", "datasets/")  # sections whose pages are written from a placeholder
+STAMP = "_stamp"  # the placeholder page's name in each section
+TITLE_MARK = "LBSTAMPTITLE"
+BODY_MARK = "<div data-lb-stamp></div>"
+PLACEHOLDER = f"---\ntitle: {TITLE_MARK}\n---\n\n{BODY_MARK}\n"  # the placeholder's markdown
+
+_MD = MarkdownIt("commonmark", {"html": True})  # our own generated markdown: HTML is trusted
+_HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>")
+
+
+def stampable(path: str) -> bool:
+    """Whether a generated page (``papers/x.md``) is written from its section's placeholder."""
+    return path.startswith(SECTIONS) and path.endswith(".md") and not path.endswith("index.md")
+
+
+def section_of(path: str) -> str:
+    """``papers/x.md`` -> ``papers/``."""
+    return path.split("/", 1)[0] + "/"
+
+
+def placeholder_path(section: str) -> str:
+    """The placeholder page's source path: ``papers/`` -> ``papers/_stamp.md``."""
+    return f"{section}{STAMP}.md"
+
+
+def placeholder_url(section: str) -> str:
+    """The placeholder page's URL (directory URLs): ``papers/`` -> ``papers/_stamp/``."""
+    return f"{section}{STAMP}/"
+
+
+def placeholder_section(src_path: str) -> str | None:
+    """The section whose placeholder ``src_path`` is, or None."""
+    for section in SECTIONS:
+        if src_path == placeholder_path(section):
+            return section
+    return None
+
+
+def front_matter_title(markdown: str) -> tuple[str | None, str]:
+    """The page's front-matter title (escaped HTML, as ``render.page_title`` writes it: one
+    JSON string) and the markdown after the front matter."""
+    if not markdown.startswith("---\n"):
+        return None, markdown
+    head, _, rest = markdown[4:].partition("\n---\n")
+    title = next((json.loads(line[len("title: "):]) for line in head.split("\n")
+                  if line.startswith("title: ")), None)
+    return title, rest.lstrip("\n")
+
+
+def _anchored(match: re.Match) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", match[2].lower()).strip("-")
+    return f'<h{match[1]} id="{slug}">{match[2]}</h{match[1]}>'
+
+
+def stamp(template: str, section: str, path: str, markdown: str) -> tuple[str, str]:
+    """(the page's URL, its HTML): the placeholder's finished HTML ``template`` with the
+    page's title and body.  The title is the front matter's, else the page's first line
+    (``# Title``); the body is the rest, its headings given ids."""
+    title, markdown = front_matter_title(markdown)
+    heading, _, body = markdown.partition("\n")
+    title = title or _MD.renderInline(heading.removeprefix("# ").strip())
+    body, lifted = blocks.lift(body)
+    html = blocks.restore(_HEADING.sub(_anchored, _MD.render(body)), lifted, strip=True)
+    slug = path[len(section):-len(".md")]
+    page = template.replace(TITLE_MARK, title).replace(BODY_MARK, html) \
+        .replace(placeholder_url(section), f"{section}{slug}/")
+    return f"{section}{slug}/", page
+
+
+def write_section(site_dir: Path, template: str, section: str,
+                  pages: list[tuple[str, str]]) -> list[str]:
+    """Write a section's pages (``[(path, markdown)]``) from its placeholder's HTML into
+    ``site_dir``; return their URLs."""
+    urls = []
+    for path, markdown in pages:
+        url, html = stamp(template, section, path, markdown)
+        out = site_dir / url / "index.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
+        urls.append(url)
+    return urls
+
+
+def remove_placeholders(site_dir: Path, sections) -> None:
+    """Take the placeholder pages out of the built site."""
+    for section in sections:
+        shutil.rmtree(site_dir / placeholder_url(section), ignore_errors=True)
