@@ -1,0 +1,141 @@
+"""generator.sitemap: the pages MkDocs did not render added, placeholders dropped, one date."""
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator import sitemap
+
+BASE = "https://example.org/lb/"
+# as MkDocs 1.6 writes it
+MKDOCS = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url>
+         <loc>https://example.org/lb/</loc>
+         <lastmod>2031-01-02</lastmod>
+    </url>
+    <url>
+         <loc>https://example.org/lb/papers/_stamp/</loc>
+         <lastmod>2031-01-02</lastmod>
+    </url>
+    <url>
+         <loc>https://example.org/lb/tasks/a&amp;b/</loc>
+         <lastmod>2031-01-02</lastmod>
+    </url>
+</urlset>"""
+
+
+def entries(xml: str) -> list[tuple[str, str | None]]:
+    ns = {"s": sitemap.NS}
+    return [(u.findtext("s:loc", namespaces=ns), u.findtext("s:lastmod", namespaces=ns))
+            for u in ET.fromstring(xml).findall("s:url", ns)]
+
+
+def test_pages_added_after_mkdocs_entries_sorted_placeholders_dropped_one_date():
+    xml = sitemap.rewrite(MKDOCS, BASE, add=["papers/b/", "datasets/x/", "papers/a/"],
+                          drop=["papers/_stamp/"], date="2026-11-25")
+    assert entries(xml) == [(f"{BASE}", "2026-11-25"), (f"{BASE}tasks/a&b/", "2026-11-25"),
+                            (f"{BASE}datasets/x/", "2026-11-25"), (f"{BASE}papers/a/", "2026-11-25"),
+                            (f"{BASE}papers/b/", "2026-11-25")]
+    assert xml == """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url>
+        <loc>https://example.org/lb/</loc>
+        <lastmod>2026-11-25</lastmod>
+    </url>
+    <url>
+        <loc>https://example.org/lb/tasks/a&amp;b/</loc>
+        <lastmod>2026-11-25</lastmod>
+    </url>
+    <url>
+        <loc>https://example.org/lb/datasets/x/</loc>
+        <lastmod>2026-11-25</lastmod>
+    </url>
+    <url>
+        <loc>https://example.org/lb/papers/a/</loc>
+        <lastmod>2026-11-25</lastmod>
+    </url>
+    <url>
+        <loc>https://example.org/lb/papers/b/</loc>
+        <lastmod>2026-11-25</lastmod>
+    </url>
+</urlset>
+"""
+
+
+def test_without_a_date_no_entry_has_one():
+    xml = sitemap.rewrite(MKDOCS, BASE, add=["papers/a/"], date=None)
+    assert [lastmod for _, lastmod in entries(xml)] == [None] * 4
+    assert "lastmod" not in xml
+
+
+def test_urls_are_escaped_and_the_output_is_the_same_whatever_the_order_given():
+    added = ["papers/q&a<1>/", "papers/z/", "papers/a/"]
+    one = sitemap.rewrite(MKDOCS, BASE, add=added, date="2026-01-01")
+    assert one == sitemap.rewrite(MKDOCS, BASE, add=reversed(added), date="2026-01-01")
+    assert "<loc>https://example.org/lb/papers/q&amp;a&lt;1&gt;/</loc>" in one
+    assert sitemap.rewrite(one, BASE, date="2026-01-01") == one  # a second pass changes nothing
+
+
+def test_without_site_url_mkdocs_writes_paths_and_so_does_this():
+    xml = MKDOCS.replace(BASE, "/")
+    out = sitemap.rewrite(xml, "", add=["papers/a/"], drop=["papers/_stamp/"])
+    assert [loc for loc, _ in entries(out)] == ["/", "/tasks/a&b/", "/papers/a/"]
+
+
+def test_an_empty_sitemap_stays_well_formed():
+    empty = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{sitemap.NS}">\n</urlset>'
+    assert entries(sitemap.rewrite(empty, BASE)) == []
+    assert entries(sitemap.rewrite(empty, BASE, add=["papers/a/"])) == [(f"{BASE}papers/a/", None)]
+
+
+def test_gzipped_is_the_same_bytes_each_time():
+    text = sitemap.rewrite(MKDOCS, BASE, date="2026-01-01")
+    assert sitemap.gzipped(text) == sitemap.gzipped(text)
+    assert gzip.decompress(sitemap.gzipped(text)).decode("utf-8") == text
+
+
+def test_update_rewrites_both_files_of_a_built_site(tmp_path):
+    (tmp_path / "sitemap.xml").write_text(MKDOCS, encoding="utf-8")
+    sitemap.update(tmp_path, BASE, add=["papers/a/"], drop=["papers/_stamp/"], date="2026-01-01")
+    text = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert [loc for loc, _ in entries(text)][-1] == f"{BASE}papers/a/"
+    assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
+    site = tmp_path / "no-sitemap"
+    site.mkdir()
+    sitemap.update(site, BASE, add=["papers/a/"])  # a theme without a sitemap: nothing to do
+    assert list(site.iterdir()) == []
+
+
+def _git(*args: str, cwd) -> None:
+    env = dict(os.environ, GIT_AUTHOR_DATE="2024-02-29T12:00:00+00:00",
+               GIT_COMMITTER_DATE="2024-02-29T12:00:00+00:00", GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.org")
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_commit_date_is_the_last_commit_s_day(tmp_path):
+    _git("init", "-q", cwd=tmp_path)
+    assert sitemap.commit_date(tmp_path) is None  # no commit yet
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    _git("add", "mkdocs.yml", cwd=tmp_path)
+    _git("commit", "-q", "-m", "first", cwd=tmp_path)
+    assert sitemap.commit_date(tmp_path) == "2024-02-29"
+    (tmp_path / "sub").mkdir()
+    assert sitemap.commit_date(tmp_path / "sub") == "2024-02-29"  # any folder of the checkout
+
+
+def test_outside_a_checkout_there_is_no_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert sitemap.commit_date(tmp_path) is None
+    assert sitemap.commit_date(tmp_path / "missing") is None
+    assert sitemap.commit_date(None) is None
+    monkeypatch.setenv("PATH", str(tmp_path))  # no git program at all
+    assert sitemap.commit_date(tmp_path) is None
