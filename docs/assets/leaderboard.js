@@ -10,7 +10,9 @@
   "use strict";
 
   function key(row, column) {
-    return row.cells[column].getAttribute("data-sort") || "";
+    var cell = row.cells[column];
+    if (!cell) return "";
+    return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
   }
 
   function compare(type, a, b) {
@@ -54,10 +56,22 @@
     var search = document.querySelector(".md-search[role=dialog]");
     if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
 
-    var tables = root.querySelectorAll("table.lb-table");
+    var tables = root.querySelectorAll("table.lb-table, table.lb-sortable");
     Array.prototype.forEach.call(tables, function (table) {
       if (table.getAttribute("data-sortable") === "ready") return;
       table.setAttribute("data-sortable", "ready");
+      if (table.classList.contains("lb-sortable")) { // summary tables: headers become buttons
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+          if (!th.hasAttribute("data-sort-type") || th.querySelector("button")) return;
+          var button = document.createElement("button");
+          button.type = "button";
+          while (th.firstChild) button.appendChild(th.firstChild);
+          th.appendChild(button);
+        });
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row, i) {
+          if (!row.hasAttribute("data-index")) row.setAttribute("data-index", String(i));
+        });
+      }
       var buttons = table.querySelectorAll("thead th[data-sort-type] button");
       Array.prototype.forEach.call(buttons, function (button) {
         button.addEventListener("click", onClick);
@@ -67,13 +81,14 @@
 
   /* --- filters: one bar per task page, its state in the URL (?extra=0&ms=0&code=1...) --- */
 
-  var FILTERS = ["extra", "ms", "code", "weights", "q", "asof"];
+  var FILTERS = ["extra", "ms", "code", "weights", "q", "asof", "year"];
 
   function readState(form) {
     return {
       extra: form.elements.extra.checked, ms: form.elements.ms.checked,
       code: form.elements.code.checked, weights: form.elements.weights.checked,
-      q: form.elements.q.value.trim().toLowerCase(), asof: form.elements.asof.value
+      q: form.elements.q.value.trim().toLowerCase(), asof: form.elements.asof.value,
+      year: form.elements.year ? form.elements.year.checked : true
     };
   }
 
@@ -201,6 +216,7 @@
       recount(table);
       redraw(table);
     });
+    root.querySelector("article, body").classList.toggle("lb-hide-year", !state.year);
     var note = form.querySelector(".lb-filter-note");
     if (note) note.textContent = shown === total ? "" : "Showing " + shown + " of " + total + " results.";
     var params = new URLSearchParams(window.location.search);
@@ -211,6 +227,7 @@
     if (state.weights) params.set("weights", "1");
     if (state.q) params.set("q", form.elements.q.value.trim());
     if (state.asof) params.set("asof", state.asof);
+    if (!state.year) params.set("year", "0");
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
     if (url !== window.location.pathname + window.location.search + window.location.hash) {
@@ -229,6 +246,7 @@
     form.elements.weights.checked = params.get("weights") === "1";
     form.elements.q.value = params.get("q") || "";
     form.elements.asof.value = params.get("asof") || "";
+    if (form.elements.year) form.elements.year.checked = params.get("year") !== "0";
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("input", function () { applyFilters(form, root); });
     form.addEventListener("change", function () { applyFilters(form, root); });

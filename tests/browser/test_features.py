@@ -193,3 +193,30 @@ def test_as_of_recomputes_ranks_best_counts_and_chart(watched):
     page.locator("form.lb-filters input[name=asof]").fill("")
     page.locator("form.lb-filters input[name=asof]").dispatch_event("input")
     assert page.locator(f"[data-results-of='{VOC}']").inner_text() == f"{total} results"
+
+
+def test_every_leaderboard_has_a_year_column_that_sorts_and_hides(watched):
+    page = watched.page
+    page.goto(watched.base_url + SEG)
+    table = page.locator(f"#{VOC}")
+    header = table.locator("thead th.lb-year button")
+    header.click()  # newest first
+    years = table.locator("tbody td.lb-year").all_inner_texts()
+    dated = [y for y in years if y != "–"]
+    assert dated and dated == sorted(dated, reverse=True) and years[:len(dated)] == dated
+    page.locator("form.lb-filters input[name=year]").uncheck()
+    assert not table.locator("thead th.lb-year").is_visible()
+    assert "year=0" in page.url
+
+
+def test_paper_tables_sort(watched):
+    page = watched.page
+    page.goto(watched.base_url + "/papers/arxiv-1706.05587/")
+    table = page.locator("table.lb-sortable")
+    table.locator("thead th", has_text="Rank").locator("button").click()
+    ranks = [int(r.split(" of ")[0]) for r in
+             table.locator("tbody td:last-child").all_inner_texts() if not r.startswith("–")]
+    assert ranks == sorted(ranks) and len(ranks) > 3
+    table.locator("thead th", has_text="Model").locator("button").click()
+    models = table.locator("tbody td:nth-child(4)").all_inner_texts()
+    assert models == sorted(models, key=str.casefold)
