@@ -293,7 +293,7 @@ def shipped_templates() -> Path:
 def _autoescaped(name: str | None) -> bool:
     """HTML and SVG templates, and the site's pages (markdown whose bodies are HTML), escape
     every value they print; the markdown outputs escape with md_text and md_url instead."""
-    return bool(name) and (name.endswith((".html", ".html.j2", ".svg.j2"))
+    return bool(name) and (name.endswith((".html", ".html.j2", ".svg.j2", ".xml.j2"))
                            or name.startswith("site_"))
 
 

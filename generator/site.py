@@ -136,15 +136,114 @@ def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
     return f"{lb.task_id}/{lb.id}"
 
 
-def site_files(project: Project) -> dict[str, str]:
-    """The exports the site carries under data/, with the JSON schema."""
+def site_files(project: Project, site_url: str = "", templates_dir: Path | None = None,
+               site_name: str = "Leaderboards") -> dict[str, str]:
+    """The files the site carries besides its pages: the exports under data/ with the JSON
+    schema, a badge per ranked result under badges/, and the Atom feed feed.xml."""
+    from . import render
+
     files = {"data/all.json": exports.all_json(project)}
     for lb in project.leaderboards:
         for fmt in exports.FORMATS:
             files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt)
     files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
         "export.schema.json").read_text("utf-8")
+    all_views = [views.leaderboard_view(lb) for lb in project.leaderboards]
+    for view in all_views:
+        for row in view.rows:
+            badge = result_badge(view, row)
+            if badge:
+                files[badge_path(view, row)] = render.render("result_badge.svg.j2", templates_dir,
+                                                             badge=badge)
+    titles = {t.id: t.title for t in project.tasks}
+    entries = feed_entries(all_views, titles)
+    files["feed.xml"] = render.render(
+        "site_feed.xml.j2", templates_dir, entries=entries[:FEED_SIZE], title=site_name,
+        base=site_url, updated=entries[0].updated if entries else "1970-01-01T00:00:00Z")
     return files
+
+
+# --- badges and the feed ------------------------------------------------------------
+
+FEED_SIZE = 200  # the newest entries; a reader's feed client keeps the older ones
+
+
+@dataclass(frozen=True)
+class Badge:
+    left: str
+    right: str
+    colour: str
+
+    @staticmethod
+    def _width(text: str) -> int:  # Verdana 11 px: about 7 px a character, wide ones 11
+        return 12 + sum(11 if ord(ch) > 0x2E80 else 7 for ch in text)
+
+    @property
+    def left_width(self) -> int:
+        return self._width(self.left)
+
+    @property
+    def right_width(self) -> int:
+        return self._width(self.right)
+
+    @property
+    def width(self) -> int:
+        return self.left_width + self.right_width
+
+
+def badge_path(view: views.LeaderboardView, row: views.RowView) -> str:
+    return f"badges/{view.task_id}/{row.anchor}.svg"
+
+
+def result_badge(view: views.LeaderboardView, row: views.RowView) -> Badge | None:
+    """'#1 on PASCAL VOC 2012 — Validation set' | 'SDN-M2* + COCO + MS 88.80', for a ranked
+    result (green for the first place)."""
+    if row.rank is None or not row.cells or row.cells[0].text is None:
+        return None
+    return Badge(f"#{row.rank} on {view.title}", f"{row.display_name} {row.cells[0].shown}",
+                 "#2e7d32" if row.rank == 1 else "#1565c0")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    updated: str  # RFC 3339
+    href: str  # relative to the site's address
+    summary: str
+    date: str
+
+
+def _rfc3339(date: str) -> str:
+    parts = (date.split("-") + ["01", "01"])[:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, str]) -> list[FeedEntry]:
+    """Every dated result as a feed entry, newest first; a result that beat every earlier one
+    on its leaderboard's primary metric is a 'new best'."""
+    entries = []
+    for view in all_views:
+        if view.primary is None:
+            continue
+        lower = view.primary.lower_is_better
+        best = None
+        for row in sorted((r for r in view.rows if r.date), key=lambda r: (r.date, r.index)):
+            value = row.cells[0].number
+            record = value is not None and (best is None or (value < best if lower else value > best))
+            best = value if record else best
+            shown = row.cells[0].shown or "N/A"
+            where = f"{view.title} ({task_titles.get(view.task_id, view.task_id)})"
+            entries.append(FeedEntry(
+                id=f"tag:leaderboards.invalid,{row.date[:4]}:{view.task_id}/{row.anchor}",
+                title=f"{'New best' if record else 'New result'}: {row.display_name}, "
+                      f"{view.primary.label} {shown} on {where}",
+                updated=_rfc3339(row.date), href=f"tasks/{view.task_id}/#{row.anchor}",
+                summary=f"{row.display_name} reached {view.primary.label} {shown} on {where}"
+                        + (f", rank {row.rank} of {len(view.rows)}" if row.rank else ""),
+                date=row.date))
+    entries.sort(key=lambda e: (e.date, e.id), reverse=True)
+    return entries
 
 
 def site_pages(project: Project, home_intro: str = "",

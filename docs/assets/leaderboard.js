@@ -303,8 +303,29 @@
     });
   }
 
+  /* --- a result's badge, as a markdown snippet for a README --- */
+
+  function initBadges(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button.lb-badge"), function (button) {
+      if (button.getAttribute("data-ready") === "1") return;
+      button.setAttribute("data-ready", "1");
+      button.addEventListener("click", function () {
+        var row = button.closest("tr");
+        var image = new URL(button.getAttribute("data-badge"), window.location.href).href;
+        var page = new URL("#" + row.id, window.location.href).href;
+        var alt = button.getAttribute("data-alt").replace(/[\[\]]/g, "\\$&");
+        var snippet = "[![" + alt + "](" + image + ")](" + page + ")";
+        navigator.clipboard.writeText(snippet).then(function () {
+          button.classList.add("lb-copied");
+          setTimeout(function () { button.classList.remove("lb-copied"); }, 1500);
+        });
+      });
+    });
+  }
+
   function initPage(root) {
     init(root);
+    initBadges(root);
     initFilters(root);
     initCharts(root);
     initCopy(root);

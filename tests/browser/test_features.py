@@ -220,3 +220,19 @@ def test_paper_tables_sort(watched):
     table.locator("thead th", has_text="Model").locator("button").click()
     models = table.locator("tbody td:nth-child(4)").all_inner_texts()
     assert models == sorted(models, key=str.casefold)
+
+
+def test_a_rows_badge_is_copied_as_markdown_and_served(watched):
+    page = watched.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(watched.base_url + SEG)
+    row = page.locator(f"#{VOC} tbody tr").first
+    row.locator("button.lb-badge").click()
+    page.wait_for_timeout(200)
+    snippet = page.evaluate("navigator.clipboard.readText()")
+    match = re.fullmatch(r"\[!\[(.+)\]\((http://127\.0\.0\.1:\d+/badges/[^)]+\.svg)\)\]\((http://[^)]+#"
+                         + row.get_attribute("id") + r")\)", snippet)
+    assert match and match[1].startswith("SDN-M2* + COCO + MS: #1 on PASCAL VOC 2012"), snippet
+    svg = page.request.get(match[2])
+    assert svg.ok and "88.80" in svg.text() and "#1 on" in svg.text()
+    assert row.locator("td.lb-rank").inner_text().strip() == "1"  # the glyph is not text
