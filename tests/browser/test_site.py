@@ -133,14 +133,30 @@ def test_wide_tables_scroll_inside_their_container_on_mobile(browser, base_url):
     assert overflow == {"wrap": True, "page": False}
 
 
-@pytest.mark.parametrize("path", ["/", SEG, "/datasets/ade20k/"])
-def test_no_serious_accessibility_violations(watched, path):
-    page = watched.page
-    page.goto(watched.base_url + path)
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations']});
-        return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-    }""")
-    assert violations == []
+A11Y_PAGES = ["/", "/tasks/", SEG, "/datasets/", "/datasets/ade20k/", "/papers/",
+              "/papers/arxiv-1706.05587/", "/contributing/"]
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_serious_accessibility_violations(browser, base_url, scheme, width):
+    """axe-core on every page type, light and dark, desktop and phone."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  color_scheme="dark" if scheme == "slate" else "light")
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    page = context.new_page()
+    found = {}
+    for path in A11Y_PAGES:
+        page.goto(base_url + path)
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }""")
+        if violations:
+            found[path] = violations
+    context.close()
+    assert found == {}
