@@ -329,10 +329,13 @@ COMMANDS: tuple[Command, ...] = (
              DATA)),
     Command("import-pwc", cmd_import_pwc, "import the Papers with Code evaluation-tables export",
             "Convert a Papers with Code evaluation-tables export (JSON, optionally gzipped) into "
-            "task and dataset files. Values like '85.1%' become 85.1 with the unit %; '-', "
-            "'N/A' and '' are N/A; anything else is left out and reported with its location "
-            "(summary on stderr, every one in the report file). Metric directions come from "
-            "their names, overridden by --directions.",
+            "task and dataset files. Values like '85.1%' become 85.1 with the unit %, '15.9M' "
+            "15.9 with the unit M, '2.42±0.01' 2.42 with its uncertainty; '-', '—', 'N/A' and "
+            "'' are N/A; anything else is left out and reported with its location (summary on "
+            "stderr, every one in the report file). Rows with the same model, values and paper "
+            "are one result with the links of both; no other row is dropped. Metric directions "
+            "come from --directions, then the archive's own row order, then the name, then the "
+            "same metric's other leaderboards; the report counts them by source.",
             (arg("archive", type=Path, metavar="FILE[.gz]"),
              DATA,
              arg("--directions", type=Path, metavar="FILE",
