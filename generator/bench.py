@@ -221,7 +221,7 @@ def serve_rebuild(work: Path) -> float:
 
     project = work / "serve"
     project.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "templates", "generator"):
+    for name in ("mkdocs.yml", "docs", "data", "templates"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
     with socket.socket() as s:

@@ -1,6 +1,6 @@
 """Replacing an output folder whole: build beside it, then swap it in.
 
-Used by ``mkdocs build`` (through the hook) and by ``export``/``pages``.  The
+Used by ``mkdocs build`` (through the plugin) and by ``export``/``pages``.  The
 steps, none of which needs MkDocs:
 
 1. take the folder's lock (``fsutil.Lock``: ``.NAME.lock`` beside it), so two

@@ -31,16 +31,12 @@ def mkdocs_build(config: Path, site: Path, data: Path):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A copy of the site's sources (config, docs, hook) and data, with a built site."""
+    """A copy of the site's sources (config, docs, templates) and data, with a built site;
+    the installed plugin does the rest."""
     root = tmp_path_factory.mktemp("project")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(config.replace("generator/mkdocs_hook.py", "hooks/mkdocs_hook.py")
-                                     .replace("  - generator\n", "  - hooks\n"),
-                                     encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", root / "docs")
-    shutil.copytree(ROOT / "templates", root / "templates")  # watched by `mkdocs serve`
-    (root / "hooks").mkdir()
-    shutil.copy(ROOT / "generator" / "mkdocs_hook.py", root / "hooks" / "mkdocs_hook.py")
+    shutil.copytree(ROOT / "templates", root / "templates")  # the plugin's `templates:`
     shutil.copytree(DATA, root / "data")
     run = mkdocs_build(root / "mkdocs.yml", root / "site", root / "data")
     assert run.returncode == 0, run.stderr
@@ -58,7 +54,7 @@ def test_invalid_data_fails_the_build_and_keeps_the_previous_site(project, tmp_p
     assert f"semantic_segmentation.yml:{line}:21: value of metric 'Score' must be a finite " \
            "number, not .nan" in run.stderr
     assert tree(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "hooks", "mkdocs.yml", "site", "templates"]
+    assert sorted(p.name for p in project.iterdir()) == ["data", "docs", "mkdocs.yml", "site", "templates"]
 
 
 @pytest.mark.slow

@@ -91,7 +91,7 @@ def _get(url: str) -> str:
 def test_serve_rebuilds_when_data_changes(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("mkdocs.yml", "docs", "data", "templates", "generator"):
+    for name in ("mkdocs.yml", "docs", "data", "templates"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
     port = _free_port()

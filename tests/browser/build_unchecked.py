@@ -4,7 +4,7 @@ the pages keep hostile text inert whatever validation lets through.
     python tests/browser/build_unchecked.py -- mkdocs build arguments...
 
 Runs MkDocs in this process with ``generator.pipeline.load_project`` (and
-``load_valid_project``) returning the data without its problems; the real hook, templates
+``load_valid_project``) returning the data without its problems; the real plugin, templates
 and theme do the rest.
 """
 import sys

@@ -1,0 +1,161 @@
+"""The MkDocs plugin, ``plugins: [search, leaderboards]`` in mkdocs.yml (registered under
+``mkdocs.plugins`` in pyproject.toml): the generated pages and exports join the site, the
+generated home (which includes docs/index.md's text) in place of docs/index.md.
+
+It keeps each build's state and hands the work to modules that do not import MkDocs:
+``sitebuild`` (data, files, footer, error lines), ``blocks`` (tables kept out of
+Python-Markdown's way), ``stamping`` (paper and dataset pages written from a placeholder),
+``sitemap``, and ``publish`` (the site folder's lock, staging folder and swap).  Builders
+without plugins use ``python -m generator pages --out DIR``.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
+
+from . import blocks, sitebuild, sitemap, stamping
+from .fsutil import describe
+from .problems import display_path
+from .publish import Output
+
+log = logging.getLogger("mkdocs.plugins.leaderboards")
+
+
+class _Sections(c.ListOfItems):
+    def run_validation(self, value: object) -> list:
+        if isinstance(value, str):
+            raise ValidationError(f"expected a list such as [{value}], drawn from "
+                                  f"{', '.join(sitebuild.SECTIONS)}")
+        return super().run_validation(value)
+
+
+class LeaderboardsConfig(base.Config):
+    # the key is `data:` (Config.data is the values themselves, so MkDocs drops the _);
+    # paths are taken from mkdocs.yml's folder, and $LEADERBOARD_DATA overrides this one
+    data_ = c.Dir(default="data")
+    templates = c.Dir(default="templates")  # template overrides; no such folder, none
+    sections = _Sections(c.Choice(sitebuild.SECTIONS), default=list(sitebuild.SECTIONS))
+
+
+class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
+    """One instance serves every rebuild of ``mkdocs serve`` (it has ``on_startup``); each
+    build starts from ``on_config``, which resets its state."""
+
+    def __init__(self) -> None:
+        self.dirty = False  # `--dirty`: update the site in place, no staging folder
+        self.output: Output | None = None  # the site folder's lock and staging folder
+        self.warnings: CountHandler | None = None  # MkDocs's warnings: will --strict fail?
+        self._reset()
+
+    def _reset(self) -> None:
+        self.project = self.root = self.data_dir = self.templates_dir = self.site_dir = None
+        self.stash: dict[str, list[str]] = {}  # page -> the blocks lifted out of it
+        self.stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(path, markdown)]
+        self.written: list[str] = []  # URLs of the pages written from placeholders
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
+
+    def on_config(self, config):
+        """Check the data before MkDocs empties the site folder (bad data never costs the
+        previous site), credit its sources in the footer, and build beside the site folder,
+        under its lock, into a folder swapped in only if the build succeeds."""
+        self._close()  # a build of this process that never ended (`mkdocs serve`)
+        self._reset()
+        self.root = Path(config.config_file_path or "mkdocs.yml").parent
+        self.data_dir = sitebuild.data_folder(self.root, self.config.data_)
+        templates = Path(self.config.templates)
+        self.templates_dir = templates if templates.is_dir() else None
+        for folder in (self.data_dir, self.templates_dir):  # rebuilt on change by `serve`
+            if folder is not None and str(folder) not in config.watch:
+                config.watch.append(str(folder))
+        try:
+            self.project = sitebuild.load(self.data_dir)
+        except sitebuild.SiteError as exc:
+            raise PluginError(str(exc)) from None
+        config.copyright = sitebuild.footer(self.project.sources) or config.copyright
+        self.site_dir = config.site_dir
+        self.output = Output(self.site_dir, on_wait=lambda: log.info(
+            f"Waiting for another build of {display_path(self.site_dir)} to finish"))
+        try:  # also the probe that the place can be written: one line if it cannot
+            config.site_dir = str(self.output.open(staged=not self.dirty))
+        except OSError as exc:
+            self.output = None
+            raise PluginError(describe(exc)) from None
+        self.warnings = CountHandler(level=logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        intro = files.get_file_from_path("index.md")
+        generated = sitebuild.generate(self.project, intro.content_string if intro else "",
+                                       self.config.sections, self.templates_dir)
+        self.stamped = generated.stamped
+        for path, text in generated.files.items():
+            if (existing := files.get_file_from_path(path)) is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=text))
+        return files
+
+    def on_page_markdown(self, markdown: str, page, **kwargs) -> str:
+        """Lift the big HTML blocks out before Python-Markdown parses the page."""
+        markdown, lifted = blocks.lift(markdown)
+        if lifted:
+            self.stash[page.file.src_uri] = lifted
+        return markdown
+
+    def on_post_page(self, output: str, page, config, **kwargs) -> str:
+        """Put the blocks back (after search indexing); write a section's pages from its
+        placeholder."""
+        output = blocks.restore(output, self.stash.pop(page.file.src_uri, []))
+        section = stamping.placeholder_section(page.file.src_uri)
+        if section in self.stamped:
+            self.written += stamping.write_section(Path(config.site_dir), output, section,
+                                                   self.stamped[section])
+        return output
+
+    @event_priority(-100)  # after every plugin has written its files
+    def on_post_build(self, config, **kwargs) -> None:
+        """Drop the placeholders, finish the sitemap, and swap the site in unless
+        ``--strict`` is about to fail the build (then ``on_build_error`` throws it away)."""
+        site_dir = Path(config.site_dir)
+        stamping.remove_placeholders(site_dir, self.stamped)
+        sitemap.update(site_dir, config.site_url or "", self.written,
+                       [stamping.placeholder_url(s) for s in self.stamped],
+                       sitemap.commit_date(self.root))
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.output is None or (config.strict and sum(self.warnings.counts.values())):
+            return
+        output, self.output = self.output, None
+        try:
+            output.publish()  # and releases the lock
+        except OSError as exc:
+            raise PluginError(describe(exc)) from None
+        config.site_dir = self.site_dir
+
+    @event_priority(-100)  # last: it may end the build itself
+    def on_build_error(self, error, **kwargs) -> None:
+        """The previous site stays as it was; a disk error is one line, not a traceback."""
+        line = sitebuild.error_line(error, self.output)
+        self._close()
+        if line is not None:
+            log.error(line)
+            raise Abort("Aborted with a BuildError!")
+
+    def on_shutdown(self) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        """Throw away an unpublished staging folder and release the lock."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        output, self.output = self.output, None
+        if output is not None:
+            output.abandon()
