@@ -129,3 +129,17 @@ def test_not_an_export(cli, tmp_path):
     ("54.60/55.55", "several numbers in one cell"), ("Yes", "text instead of a number"), ("87:1", "other")])
 def test_kinds_of_unparseable_values(text, kind):
     assert kind_of(text) == kind
+
+
+def test_a_dataset_named_with_no_letter_gets_a_fallback_name_and_is_reported(cli, tmp_path):
+    """The archive has a leaderboard whose dataset is called '0'."""
+    task = dict(SUB, task="Question Answering", datasets=[dict(
+        SUB["datasets"][0], dataset="0")])
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    run = cli("import-pwc", str(path), "--data", str(tmp_path / "data"))
+    assert run.code == 0, run.err
+    assert "datasets named with no letter, given a fallback name: 1, e.g. Question Answering › '0'" \
+        in run.err
+    board = yaml.safe_load((tmp_path / "data" / "tasks" / "question-answering.yml").read_text())
+    assert board["leaderboards"][0]["title"] == "Unnamed Question Answering dataset (0)"

@@ -35,3 +35,18 @@ def test_every_template_is_documented_with_what_it_receives():
     documented = set(re.findall(r"^\| `([a-z_]+\.[a-z]+\.j2)` \|", doc, flags=re.M))
     shipped = {p.name for p in render.shipped_templates().glob("*.j2")}
     assert documented == shipped
+
+
+def test_a_cell_with_many_links_shows_three_and_folds_the_rest(tmp_path):
+    from generator import views
+    from generator.model import Leaderboard, Link, Metric, Result, Value
+    links = [Link(f"repo{i}", f"https://github.com/x/repo{i}") for i in range(7)]
+    lb = Leaderboard("b", "B", [Metric("Score")],
+                     [Result("Net", {"Score": Value(1.0, "1.0")}, code=links),
+                      Result("Few", {"Score": Value(0.5, "0.5")}, code=links[:4])], task_id="t")
+    html = render.render("leaderboard_table.html.j2", view=views.leaderboard_view(lb), root="")
+    net, few = re.findall(r"<tr id=.*?</tr>", html, flags=re.S)
+    assert net.count("<a href=\"https://github.com/x/repo") == 7  # all there, none lost
+    assert re.search(r'repo2</a> <details class="lb-more"><summary>\+4 more</summary>'
+                     r'<a href="https://github.com/x/repo3"', net)
+    assert "lb-more" not in few  # four links: all shown

@@ -100,6 +100,7 @@ class Summary:
     decisions: Counter = field(default_factory=Counter)  # directions by source of evidence
     decision_examples: dict = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
+    untitled: list[str] = field(default_factory=list)  # dataset names with no letter ('0')
     unparsed: list[tuple[str, str, str]] = field(default_factory=list)  # kind, location, text
     dropped_links: list[str] = field(default_factory=list)
     bad_dates: list[str] = field(default_factory=list)
@@ -137,6 +138,9 @@ class Summary:
         if self.kept_apart:
             out.append(f"rows kept apart (same model and values, another paper): "
                        f"{len(self.kept_apart)}, e.g. " + "; ".join(self.kept_apart[:examples]))
+        if self.untitled:
+            out.append(f"datasets named with no letter, given a fallback name: "
+                       f"{len(self.untitled)}, e.g. " + "; ".join(self.untitled[:examples]))
         if self.collisions:
             out.append(f"values lost to a metric name written twice in one row: "
                        f"{len(self.collisions)}, e.g. " + "; ".join(self.collisions[:examples]))
@@ -293,8 +297,11 @@ class _Importer:
         for sub in node.get("subtasks") or []:
             self._count_repeat(sub)
 
-    def dataset(self, ds: dict) -> str:
+    def dataset(self, ds: dict, task_name: str = "") -> str:
         name = plain_text(ds.get("dataset")) or "Unnamed dataset"
+        if not re.search(r"[^\W\d_]", name):  # '0': no letter at all, nothing a reader can use
+            self.summary.untitled.append(f"{task_name} › {name!r}")
+            name = f"Unnamed {task_name} dataset ({name})" if task_name else f"Unnamed dataset ({name})"
         if name in self.dataset_ids:
             return self.dataset_ids[name]
         dataset_id = self._unique(slug(name), self.datasets)
@@ -316,7 +323,7 @@ class _Importer:
 
     def leaderboard(self, task_name: str, ds: dict, taken: set[str]) -> dict | None:
         rows = (ds.get("sota") or {}).get("rows") or []
-        dataset_id = self.dataset(ds)
+        dataset_id = self.dataset(ds, task_name)
         title = self.datasets[dataset_id]["name"]
         if not rows:
             self.summary.empty_datasets += 1
