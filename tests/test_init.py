@@ -20,6 +20,7 @@ EXPECTED = {
     ".pre-commit-config.yaml", "README.md", "mkdocs.yml", "requirements.txt",
     "data/sources.yml", "data/tasks/image_classification.yml",
     "data/datasets/imagenet_classification.yml", "docs/index.md", "templates/README.md",
+    "docs/assets/leaderboard.css", "docs/assets/leaderboard.js",
     "schema/task.schema.json", "schema/dataset.schema.json", "schema/sources.schema.json",
 }
 MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
@@ -46,7 +47,7 @@ def written(folder: Path) -> set[str]:
 def test_init_writes_the_site_and_says_what_next(cli, tmp_path):
     run = cli("init", "new-site", cwd=tmp_path)
     assert run.code == 0, run.err
-    assert run.out.splitlines() == ["wrote a leaderboard site to new-site (15 files)",
+    assert run.out.splitlines() == ["wrote a leaderboard site to new-site (17 files)",
                                     "next: cd new-site && git init && mkdocs build --strict"]
     assert written(tmp_path / "new-site") == EXPECTED
     assert os.listdir(tmp_path) == ["new-site"]  # no staging folder left beside it
@@ -82,6 +83,41 @@ def test_mkdocs_yml_uses_the_plugin(site):
     assert config["plugins"] == ["search", {"leaderboards": {"data": "data",
                                                             "templates": "templates"}}]
     assert "hooks" not in config and config["strict"] == "true"
+    assert config["extra_javascript"] == ["assets/leaderboard.js"]
+    assert config["extra_css"] == ["assets/leaderboard.css"]
+
+
+def test_the_tables_script_and_styles_are_this_repositorys():
+    """The plugin adds no assets: the skeleton carries copies of docs/assets/. When this
+    fails, copy docs/assets/* into generator/skeleton/files/docs/assets/."""
+    copies = resources.files("generator.skeleton").joinpath("files", "docs", "assets")
+    ours = sorted(p.name for p in (ROOT / "docs" / "assets").iterdir())
+    assert sorted(p.name for p in copies.iterdir()) == ours
+    for name in ours:
+        assert copies.joinpath(name).read_bytes() == (ROOT / "docs" / "assets" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_the_new_site_builds_strictly_with_sortable_tables(site, tmp_path):
+    out = tmp_path / "built"
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                         cwd=site, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert_sortable_task_page(out)
+
+
+def assert_sortable_task_page(built: Path) -> None:
+    """The example task's page: its table with sortable headers, three rows, and the sort
+    script, which the built site holds."""
+    task = built / "tasks" / "image_classification"
+    page = (task / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<table class="lb-table"[^>]*data-leaderboard="image_classification/imagenet"',
+                     page)
+    assert len(re.findall(r'<th [^>]*data-sort-type="number"', page)) >= 3  # rank, two metrics
+    assert page.count('<td class="lb-model"') == 3
+    script = re.search(r'<script src="((?:\.\./)*assets/leaderboard\.js)"', page)
+    assert script, "the task page loads the sort script"
+    assert (task / script[1]).resolve().is_file()
 
 
 def test_every_data_file_names_a_schema_the_site_holds(site):
@@ -172,3 +208,54 @@ def test_init_fills_an_empty_folder_and_the_current_one(cli, tmp_path):
     assert run.code == 0, run.err
     assert written(tmp_path / "here") == EXPECTED
     assert sorted(os.listdir(tmp_path)) == ["empty", "here"]
+
+
+# --- the acceptance: a fresh virtualenv outside the repository -----------------------------
+
+def _venv_env(venv: Path) -> dict[str, str]:
+    """The environment of a shell with the venv activated, and nothing pointing back here."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv)
+    return env
+
+
+@pytest.mark.slow
+def test_a_site_from_a_fresh_install_builds_strictly(tmp_path):
+    """pip install the repository (not editable) into a new virtualenv that sees none of this
+    machine's packages, then from a folder outside the repository: init, validate, readme
+    --check, mkdocs build --strict, markdown and export, all with the venv's programs."""
+    assert ROOT not in tmp_path.parents
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    env, bin_ = _venv_env(venv), venv / "bin"
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def run(*cmd, cwd=work, timeout=300):
+        proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=timeout)
+        assert proc.returncode == 0, f"{cmd}:\n{proc.stdout}\n{proc.stderr}"
+        return proc.stdout
+
+    run(bin_ / "python", "-m", "pip", "install", "--quiet", ROOT, timeout=900)
+    where = run(bin_ / "python", "-c", "import generator; print(generator.__file__)").strip()
+    assert Path(where).is_relative_to(venv), f"the venv imports {where}, not its installed copy"
+
+    run(bin_ / "leaderboard", "init", "site")
+    site = work / "site"
+    assert run(bin_ / "leaderboard", "validate", cwd=site).startswith("valid: 1 task")
+    run(bin_ / "leaderboard", "readme", "--check", cwd=site)
+    run(bin_ / "mkdocs", "build", "--strict", cwd=site, timeout=600)
+
+    assert_sortable_task_page(site / "site")
+
+    markdown = run(bin_ / "leaderboard", "markdown", "image_classification", "--data", "data",
+                   cwd=site)
+    assert markdown.startswith("# Image classification\n") and "| DenseNet-121 " in markdown
+    run(bin_ / "leaderboard", "export", "--format", "all", "--out", "exports", cwd=site)
+    exported = written(site / "exports")
+    assert {"all.json", "schema.json", "image_classification/imagenet.csv",
+            "image_classification/imagenet.json", "image_classification/imagenet.tex",
+            "image_classification/imagenet.md"} <= exported

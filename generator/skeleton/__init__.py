@@ -11,6 +11,10 @@ init time, not kept in ``files/``:
   its own: the path works on every clone and in every editor, whichever environment the
   generator is installed in.  ``leaderboard init`` of a newer version writes newer copies.
 * ``requirements.txt``: the generator the workflows install (see ``requirement()``).
+
+``files/docs/assets/`` holds copies of this repository's ``docs/assets/`` (the tables' sort
+and filter script and their styles), which the plugin does not add by itself;
+tests/test_init.py fails when the two differ.
 * the README's generated sections, drawn from the example data, so ``leaderboard readme
   --check`` passes in the new site.
 

@@ -1,0 +1,342 @@
+/* Sortable and filterable leaderboard tables, progress charts, copy buttons.
+ *
+ * A small script of our own rather than tablesort: cells carry explicit
+ * data-sort values (numbers as written in the data, "" for N/A), metric
+ * headers say which direction is best (data-first), and N/A must stay last in
+ * both directions; tablesort would need overrides for each of these.
+ * Re-initialised on every page swap of Material's instant navigation.
+ */
+(function () {
+  "use strict";
+
+  function key(row, column) {
+    var cell = row.cells[column];
+    if (!cell) return "";
+    return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+  }
+
+  function compare(type, a, b) {
+    if (type === "number") return parseFloat(a) - parseFloat(b);
+    return a.localeCompare(b, undefined, { sensitivity: "base", numeric: true });
+  }
+
+  function sortBy(table, th, direction) {
+    var column = th.cellIndex;
+    var type = th.getAttribute("data-sort-type");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var sign = direction === "ascending" ? 1 : -1;
+    rows.sort(function (ra, rb) {
+      var a = key(ra, column), b = key(rb, column);
+      var missingA = a === "", missingB = b === "";
+      if (missingA !== missingB) return missingA ? 1 : -1; // N/A last, both ways
+      var order = missingA ? 0 : sign * compare(type, a, b);
+      if (order !== 0 && !isNaN(order)) return order;
+      return Number(ra.getAttribute("data-index")) - Number(rb.getAttribute("data-index"));
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      if (cell === th) cell.setAttribute("aria-sort", direction);
+      else cell.removeAttribute("aria-sort");
+    });
+    table.dispatchEvent(new CustomEvent("leaderboard:sorted", { bubbles: true }));
+  }
+
+  function onClick(event) {
+    var th = event.currentTarget.closest("th");
+    var table = th.closest("table");
+    var first = th.getAttribute("data-first") || "ascending";
+    var current = th.getAttribute("aria-sort");
+    var next = current === first ? (first === "ascending" ? "descending" : "ascending") : first;
+    sortBy(table, th, next);
+  }
+
+  function init(root) {
+    // Material's search dialog has no accessible name (axe: aria-dialog-name)
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+
+    var tables = root.querySelectorAll("table.lb-table, table.lb-sortable");
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.getAttribute("data-sortable") === "ready") return;
+      table.setAttribute("data-sortable", "ready");
+      if (table.classList.contains("lb-sortable")) { // summary tables: headers become buttons
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+          if (!th.hasAttribute("data-sort-type") || th.querySelector("button")) return;
+          var button = document.createElement("button");
+          button.type = "button";
+          while (th.firstChild) button.appendChild(th.firstChild);
+          th.appendChild(button);
+        });
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row, i) {
+          if (!row.hasAttribute("data-index")) row.setAttribute("data-index", String(i));
+        });
+      }
+      var buttons = table.querySelectorAll("thead th[data-sort-type] button");
+      Array.prototype.forEach.call(buttons, function (button) {
+        button.addEventListener("click", onClick);
+      });
+    });
+  }
+
+  /* --- filters: one bar per task page, its state in the URL (?extra=0&ms=0&code=1...) --- */
+
+  var FILTERS = ["extra", "ms", "code", "weights", "q", "asof", "year"];
+
+  function readState(form) {
+    return {
+      extra: form.elements.extra.checked, ms: form.elements.ms.checked,
+      code: form.elements.code.checked, weights: form.elements.weights.checked,
+      q: form.elements.q.value.trim().toLowerCase(), asof: form.elements.asof.value,
+      year: form.elements.year ? form.elements.year.checked : true
+    };
+  }
+
+  function month(date) { // the latest month a result's date allows: 2017 -> 2017-12
+    return date.length >= 7 ? date.slice(0, 7) : date + "-12";
+  }
+
+  function visible(row, state) {
+    if (!state.extra && row.hasAttribute("data-extra")) return false;
+    if (!state.ms && row.hasAttribute("data-ms")) return false;
+    if (state.code && !row.hasAttribute("data-code")) return false;
+    if (state.weights && !row.hasAttribute("data-weights")) return false;
+    if (state.q && row.cells[1].getAttribute("data-sort").toLowerCase().indexOf(state.q) < 0) return false;
+    if (state.asof) {
+      var date = row.getAttribute("data-date");
+      if (!date || month(date) > state.asof) return false;
+    }
+    return true;
+  }
+
+  function rerank(table) { // ranks by the primary metric among the visible rows
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows)
+      .sort(function (a, b) { return a.getAttribute("data-index") - b.getAttribute("data-index"); });
+    var position = 0, rank = 0, previous = null;
+    rows.forEach(function (row) {
+      if (row.hidden) return;
+      position += 1;
+      var link = row.cells[0].querySelector("a") || row.cells[0];
+      var primary = row.getAttribute("data-primary");
+      if (primary === "") { link.textContent = "–"; return; }
+      if (primary !== previous) rank = position;
+      previous = primary;
+      link.textContent = String(rank);
+    });
+  }
+
+  function setStrong(cell, on) { // bold as the server draws it: the value in <strong>
+    var strong = cell.querySelector("strong");
+    if (on && !strong && cell.firstChild && cell.firstChild.nodeType === 3) {
+      strong = document.createElement("strong");
+      cell.insertBefore(strong, cell.firstChild);
+      strong.appendChild(cell.firstChild.nextSibling);
+    } else if (!on && strong) {
+      cell.replaceChild(document.createTextNode(strong.textContent), strong);
+    }
+  }
+
+  function rehighlight(table) { // best value and the top-N rule, among the visible rows
+    var top = Number(table.getAttribute("data-highlight") || 0);
+    var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return !r.hidden; });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+      if (!th.classList.contains("lb-num")) return;
+      var higher = th.getAttribute("data-first") === "descending";
+      var values = rows.map(function (r) { return r.cells[column].getAttribute("data-sort"); })
+        .filter(function (v) { return v !== ""; }).map(parseFloat)
+        .sort(function (a, b) { return higher ? b - a : a - b; });
+      var limit = top > 0 && values.length ? values[Math.min(top, values.length) - 1] : null;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var cell = row.cells[column], raw = cell.getAttribute("data-sort");
+        var value = raw === "" ? null : parseFloat(raw);
+        var shown = !row.hidden && value !== null;
+        cell.classList.toggle("lb-best", shown && value === values[0]);
+        var on = shown && limit !== null && (higher ? value >= limit : value <= limit);
+        cell.classList.toggle("lb-highlight", on);
+        setStrong(cell, on);
+      });
+    });
+  }
+
+  function recount(table) { // "5 of 9 results" in the leaderboard's header line
+    var count = document.querySelector("[data-results-of='" + table.id + "']");
+    if (!count) return;
+    var total = table.tBodies[0].rows.length;
+    var shown = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return !r.hidden; }).length;
+    count.textContent = (shown === total ? "" : shown + " of ") + total + " result" + (total === 1 ? "" : "s");
+  }
+
+  function redraw(table) { // the chart: dots of hidden rows hidden, the best-so-far line anew
+    var figure = document.querySelector("figure.lb-chart[data-chart-of='" + table.id + "']");
+    if (!figure) return;
+    var hidden = {};
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { hidden[r.getAttribute("data-index")] = r.hidden; });
+    var lower = figure.getAttribute("data-lower") === "1";
+    var right = figure.querySelector(".lb-axis > line:last-child").getAttribute("x2");
+    var best = null, path = [], last = null;
+    Array.prototype.forEach.call(figure.querySelectorAll("circle.lb-point"), function (point) { // oldest first
+      var off = hidden[point.getAttribute("data-index")];
+      point.style.display = off ? "none" : "";
+      var row = figure.querySelector("table.lb-sr tbody tr:nth-child(" + (Number(point.getAttribute("data-order")) + 1) + ")");
+      if (row) row.hidden = off;
+      if (off) { point.classList.remove("lb-record"); return; }
+      var value = parseFloat(point.getAttribute("data-value"));
+      var record = best === null || (lower ? value < best : value > best);
+      point.classList.toggle("lb-record", record);
+      if (!record) return;
+      path.push(best === null ? "M" + point.getAttribute("cx") + "," + point.getAttribute("cy")
+                              : "H" + point.getAttribute("cx") + "V" + point.getAttribute("cy"));
+      best = value; last = point;
+    });
+    var step = figure.querySelector(".lb-step");
+    step.setAttribute("d", path.length ? path.join("") + "H" + right : "");
+    var label = figure.querySelector(".lb-best-label");
+    if (label) {
+      label.style.display = last ? "" : "none";
+      if (last) {
+        label.textContent = "best " + last.getAttribute("data-text") + " (" + last.getAttribute("data-name") + ")";
+        var x = Math.min(parseFloat(last.getAttribute("cx")), parseFloat(right) - 4);
+        label.setAttribute("x", x);
+        label.setAttribute("y", Math.max(parseFloat(last.getAttribute("cy")) - 12, 20));
+        label.setAttribute("text-anchor", x > parseFloat(right) / 2 ? "end" : "start");
+      }
+    }
+  }
+
+  function applyFilters(form, root) {
+    var state = readState(form), shown = 0, total = 0;
+    Array.prototype.forEach.call(root.querySelectorAll("table.lb-table"), function (table) {
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        row.hidden = !visible(row, state);
+        total += 1;
+        if (!row.hidden) shown += 1;
+      });
+      rerank(table);
+      rehighlight(table);
+      recount(table);
+      redraw(table);
+    });
+    root.querySelector("article, body").classList.toggle("lb-hide-year", !state.year);
+    var note = form.querySelector(".lb-filter-note");
+    if (note) note.textContent = shown === total ? "" : "Showing " + shown + " of " + total + " results.";
+    var params = new URLSearchParams(window.location.search);
+    FILTERS.forEach(function (name) { params.delete(name); });
+    if (!state.extra) params.set("extra", "0");
+    if (!state.ms) params.set("ms", "0");
+    if (state.code) params.set("code", "1");
+    if (state.weights) params.set("weights", "1");
+    if (state.q) params.set("q", form.elements.q.value.trim());
+    if (state.asof) params.set("asof", state.asof);
+    if (!state.year) params.set("year", "0");
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }
+
+  function initFilters(root) {
+    var form = root.querySelector("form.lb-filters");
+    if (!form || form.getAttribute("data-ready") === "1") return;
+    form.setAttribute("data-ready", "1");
+    var params = new URLSearchParams(window.location.search);
+    form.elements.extra.checked = params.get("extra") !== "0";
+    form.elements.ms.checked = params.get("ms") !== "0";
+    form.elements.code.checked = params.get("code") === "1";
+    form.elements.weights.checked = params.get("weights") === "1";
+    form.elements.q.value = params.get("q") || "";
+    form.elements.asof.value = params.get("asof") || "";
+    if (form.elements.year) form.elements.year.checked = params.get("year") !== "0";
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("input", function () { applyFilters(form, root); });
+    form.addEventListener("change", function () { applyFilters(form, root); });
+    applyFilters(form, root);
+  }
+
+  /* --- chart: the details of the hovered or focused point --- */
+
+  function initCharts(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("figure.lb-chart"), function (figure) {
+      if (figure.getAttribute("data-ready") === "1") return;
+      figure.setAttribute("data-ready", "1");
+      var info = figure.querySelector(".lb-chart-info");
+      var svg = figure.querySelector("svg");
+      var points = Array.prototype.slice.call(figure.querySelectorAll(".lb-point"));
+      var current = -1;
+      var show = function (point) { info.textContent = point.getAttribute("aria-label"); };
+      points.forEach(function (point, i) {
+        point.addEventListener("mouseenter", function () { show(point); });
+        point.addEventListener("focus", function () { current = i; show(point); });
+      });
+      /* one Tab stop: the chart; the arrow keys go from point to point */
+      svg.addEventListener("keydown", function (event) {
+        var visible = points.filter(function (p) { return p.style.display !== "none"; });
+        if (!visible.length) return;
+        var at = visible.indexOf(points[current]);
+        var next = {ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1,
+                    Home: 0, End: visible.length - 1}[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        if (at < 0) next = event.key === "ArrowLeft" || event.key === "ArrowUp" || event.key === "End"
+          ? visible.length - 1 : 0;
+        next = Math.max(0, Math.min(visible.length - 1, next));
+        visible[next].focus();
+      });
+    });
+  }
+
+  /* --- copy a leaderboard as LaTeX or markdown (the site's own export files) --- */
+
+  function initCopy(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button.lb-copy"), function (button) {
+      if (button.getAttribute("data-ready") === "1") return;
+      button.setAttribute("data-ready", "1");
+      var label = button.textContent;
+      button.addEventListener("click", function () {
+        fetch(button.getAttribute("data-src"))
+          .then(function (response) { return response.text(); })
+          .then(function (text) { return navigator.clipboard.writeText(text); })
+          .then(function () { button.textContent = "Copied"; },
+                function () { button.textContent = "Copy failed"; })
+          .then(function () { setTimeout(function () { button.textContent = label; }, 2000); });
+      });
+    });
+  }
+
+  /* --- a result's badge, as a markdown snippet for a README --- */
+
+  function initBadges(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button.lb-badge"), function (button) {
+      if (button.getAttribute("data-ready") === "1") return;
+      button.setAttribute("data-ready", "1");
+      button.addEventListener("click", function () {
+        var row = button.closest("tr");
+        var image = new URL(button.getAttribute("data-badge"), window.location.href).href;
+        var page = new URL("#" + row.id, window.location.href).href;
+        var alt = button.getAttribute("data-alt").replace(/[\[\]]/g, "\\$&");
+        var snippet = "[![" + alt + "](" + image + ")](" + page + ")";
+        navigator.clipboard.writeText(snippet).then(function () {
+          button.classList.add("lb-copied");
+          setTimeout(function () { button.classList.remove("lb-copied"); }, 1500);
+        });
+      });
+    });
+  }
+
+  function initPage(root) {
+    init(root);
+    initBadges(root);
+    initFilters(root);
+    initCharts(root);
+    initCopy(root);
+  }
+
+  window.leaderboardTables = { init: initPage, sortBy: sortBy };
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(function () { initPage(document); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { initPage(document); });
+  } else {
+    initPage(document);
+  }
+})();
