@@ -21,7 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import blocks, sitebuild, sitemap, stamping
+from . import blocks, searchindex, sitebuild, sitemap, stamping
 from .fsutil import describe
 from .problems import display_path
 from .publish import Output
@@ -97,7 +97,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
     def on_files(self, files: Files, config) -> Files:
         intro = files.get_file_from_path("index.md")
         generated = sitebuild.generate(self.project, intro.content_string if intro else "",
-                                       self.config.sections, self.templates_dir)
+                                       self.config.sections, self.templates_dir,
+                                       config.site_url or "", config.site_name)
         self.stamped = generated.stamped
         for path, text in generated.files.items():
             if (existing := files.get_file_from_path(path)) is not None:
@@ -128,6 +129,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         ``--strict`` is about to fail the build (then ``on_build_error`` throws it away)."""
         site_dir = Path(config.site_dir)
         stamping.remove_placeholders(site_dir, self.stamped)
+        searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         sitemap.update(site_dir, config.site_url or "", self.written,
                        [stamping.placeholder_url(s) for s in self.stamped],
                        sitemap.commit_date(self.root))

@@ -55,7 +55,8 @@ class Generated:
 
 
 def generate(project: Project, intro: str = "", sections=SECTIONS,
-             templates_dir: Path | None = None) -> Generated:
+             templates_dir: Path | None = None, site_url: str = "",
+             site_name: str = "Leaderboards") -> Generated:
     """The site's generated files: home (``intro`` is docs/index.md's text) and the data
     exports always, the pages of ``sections``; ``templates_dir`` holds template overrides.
     Pages of the sections left out are not published, but the pages kept still link to them."""
@@ -68,7 +69,7 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
             out.stamped.setdefault(stamping.section_of(path), []).append((path, text))
         else:
             out.files[path] = text
-    out.files.update(site.site_files(project))
+    out.files.update(site.site_files(project, site_url, templates_dir, site_name))
     for section in out.stamped:
         out.files[stamping.placeholder_path(section)] = stamping.PLACEHOLDER
     return out

@@ -6,8 +6,8 @@ placeholder page per section (``papers/_stamp.md``, whose title and body are mar
 page of the section is written from that finished HTML: its title and its body (rendered by
 markdown-it-py; our own generated markdown, so raw HTML is trusted) put in place of the
 marks, the placeholder's URL replaced by the page's.  The pages are listed in the sitemap
-(``generator.sitemap``); the search index keeps their names through the index pages that
-list them.  Nothing here imports MkDocs.
+(``generator.sitemap``) and in the search index (``search_docs``: by title, and a paper by its
+arXiv id and address too); the placeholders are in neither.  Nothing here imports MkDocs.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ SECTIONS = ("papers/", "datasets/")  # sections whose pages are written from a p
 STAMP = "_stamp"  # the placeholder page's name in each section
 TITLE_MARK = "LBSTAMPTITLE"
 BODY_MARK = "<div data-lb-stamp></div>"
-PLACEHOLDER = f"---\ntitle: {TITLE_MARK}\n---\n\n{BODY_MARK}\n"  # the placeholder's markdown
+# the placeholder's markdown; Material's search leaves it out of its index
+PLACEHOLDER = f"---\ntitle: {TITLE_MARK}\nsearch:\n  exclude: true\n---\n\n{BODY_MARK}\n"
 
 _MD = MarkdownIt("commonmark", {"html": True})  # our own generated markdown: HTML is trusted
 _HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>")
@@ -101,6 +102,28 @@ def write_section(site_dir: Path, template: str, section: str,
         out.write_text(html, encoding="utf-8")
         urls.append(url)
     return urls
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def search_docs(stamped: dict[str, list[tuple[str, str]]]) -> list[dict]:
+    """Search index entries (Material's ``docs`` items) for the pages written from
+    placeholders: the title, and as text the page's first line of facts (a paper's address,
+    which holds its arXiv id; a dataset's links) and its headings."""
+    docs = []
+    for section, pages in stamped.items():
+        for path, markdown in pages:
+            title, body = front_matter_title(markdown)
+            facts = " ".join(_TAGS.sub(" ", line) for line in body.split("\n")[1:8]
+                             if line.startswith(("<p class=\"lb-meta\"", "<li>")))
+            # the index splits words at spaces and hyphens only: an address's parts (its arXiv
+            # id among them) are written out as words of their own
+            words = " ".join(w for url in re.findall(r"https?://\S+", facts)
+                             for w in re.split(r"[/:?=&#]+", url) if w and w not in ("http", "https"))
+            docs.append({"location": f"{section}{path[len(section):-len('.md')]}/",
+                         "title": title or "", "text": " ".join(f"{facts} {words}".split())})
+    return docs
 
 
 def remove_placeholders(site_dir: Path, sections) -> None:

@@ -236,3 +236,20 @@ def test_a_rows_badge_is_copied_as_markdown_and_served(watched):
     svg = page.request.get(match[2])
     assert svg.ok and "88.80" in svg.text() and "#1 on" in svg.text()
     assert row.locator("td.lb-rank").inner_text().strip() == "1"  # the glyph is not text
+
+
+def test_search_finds_paper_and_dataset_pages_and_leads_to_no_404(watched):
+    from urllib.parse import urlsplit
+
+    from conftest import search
+    page = watched.page
+    page.goto(watched.base_url + "/")
+    for term, wanted in (("ADE20K", "/datasets/ade20k/"), ("1706.05587", "/papers/arxiv-1706.05587/")):
+        search(page, term)
+        hrefs = page.locator(".md-search-result__link").evaluate_all("as => as.map(a => a.href)")
+        paths = [urlsplit(h).path for h in hrefs]  # the links carry ?h=TERM#anchor
+        assert wanted in paths, (term, hrefs)
+        for href in hrefs:
+            assert page.request.get(href.split("#")[0]).status == 200, href
+        assert "LBSTAMPTITLE" not in page.locator(".md-search-result").inner_text()
+        page.keyboard.press("Escape")
