@@ -35,7 +35,8 @@ def test_placeholder_names():
     assert stamping.placeholder_section("datasets/_stamp.md") == "datasets/"
     assert stamping.placeholder_section("tasks/_stamp.md") is None
     assert stamping.placeholder_section("papers/index.md") is None
-    assert stamping.PLACEHOLDER == f"---\ntitle: {TITLE_MARK}\n---\n\n{BODY_MARK}\n"
+    # the placeholder leaves itself out of the search index (its marks are not a page)
+    assert stamping.PLACEHOLDER == f"---\ntitle: {TITLE_MARK}\nsearch:\n  exclude: true\n---\n\n{BODY_MARK}\n"
 
 
 def test_front_matter_title_is_the_json_string():
