@@ -253,3 +253,15 @@ def test_search_finds_paper_and_dataset_pages_and_leads_to_no_404(watched):
             assert page.request.get(href.split("#")[0]).status == 200, href
         assert "LBSTAMPTITLE" not in page.locator(".md-search-result").inner_text()
         page.keyboard.press("Escape")
+
+
+def test_a_row_permalink_keeps_its_fragment_while_scrolling(watched):
+    page = watched.page
+    anchor = "pascal-voc-2012-testing-set--sdn-m3-coco"
+    page.goto(watched.base_url + SEG + "#" + anchor)
+    page.wait_for_timeout(300)
+    for _ in range(6):
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(150)
+    assert page.evaluate("window.location.hash") == "#" + anchor
+    assert page.locator(f"tr#{anchor}").count() == 1
