@@ -93,7 +93,9 @@ def cmd_pages(args) -> int:
     project = load_valid_project(args.data).project
     intro_path = args.docs / "index.md"
     intro = intro_path.read_text(encoding="utf-8") if intro_path.exists() else ""
-    pages = {**site_pages(project, intro, templates_dir=_templates(args)), **site_files(project)}
+    templates = _templates(args)
+    pages = {**site_pages(project, intro, templates_dir=templates),
+             **site_files(project, templates_dir=templates)}
     with _staged(args.out, "pages") as out:
         for path, text in pages.items():
             out.write_text(path, text)

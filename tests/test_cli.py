@@ -132,6 +132,7 @@ def _site_with_templates(root, data_copy):
     (templates / "leaderboard_table.md.j2").write_text("SITE MD TABLE\n", encoding="utf-8")
     (templates / "leaderboard_table.html.j2").write_text("<p>SITE HTML TABLE</p>\n",
                                                          encoding="utf-8")
+    (templates / "site_feed.xml.j2").write_text("<feed/>\n", encoding="utf-8")
     other = root / "other"
     other.mkdir()
     (other / "leaderboard_table.md.j2").write_text("OTHER MD TABLE\n", encoding="utf-8")
@@ -155,6 +156,7 @@ def test_templates_beside_the_data_override_by_name_in_every_rendering_command(c
     assert cli("pages", "--out", "pages", cwd=site).code == 0
     page = (site / "pages" / "tasks" / "semantic_segmentation.md").read_text(encoding="utf-8")
     assert page.count("SITE HTML TABLE") == 7 and "lb-table" not in page
+    assert (site / "pages" / "feed.xml").read_text(encoding="utf-8") == "<feed/>\n"
 
 
 def test_without_a_templates_folder_the_shipped_templates_draw(cli, data_copy):
