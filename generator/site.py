@@ -145,7 +145,7 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     files = {"data/all.json": exports.all_json(project)}
     for lb in project.leaderboards:
         for fmt in exports.FORMATS:
-            files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt)
+            files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt, templates_dir)
     files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
         "export.schema.json").read_text("utf-8")
     all_views = [views.leaderboard_view(lb) for lb in project.leaderboards]

@@ -199,3 +199,16 @@ def test_a_papers_title_in_its_link_text_is_kept_and_a_table_kept_as_text_is_nam
     from generator.pipeline import load_valid_project
     pages = site.site_pages(load_valid_project(tmp_path / "data").project)
     assert 'title: "Attention Is All You Need (2017)"' in pages["papers/arxiv-1706.03762.md"]
+
+
+def test_imported_files_point_editors_at_a_schema_that_is_there(cli, tmp_path):
+    page = FIXTURES / "lower_is_better_page.md"
+    site = tmp_path / "site"  # laid out as `leaderboard init` writes a site: schema/ beside data/
+    (site / "schema").mkdir(parents=True)
+    (site / "schema" / "task.schema.json").write_text("{}", encoding="utf-8")
+    assert cli("import", str(page), "--data", str(site / "data")).code == 0
+    first = (site / "data" / "tasks" / "lower_is_better_page.yml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schema/task.schema.json"
+    assert cli("import", str(page), "--data", str(tmp_path / "bare" / "data")).code == 0
+    text = (tmp_path / "bare" / "data" / "tasks" / "lower_is_better_page.yml").read_text()
+    assert "yaml-language-server" not in text  # no schema there: no line pointing nowhere

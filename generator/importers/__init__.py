@@ -48,6 +48,16 @@ TASK_HEADER = "# yaml-language-server: $schema=../../generator/schema/task.schem
 DATASET_HEADER = "# yaml-language-server: $schema=../../generator/schema/dataset.schema.json"
 
 
+def schema_header(data_dir: Path, kind: str) -> str | None:
+    """The first line that points editors at the schema: this repository's
+    generator/schema/, or the copies `leaderboard init` writes to schema/ beside data/;
+    none when neither is there (a line pointing nowhere would only confuse)."""
+    for folder in ("generator/schema", "schema"):
+        if (data_dir.parent / folder / f"{kind}.schema.json").is_file():
+            return f"# yaml-language-server: $schema=../../{folder}/{kind}.schema.json"
+    return None
+
+
 class Report(Protocol):
     """An importer's account of what it left out: a few lines for the terminal, the whole
     for a file."""
@@ -81,14 +91,14 @@ class Plan:
             raise InputError(general(
                 f"task '{task_id}' already exists ({existing[0]}); nothing was written. Import "
                 "under another id with --task-id, or move the existing file away first"))
-        self.files[path] = yamlwrite.dump(data, TASK_HEADER)
+        self.files[path] = yamlwrite.dump(data, schema_header(self.data_dir, "task"))
 
     def add_dataset(self, dataset_id: str, data: dict) -> None:
         path = self.data_dir / "datasets" / f"{dataset_id}.yml"
         if path.exists() or path.with_suffix(".yaml").exists():
             self.kept.append(path)
         elif path not in self.files:
-            self.files[path] = yamlwrite.dump(data, DATASET_HEADER)
+            self.files[path] = yamlwrite.dump(data, schema_header(self.data_dir, "dataset"))
 
     def check(self) -> None:
         """Validate the would-be files with the data already in the folder, on the one path
