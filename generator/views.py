@@ -138,7 +138,17 @@ def _anchor_base(lb: Leaderboard, result: Result) -> str:
 
 
 def leaderboard_view(lb: Leaderboard) -> LeaderboardView:
-    """Everything the outputs show of ``lb``; see the module's docstring for the rules."""
+    """Everything the outputs show of ``lb``; see the module's docstring for the rules.
+    Computed once per leaderboard (the model is not changed once loaded) and kept on it:
+    the site, its exports and badges all draw the same view."""
+    cached = lb.__dict__.get("_view")
+    if cached is not None:
+        return cached
+    view = lb.__dict__["_view"] = _compute(lb)
+    return view
+
+
+def _compute(lb: Leaderboard) -> LeaderboardView:
     best = {m.name: ranking.best_value(lb, m) for m in lb.metrics}
     limits = {m.name: ranking.threshold(lb, m, lb.highlight) for m in lb.metrics}
     rows, used = [], set()

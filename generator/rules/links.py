@@ -44,6 +44,8 @@ def scheme(url: str) -> str | None:
 
 def safe_link(url: str) -> bool:
     """Whether ``url`` may be a link target: http(s), or relative (a path or ``#anchor``)."""
+    if str(url)[:8].lower().startswith(("http://", "https://")):
+        return True  # written out as http(s) from its first character: no decoding changes that
     found = scheme(url)
     return found is None or found in ALLOWED_SCHEMES
 
