@@ -60,6 +60,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.stash: dict[str, list[str]] = {}  # page -> the blocks lifted out of it
         self.stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(path, markdown)]
         self.written: list[str] = []  # URLs of the pages written from placeholders
+        self.direct: dict[str, str] = {}  # files written past MkDocs (badges)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -99,7 +100,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         generated = sitebuild.generate(self.project, intro.content_string if intro else "",
                                        self.config.sections, self.templates_dir,
                                        config.site_url or "", config.site_name)
-        self.stamped = generated.stamped
+        self.stamped, self.direct = generated.stamped, generated.direct
         for path, text in generated.files.items():
             if (existing := files.get_file_from_path(path)) is not None:
                 files.remove(existing)
@@ -129,6 +130,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         ``--strict`` is about to fail the build (then ``on_build_error`` throws it away)."""
         site_dir = Path(config.site_dir)
         stamping.remove_placeholders(site_dir, self.stamped)
+        sitebuild.write_direct(site_dir, self.direct)
         searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         sitemap.update(site_dir, config.site_url or "", self.written,
                        [stamping.placeholder_url(s) for s in self.stamped],

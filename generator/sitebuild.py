@@ -52,6 +52,9 @@ class Generated:
     ({section folder such as ``papers/``: [(page path, markdown)]})."""
     files: dict[str, str] = field(default_factory=dict)
     stamped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # files written straight into the built site, past MkDocs: the badges, one per ranked
+    # result (15,000 on the archive), which MkDocs would only copy, at a cost per file
+    direct: dict[str, str] = field(default_factory=dict)
 
 
 def generate(project: Project, intro: str = "", sections=SECTIONS,
@@ -69,10 +72,22 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
             out.stamped.setdefault(stamping.section_of(path), []).append((path, text))
         else:
             out.files[path] = text
-    out.files.update(site.site_files(project, site_url, templates_dir, site_name))
+    for path, text in site.site_files(project, site_url, templates_dir, site_name).items():
+        (out.direct if path.startswith(DIRECT) else out.files)[path] = text
     for section in out.stamped:
         out.files[stamping.placeholder_path(section)] = stamping.PLACEHOLDER
     return out
+
+
+DIRECT = ("badges/",)  # the folders of files written past MkDocs
+
+
+def write_direct(site_dir: Path, files: dict[str, str]) -> None:
+    """Write ``files`` ({path relative to the site: text}) into the built site."""
+    for path, text in files.items():
+        out = Path(site_dir) / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
 
 
 def sources_html(sources: list[Source]) -> str:

@@ -142,3 +142,16 @@ def test_other_errors_are_left_to_mkdocs():
     assert sitebuild.error_line(BrokenPipeError(errno.EPIPE, "Broken pipe"), None) is None
     assert sitebuild.error_line(OSError(errno.EACCES, "Permission denied", "site"), None) == \
         "site: Permission denied"
+
+
+def test_badges_are_written_past_mkdocs_and_everything_else_handed_to_it(tmp_path):
+    from generator import sitebuild
+    from generator.pipeline import load_valid_project
+    from helpers import DATA
+    generated = sitebuild.generate(load_valid_project(DATA).project)
+    assert generated.direct and all(p.startswith("badges/") for p in generated.direct)
+    assert not [p for p in generated.files if p.startswith("badges/")]
+    assert "feed.xml" in generated.files and "data/all.json" in generated.files
+    sitebuild.write_direct(tmp_path, generated.direct)
+    some = next(iter(generated.direct))
+    assert (tmp_path / some).read_text(encoding="utf-8") == generated.direct[some]
