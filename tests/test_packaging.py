@@ -17,8 +17,9 @@ def test_the_explicit_package_list_names_every_package():
     found = sorted(".".join(p.parent.relative_to(ROOT).parts)
                    for p in (ROOT / "generator").rglob("__init__.py"))
     listed = config["packages"]
-    assert sorted(p for p in listed if p != "generator.templates") == found
-    assert config["package-dir"] == {"generator.templates": "templates"}
+    data_only = {"generator.templates": "templates", "generator.assets": "docs/assets"}
+    assert sorted(p for p in listed if p not in data_only) == found
+    assert config["package-dir"] == data_only
 
 
 @pytest.mark.slow
@@ -29,6 +30,7 @@ def test_the_wheel_holds_the_templates_schemas_and_every_module(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     templates = {f"generator/templates/{p.name}" for p in (ROOT / "templates").glob("*.j2")}
     schemas = {f"generator/schema/{p.name}" for p in (ROOT / "generator" / "schema").glob("*.json")}
+    schemas |= {f"generator/assets/{p.name}" for p in (ROOT / "docs" / "assets").iterdir()}
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")}
     assert templates and templates <= names, sorted(templates - names)
     assert schemas <= names and modules <= names, sorted((schemas | modules) - names)

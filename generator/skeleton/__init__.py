@@ -12,9 +12,9 @@ init time, not kept in ``files/``:
   generator is installed in.  ``leaderboard init`` of a newer version writes newer copies.
 * ``requirements.txt``: the generator the workflows install (see ``requirement()``).
 
-``files/docs/assets/`` holds copies of this repository's ``docs/assets/`` (the tables' sort
-and filter script and their styles), which the plugin does not add by itself;
-tests/test_init.py fails when the two differ.
+* ``docs/assets/``: this repository's ``docs/assets/`` (the tables' sort and filter script
+  and their styles, which the plugin does not add by itself), shipped in the wheel as
+  ``generator/assets``.
 * the README's generated sections, drawn from the example data, so ``leaderboard readme
   --check`` passes in the new site.
 
@@ -79,6 +79,16 @@ def _files_root():
     return resources.files(__name__).joinpath("files")
 
 
+def _assets_root() -> Path:
+    """The tables' script and styles: ``generator/assets`` in an installed wheel,
+    ``docs/assets`` beside the package in a checkout (and an editable install)."""
+    here = Path(__file__).resolve().parent.parent
+    for folder in (here / "assets", here.parent / "docs" / "assets"):
+        if (folder / "leaderboard.js").is_file():
+            return folder
+    raise FileNotFoundError("the package's assets are missing: reinstall it")
+
+
 def _walk(folder, prefix: str = ""):
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         name = "." + entry.name[len("dot-"):] if entry.name.startswith("dot-") else entry.name
@@ -102,6 +112,9 @@ def files(name: str) -> dict[str, str]:
         for key, value in fill.items():
             text = text.replace(key, value)
         out[path] = text
+    for asset in sorted(_assets_root().iterdir()):
+        if asset.suffix in (".js", ".css"):
+            out[f"docs/assets/{asset.name}"] = asset.read_text("utf-8")
     schemas = resources.files("generator").joinpath("schema")
     for schema in SCHEMAS:
         out[f"schema/{schema}"] = schemas.joinpath(schema).read_text("utf-8")
