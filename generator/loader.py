@@ -39,10 +39,6 @@ MAX_DEPTH = 12
 Path_ = tuple  # a path into a document: keys and list indices
 
 
-# numbers keep the text they were written with; the rule for writing them is in rules.numbers
-NUMBER_TEXT = numbers.PLAIN
-
-
 @dataclass
 class Document:
     """One parsed file: its data and where each part of it stands."""

@@ -62,11 +62,6 @@ class Metric:
     description: str | None = None
 
     @property
-    def header(self) -> str:
-        """The column header of the markdown tables: ``mAP, %``."""
-        return f"{self.name}, {self.unit}" if self.unit else self.name
-
-    @property
     def lower_is_better(self) -> bool:
         return self.direction == LOWER
 

@@ -18,7 +18,6 @@ from .problems import InputError, Problem, errors, general
 YAML_SUFFIXES = (".yml", ".yaml")
 SOURCES_FILE = "sources.yml"  # where the data comes from, credited in the site's footer
 KINDS = {"tasks": "task", "datasets": "dataset"}
-MAX_ID_LENGTH = ids.MAX_LENGTH
 
 
 @dataclass
@@ -98,9 +97,9 @@ def _entry_problem(path: Path, root: Path, folder: str) -> Problem | None:
     if not re.match(ids.PATTERN, stem):
         return Problem(str(path), 1, 1, f"file name '{name}' is not a valid id: use lowercase "
                                         "letters, digits and single '-', '_' or '.' between them")
-    if len(stem) > MAX_ID_LENGTH:
+    if len(stem) > ids.MAX_LENGTH:
         return Problem(str(path), 1, 1, f"file name '{name}' is too long: an id has at most "
-                                        f"{MAX_ID_LENGTH} characters (it names files and addresses)")
+                                        f"{ids.MAX_LENGTH} characters (it names files and addresses)")
     return None
 
 

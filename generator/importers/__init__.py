@@ -44,10 +44,6 @@ def markdown_text(value) -> str:
     return text.strip()
 
 
-TASK_HEADER = "# yaml-language-server: $schema=../../generator/schema/task.schema.json"
-DATASET_HEADER = "# yaml-language-server: $schema=../../generator/schema/dataset.schema.json"
-
-
 def schema_header(data_dir: Path, kind: str) -> str | None:
     """The first line that points editors at the schema: this repository's
     generator/schema/, or the copies `leaderboard init` writes to schema/ beside data/;
