@@ -11,7 +11,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import loader, model, validate
+from . import collector, loader, model, validate
 from .rules import ids
 from .problems import InputError, Problem, errors, general
 
@@ -118,8 +118,11 @@ def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None)
     a file not written yet (``data_dir/tasks/ID.yml``, ``data_dir/datasets/ID.yml``): how
     ``add`` and the importers validate what they would write before writing it.
     """
-    data_dir = Path(data_dir)
-    overrides = overrides or {}
+    with collector.paused():
+        return _load_project(Path(data_dir), overrides or {})
+
+
+def _load_project(data_dir: Path, overrides: dict[Path, str]) -> Loaded:
     if overrides and not (data_dir / "tasks").is_dir():
         files, problems = {kind: [] for kind in KINDS}, []  # a data folder the import creates
     else:
