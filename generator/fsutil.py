@@ -13,11 +13,13 @@ to which path, for the command line to print as one line
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import signal
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .problems import display_path
 
@@ -99,6 +101,85 @@ def write_text(path: Path | str, text: str, fsync: bool = True) -> None:
     except BaseException:
         _unlink(tmp)
         raise
+
+
+class Spooler:
+    """New files written into a fresh folder (a build's staging folder) by child processes,
+    while the build goes on: on the archive a build writes 30,000 badges, exports and
+    stamped pages, and the second core and the disk's waits then overlap the build's own
+    work.  (A thread would not: it needs the interpreter lock around every write, and a busy
+    build hands it over only every few milliseconds.)
+
+    ``write_all(items)`` forks a child that iterates ``items`` (pairs of path and text, made
+    lazily in the child) and writes each file in place: the folder is published only once
+    the whole build has succeeded.  ``finish`` waits for every child and raises the first
+    write error as the ``OSError`` it was; ``abandon`` stops them.  Where ``fork`` is not
+    available the files are written at once.
+    """
+
+    def __init__(self) -> None:
+        self._children: list[tuple[int, int]] = []  # (pid, read end of its error pipe)
+
+    def write_all(self, items: Iterable[tuple[Path, str]]) -> None:
+        if not hasattr(os, "fork"):
+            _write_new(items)
+            return
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: write, report a failure on the pipe, never return
+            status = 0
+            try:
+                os.close(read_end)
+                _write_new(items)
+            except OSError as exc:
+                os.write(write_end, json.dumps([exc.errno, exc.strerror, os.fsdecode(
+                    exc.filename) if exc.filename is not None else None]).encode())
+                status = 1
+            except BaseException as exc:  # a bug: say what it was, still in one piece
+                os.write(write_end, json.dumps([None, repr(exc), None]).encode())
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._children.append((pid, read_end))
+
+    def finish(self) -> None:
+        failures = []
+        for pid, read_end in self._take():
+            with os.fdopen(read_end, "rb") as pipe:
+                report = pipe.read()
+            os.waitpid(pid, 0)
+            if report:
+                failures.append(json.loads(report))
+        if failures:
+            errno_, reason, filename = failures[0]
+            if errno_ is None:
+                raise RuntimeError(f"writing the site failed: {reason}")
+            raise OSError(errno_, reason, filename)
+
+    def abandon(self) -> None:
+        for pid, read_end in self._take():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+            os.close(read_end)
+
+    def _take(self) -> list[tuple[int, int]]:
+        children, self._children = self._children, []
+        return children
+
+
+def _write_new(items: Iterable[tuple[Path, str]]) -> None:
+    """Write new files (``[(path, text)]``, UTF-8, line endings as given)."""
+    made: set[Path] = set()
+    for path, text in items:
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
 
 
 def _unlink(path: str) -> None:

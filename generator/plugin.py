@@ -21,8 +21,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import blocks, searchindex, sitebuild, sitemap, stamping
-from .fsutil import describe
+from . import blocks, collector, searchindex, sitebuild, sitemap, stamping
+from .fsutil import Spooler, describe
 from .problems import display_path
 from .publish import Output
 
@@ -60,7 +60,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.stash: dict[str, list[str]] = {}  # page -> the blocks lifted out of it
         self.stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(path, markdown)]
         self.written: list[str] = []  # URLs of the pages written from placeholders
-        self.direct: dict[str, str] = {}  # files written past MkDocs (badges)
+        self.spooler: Spooler | None = None  # writes the files MkDocs does not, meanwhile
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -71,6 +71,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         under its lock, into a folder swapped in only if the build succeeds."""
         self._close()  # a build of this process that never ended (`mkdocs serve`)
         self._reset()
+        collector.release_kept()  # the previous build's data (`mkdocs serve`)
         self.root = Path(config.config_file_path or "mkdocs.yml").parent
         self.data_dir = sitebuild.data_folder(self.root, self.config.data_)
         templates = Path(self.config.templates)
@@ -100,7 +101,10 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         generated = sitebuild.generate(self.project, intro.content_string if intro else "",
                                        self.config.sections, self.templates_dir,
                                        config.site_url or "", config.site_name)
-        self.stamped, self.direct = generated.stamped, generated.direct
+        self.stamped = generated.stamped
+        self.spooler = Spooler()  # the badges and exports, written while MkDocs builds pages
+        sitebuild.write_direct(Path(config.site_dir), generated.direct, self.spooler)
+        collector.keep_for_build()
         for path, text in generated.files.items():
             if (existing := files.get_file_from_path(path)) is not None:
                 files.remove(existing)
@@ -121,7 +125,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         section = stamping.placeholder_section(page.file.src_uri)
         if section in self.stamped:
             self.written += stamping.write_section(Path(config.site_dir), output, section,
-                                                   self.stamped[section])
+                                                   self.stamped[section], self.spooler.write_all)
         return output
 
     @event_priority(-100)  # after every plugin has written its files
@@ -130,7 +134,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         ``--strict`` is about to fail the build (then ``on_build_error`` throws it away)."""
         site_dir = Path(config.site_dir)
         stamping.remove_placeholders(site_dir, self.stamped)
-        sitebuild.write_direct(site_dir, self.direct)
+        spooler, self.spooler = self.spooler, None
+        spooler.finish()
         searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         sitemap.update(site_dir, config.site_url or "", self.written,
                        [stamping.placeholder_url(s) for s in self.stamped],
@@ -156,10 +161,14 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
 
     def on_shutdown(self) -> None:
         self._close()
+        collector.release_kept()
 
     def _close(self) -> None:
         """Throw away an unpublished staging folder and release the lock."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        spooler, self.spooler = self.spooler, None
+        if spooler is not None:
+            spooler.abandon()
         output, self.output = self.output, None
         if output is not None:
             output.abandon()

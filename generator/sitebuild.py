@@ -12,8 +12,8 @@ from html import escape
 from pathlib import Path
 from typing import Mapping
 
-from . import pipeline, site, stamping
-from .fsutil import describe
+from . import collector, pipeline, site, stamping
+from .fsutil import Spooler, describe
 from .model import Project, Source
 from .problems import InputError, display_path, errors
 from .publish import Output
@@ -52,8 +52,7 @@ class Generated:
     ({section folder such as ``papers/``: [(page path, markdown)]})."""
     files: dict[str, str] = field(default_factory=dict)
     stamped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    # files written straight into the built site, past MkDocs: the badges, one per ranked
-    # result (15,000 on the archive), which MkDocs would only copy, at a cost per file
+    # files written straight into the built site, past MkDocs (``DIRECT``)
     direct: dict[str, str] = field(default_factory=dict)
 
 
@@ -63,6 +62,12 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
     """The site's generated files: home (``intro`` is docs/index.md's text) and the data
     exports always, the pages of ``sections``; ``templates_dir`` holds template overrides.
     Pages of the sections left out are not published, but the pages kept still link to them."""
+    with collector.paused():
+        return _generate(project, intro, sections, templates_dir, site_url, site_name)
+
+
+def _generate(project: Project, intro: str, sections, templates_dir: Path | None,
+              site_url: str, site_name: str) -> Generated:
     left_out = tuple(f"{s}/" for s in SECTIONS if s not in sections)
     out = Generated()
     for path, text in site.site_pages(project, intro, templates_dir).items():
@@ -79,15 +84,15 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
     return out
 
 
-DIRECT = ("badges/",)  # the folders of files written past MkDocs
+# the folders of files written past MkDocs (MkDocs would only copy them, at a cost per file):
+# a badge per ranked result and the exports (30,000 files on the archive)
+DIRECT = ("badges/", "data/")
 
 
-def write_direct(site_dir: Path, files: dict[str, str]) -> None:
-    """Write ``files`` ({path relative to the site: text}) into the built site."""
-    for path, text in files.items():
-        out = Path(site_dir) / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+def write_direct(site_dir: Path, files: dict[str, str], spooler: Spooler) -> None:
+    """Have ``spooler`` write ``files`` ({path relative to the site: text}) into the built
+    site."""
+    spooler.write_all((Path(site_dir) / path, text) for path, text in files.items())
 
 
 def sources_html(sources: list[Source]) -> str:

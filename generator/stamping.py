@@ -1,4 +1,4 @@
-"""Pages written from a placeholder: the paper and dataset pages.
+"""Pages written from a placeholder: the leaderboard, model, paper and dataset pages.
 
 The Papers with Code archive has thousands of them, and running each through MkDocs's page
 pipeline and Material's templates would be most of the build.  Instead MkDocs renders one
@@ -15,12 +15,16 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Callable, Iterable
 
 from markdown_it import MarkdownIt
 
 from . import blocks
 
-SECTIONS = ("papers/", "datasets/")  # sections whose pages are written from a placeholder
+# sections whose pages are written from a placeholder; ``*`` stands for any folder name
+# (a leaderboard page is tasks/TASK/LEADERBOARD.md), and the placeholder stands at the same
+# depth as the pages, so the relative links of the finished HTML hold for every page
+SECTIONS = ("papers/", "datasets/", "models/", "tasks/*/")
 STAMP = "_stamp"  # the placeholder page's name in each section
 TITLE_MARK = "LBSTAMPTITLE"
 BODY_MARK = "<div data-lb-stamp></div>"
@@ -31,24 +35,44 @@ _MD = MarkdownIt("commonmark", {"html": True})  # our own generated markdown: HT
 _HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>")
 
 
+def section_of(path: str) -> str | None:
+    """The section a page belongs to: ``papers/x.md`` -> ``papers/``,
+    ``tasks/t/l.md`` -> ``tasks/*/``; None for a page of no section."""
+    parts = path.split("/")
+    if len(parts) == 2:
+        section = parts[0] + "/"
+    elif len(parts) == 3:
+        section = parts[0] + "/*/"
+    else:
+        return None
+    return section if section in SECTIONS else None
+
+
 def stampable(path: str) -> bool:
     """Whether a generated page (``papers/x.md``) is written from its section's placeholder."""
-    return path.startswith(SECTIONS) and path.endswith(".md") and not path.endswith("index.md")
+    return path.endswith(".md") and not path.endswith("index.md") and section_of(path) is not None
 
 
-def section_of(path: str) -> str:
-    """``papers/x.md`` -> ``papers/``."""
-    return path.split("/", 1)[0] + "/"
+def page_url(path: str) -> str:
+    """A stamped page's URL (directory URLs): ``papers/x.md`` -> ``papers/x/``."""
+    return path[:-len(".md")] + "/"
 
 
 def placeholder_path(section: str) -> str:
-    """The placeholder page's source path: ``papers/`` -> ``papers/_stamp.md``."""
-    return f"{section}{STAMP}.md"
+    """The placeholder page's source path: ``papers/`` -> ``papers/_stamp.md``,
+    ``tasks/*/`` -> ``tasks/_stamp/_stamp.md``."""
+    return f"{section.replace('*', STAMP)}{STAMP}.md"
 
 
 def placeholder_url(section: str) -> str:
-    """The placeholder page's URL (directory URLs): ``papers/`` -> ``papers/_stamp/``."""
-    return f"{section}{STAMP}/"
+    """The placeholder page's URL: ``papers/`` -> ``papers/_stamp/``."""
+    return page_url(placeholder_path(section))
+
+
+def placeholder_folder(section: str) -> str:
+    """The folder to remove from the built site once the section is written:
+    ``papers/_stamp/``, ``tasks/_stamp/``."""
+    return placeholder_url(section).split(STAMP, 1)[0] + STAMP + "/"
 
 
 def placeholder_section(src_path: str) -> str | None:
@@ -84,24 +108,29 @@ def stamp(template: str, section: str, path: str, markdown: str) -> tuple[str, s
     title = title or _MD.renderInline(heading.removeprefix("# ").strip())
     body, lifted = blocks.lift(body)
     html = blocks.restore(_HEADING.sub(_anchored, _MD.render(body)), lifted, strip=True)
-    slug = path[len(section):-len(".md")]
+    url = page_url(path)
     page = template.replace(TITLE_MARK, title).replace(BODY_MARK, html) \
-        .replace(placeholder_url(section), f"{section}{slug}/")
-    return f"{section}{slug}/", page
+        .replace(placeholder_url(section), url)
+    return url, page
 
 
-def write_section(site_dir: Path, template: str, section: str,
-                  pages: list[tuple[str, str]]) -> list[str]:
+def _write_all(files: Iterable[tuple[Path, str]]) -> None:
+    for path, text in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def write_section(site_dir: Path, template: str, section: str, pages: list[tuple[str, str]],
+                  write_all: Callable[[Iterable[tuple[Path, str]]], None] = _write_all) -> list[str]:
     """Write a section's pages (``[(path, markdown)]``) from its placeholder's HTML into
-    ``site_dir``; return their URLs."""
-    urls = []
-    for path, markdown in pages:
-        url, html = stamp(template, section, path, markdown)
-        out = site_dir / url / "index.html"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(html, encoding="utf-8")
-        urls.append(url)
-    return urls
+    ``site_dir`` with ``write_all`` (which is given the files lazily: ``fsutil.Spooler``
+    stamps them in a process of its own); return their URLs."""
+    def files():
+        for path, markdown in pages:
+            url, html = stamp(template, section, path, markdown)
+            yield site_dir / url / "index.html", html
+    write_all(files())
+    return [page_url(path) for path, _ in pages]
 
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -121,7 +150,7 @@ def search_docs(stamped: dict[str, list[tuple[str, str]]]) -> list[dict]:
             # id among them) are written out as words of their own
             words = " ".join(w for url in re.findall(r"https?://\S+", facts)
                              for w in re.split(r"[/:?=&#]+", url) if w and w not in ("http", "https"))
-            docs.append({"location": f"{section}{path[len(section):-len('.md')]}/",
+            docs.append({"location": page_url(path),
                          "title": title or "", "text": " ".join(f"{facts} {words}".split())})
     return docs
 
@@ -129,4 +158,4 @@ def search_docs(stamped: dict[str, list[tuple[str, str]]]) -> list[dict]:
 def remove_placeholders(site_dir: Path, sections) -> None:
     """Take the placeholder pages out of the built site."""
     for section in sections:
-        shutil.rmtree(site_dir / placeholder_url(section), ignore_errors=True)
+        shutil.rmtree(site_dir / placeholder_folder(section), ignore_errors=True)

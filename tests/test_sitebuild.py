@@ -57,8 +57,9 @@ def test_every_section_by_default_with_placeholders_for_the_stamped_ones(project
     files, stamped = generated.files, generated.stamped
     assert files["index.md"].count("# Intro") == 1
     for path in ("tasks/index.md", "datasets/index.md", "papers/index.md",
-                 "tasks/semantic_segmentation.md", "data/all.json", "data/schema.json"):
+                 "tasks/semantic_segmentation.md"):
         assert path in files, path
+    assert {"data/all.json", "data/schema.json"} <= set(generated.direct)
     assert sorted(stamped) == ["datasets/", "papers/"]
     assert files["papers/_stamp.md"] == files["datasets/_stamp.md"] == stamping.PLACEHOLDER
     assert "datasets/ade20k.md" not in files
@@ -79,7 +80,8 @@ def test_the_sections_left_out_are_not_published_home_and_exports_are(project):
         == tasks_only.files
     papers_only = sitebuild.generate(project, sections=("papers",))
     assert sorted(papers_only.stamped) == ["papers/"]
-    assert "index.md" in papers_only.files and "data/all.json" in papers_only.files
+    assert "index.md" in papers_only.files and "data/all.json" in papers_only.direct
+    assert papers_only.direct == everything.direct
     assert not [p for p in papers_only.files if p.startswith(("tasks/", "datasets/"))]
 
 
@@ -144,14 +146,49 @@ def test_other_errors_are_left_to_mkdocs():
         "site: Permission denied"
 
 
-def test_badges_are_written_past_mkdocs_and_everything_else_handed_to_it(tmp_path):
+def test_badges_and_exports_are_written_past_mkdocs_and_pages_handed_to_it(tmp_path):
     from generator import sitebuild
+    from generator.fsutil import Spooler
     from generator.pipeline import load_valid_project
     from helpers import DATA
     generated = sitebuild.generate(load_valid_project(DATA).project)
-    assert generated.direct and all(p.startswith("badges/") for p in generated.direct)
-    assert not [p for p in generated.files if p.startswith("badges/")]
-    assert "feed.xml" in generated.files and "data/all.json" in generated.files
-    sitebuild.write_direct(tmp_path, generated.direct)
-    some = next(iter(generated.direct))
-    assert (tmp_path / some).read_text(encoding="utf-8") == generated.direct[some]
+    assert generated.direct and all(p.startswith(("badges/", "data/")) for p in generated.direct)
+    assert {"data/all.json", "data/schema.json"} <= set(generated.direct)
+    assert not [p for p in generated.files if p.startswith(("badges/", "data/"))]
+    assert "feed.xml" in generated.files and "index.md" in generated.files
+    spooler = Spooler()
+    sitebuild.write_direct(tmp_path, generated.direct, spooler)
+    spooler.finish()
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(generated.direct)
+    for path, text in generated.direct.items():  # byte for byte: CSV keeps its CRLF
+        assert (tmp_path / path).read_bytes().decode("utf-8") == text
+
+
+def test_a_failed_write_in_the_spooler_is_raised_as_the_os_error(tmp_path):
+    from generator.fsutil import Spooler
+    (tmp_path / "taken").write_text("a file where a folder should be", encoding="utf-8")
+    spooler = Spooler()
+    spooler.write_all([(tmp_path / "ok.txt", "fine"), (tmp_path / "taken" / "x.svg", "<svg/>"),
+                       (tmp_path / "later.txt", "not written after a failure")])
+    with pytest.raises(OSError) as caught:
+        spooler.finish()
+    assert caught.value.errno in (errno.EEXIST, errno.ENOTDIR)
+    assert str(tmp_path / "taken") in caught.value.filename
+    assert (tmp_path / "ok.txt").read_text(encoding="utf-8") == "fine"
+    assert not (tmp_path / "later.txt").exists()
+    assert sitebuild.error_line(caught.value, None) == \
+        f"{caught.value.filename}: {caught.value.strerror}"
+
+
+def test_an_abandoned_spooler_leaves_no_process_behind(tmp_path):
+    from generator.fsutil import Spooler
+    spooler = Spooler()
+    spooler.write_all(((tmp_path / f"{i}.txt", "x") for i in range(100_000)))
+    pids = [pid for pid, _ in spooler._children]
+    spooler.abandon()
+    assert pids
+    for pid in pids:  # killed and reaped: no such process, not even a zombie
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert len(list(tmp_path.iterdir())) < 100_000

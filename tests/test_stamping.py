@@ -76,3 +76,22 @@ def test_write_section_writes_one_folder_per_page(tmp_path):
     (tmp_path / "papers" / "_stamp" / "index.html").write_text(TEMPLATE, encoding="utf-8")
     stamping.remove_placeholders(tmp_path, ["papers/", "datasets/"])
     assert sorted(p.name for p in (tmp_path / "papers").iterdir()) == ["a", "b"]
+
+
+def test_leaderboard_pages_are_stamped_from_a_placeholder_at_their_depth(tmp_path):
+    assert stamping.stampable("tasks/image-classification/imagenet.md")
+    assert stamping.section_of("tasks/image-classification/imagenet.md") == "tasks/*/"
+    assert stamping.stampable("models/xlnet.md")
+    assert not stamping.stampable("tasks/a/b/c.md") and not stamping.stampable("other/x.md")
+    section = "tasks/*/"
+    assert stamping.placeholder_path(section) == "tasks/_stamp/_stamp.md"
+    assert stamping.placeholder_section("tasks/_stamp/_stamp.md") == section
+    # the placeholder is as deep as the pages: its relative links hold for them unchanged
+    template = TEMPLATE.replace("papers/_stamp/", "tasks/_stamp/_stamp/")
+    url, html = stamping.stamp(template, section, "tasks/t/lb.md", page("T on LB", "x", "\nbody\n"))
+    assert url == "tasks/t/lb/"
+    assert 'href="https://example.org/tasks/t/lb/"' in html and "<title>T on LB - Site</title>" in html
+    (tmp_path / "tasks" / "_stamp" / "_stamp").mkdir(parents=True)
+    (tmp_path / "tasks" / "t").mkdir()
+    stamping.remove_placeholders(tmp_path, [section])
+    assert sorted(p.name for p in (tmp_path / "tasks").iterdir()) == ["t"]
