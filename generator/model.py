@@ -173,6 +173,7 @@ class Task:
     notes: str | None = None
     parents: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    area: str | None = None  # as written; Project.area_of gives a subtask its parent's
     src: Src | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -214,6 +215,16 @@ class Project:
     @property
     def leaderboards(self) -> list[Leaderboard]:
         return [lb for t in self.tasks for lb in t.leaderboards]
+
+    def area_of(self, task: Task) -> str | None:
+        """The task's area, else its first parent's (up the chain; a loop ends it)."""
+        seen = set()
+        while task is not None and task.id not in seen:
+            if task.area:
+                return task.area
+            seen.add(task.id)
+            task = self.task(task.parent) if task.parent else None
+        return None
 
     def counts(self) -> dict[str, int]:
         lbs = self.leaderboards
@@ -310,6 +321,7 @@ def build_task(doc: Document, task_id: str) -> Task:
     return Task(
         id=task_id,
         title=_str(d, "title") or task_id,
+        area=_str(d, "area"),
         description=_str(d, "description"),
         notes=_str(d, "notes"),
         parents=[d["parent"]] if isinstance(d.get("parent"), str) else

@@ -270,6 +270,9 @@ class _Importer:
         task_id = self._unique(slug(name), self.tasks)
         self.task_ids[name] = task_id
         task: dict = {"title": name, "parent": [parent] if parent else []}
+        areas = [plain_text(c) for c in node.get("categories") or [] if plain_text(c)]
+        if areas and not parent:  # a subtask takes its parent's on the site
+            task["area"] = areas[0]
         description = markdown_text(node.get("description"))
         if description:
             task["description"] = description

@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 PLAIN_TEXT_KEYS = frozenset({"title", "name", "label", "unit", "model", "paper_title",
-                             "extra_data", "license"})
+                             "extra_data", "license", "area"})
 MARKDOWN_KEYS = frozenset({"description", "notes", "body"})
 
 #: C0 and C1 control characters (markdown may keep line breaks and tabs), DEL.
