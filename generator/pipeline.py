@@ -158,6 +158,7 @@ def _load_project(data_dir: Path, overrides: dict[Path, str]) -> Loaded:
     problems += found
     project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())), sources=sources)
     problems += validate.check_project(project)
+    problems += validate.check_relative_links(project, data_dir.resolve().parent)
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
     return Loaded(project, problems)
 

@@ -18,6 +18,8 @@ import difflib
 import re
 import json
 from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote
 from importlib import resources
 from typing import Any
 
@@ -359,6 +361,40 @@ def check_project(project: Project, *, today: dt.date | None = None) -> list[Pro
     return problems
 
 
+def check_relative_links(project: Project, repository: Path) -> list[Problem]:
+    """A warning for each relative link (``models/x.zip``) that names no file of the
+    repository: such links are read from the repository's root, where the README and its
+    tables are, and one that resolves to nothing is a broken link on every page."""
+    problems: list[Problem] = []
+
+    def check(src, where: tuple, url: str) -> None:
+        if not url or links.is_absolute_http(url) or _RAW_SCHEME.match(url) \
+                or url.startswith(("#", "//")) or links.scheme(url) is not None:
+            return  # not relative: _check_url judged it
+        path = unquote(url.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+        if not path or (repository / path).exists():
+            return
+        problems.append(src.problem(*where, severity="warning", message=(
+            f"relative link '{url}' points at nothing: there is no {path} in the repository "
+            "(relative links are read from its root, beside the README); write the full "
+            "address (https://...) or add the file")))
+
+    for lb in project.leaderboards:
+        for result in lb.results:
+            if result.src is None:
+                continue
+            if result.paper:
+                check(result.src, ("paper",), result.paper)
+            for kind in ("weights", "code"):
+                for i, link in enumerate(getattr(result, kind)):
+                    check(result.src, (kind, i, "url"), link.url)
+    for dataset in project.datasets.values():
+        if dataset.src is not None:
+            for i, link in enumerate(dataset.links):
+                check(dataset.src, ("links", i, "url"), link.url)
+    return problems
+
+
 def _check_parent(task: Task, project: Project, task_ids: set[str]) -> list[Problem]:
     problems = []
     for i, parent in enumerate(task.parents):
@@ -486,7 +522,7 @@ _RAW_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 def _check_url(doc: Document, path: tuple, url: str) -> list[Problem]:
     """A URL must be http(s), judged as a browser reads it (entities and percent-encoding
-    decoded, controls dropped); a relative link gets a warning."""
+    decoded, controls dropped); a relative link is left to ``check_relative_links``."""
     if links.is_absolute_http(url):
         return []
     if _RAW_SCHEME.match(url) or url.startswith("//") or re.search(r"[\s<>\"`]", url):
@@ -497,9 +533,7 @@ def _check_url(doc: Document, path: tuple, url: str) -> list[Problem]:
     if scheme is not None:
         return [doc.problem(path, f"{_field_name(path)} {url!r} reads as a '{scheme}:' link "
                                   "once decoded; a link must be an http(s) URL")]
-    return [doc.problem(path, f"relative link {url!r} is not an absolute http(s) URL; "
-                              "it resolves against the page and is probably broken",
-                        severity="warning")]
+    return []  # relative: check_relative_links warns if it names no file of the repository
 
 
 def _check_date(src, text: str, today: dt.date) -> list[Problem]:
