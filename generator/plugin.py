@@ -57,6 +57,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
 
     def _reset(self) -> None:
         self.project = self.root = self.data_dir = self.templates_dir = self.site_dir = None
+        self.edit_base: str | None = None  # where the data files are edited (repo_url)
         self.stash: dict[str, list[str]] = {}  # page -> the blocks lifted out of it
         self.stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(path, markdown)]
         self.written: list[str] = []  # URLs of the pages written from placeholders
@@ -98,9 +99,11 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         intro = files.get_file_from_path("index.md")
+        self.edit_base = sitebuild.edit_base(config.repo_url, config.edit_uri, self.root,
+                                             self.data_dir)
         generated = sitebuild.generate(self.project, intro.content_string if intro else "",
                                        self.config.sections, self.templates_dir,
-                                       config.site_url or "", config.site_name)
+                                       config.site_url or "", config.site_name, self.edit_base)
         self.stamped = generated.stamped
         self.spooler = Spooler()  # the badges and exports, written while MkDocs builds pages
         sitebuild.write_direct(Path(config.site_dir), generated.direct, self.spooler)
@@ -111,12 +114,22 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             files.append(File.generated(config, path, content=text))
         return files
 
-    def on_page_markdown(self, markdown: str, page, **kwargs) -> str:
-        """Lift the big HTML blocks out before Python-Markdown parses the page."""
+    def on_page_markdown(self, markdown: str, page, config, **kwargs) -> str:
+        """Fill the repository marks of hand-written pages; lift the big HTML blocks out
+        before Python-Markdown parses the page."""
+        if page.file.generated_by is None:
+            markdown = sitebuild.fill_repository(markdown, config.repo_url)
         markdown, lifted = blocks.lift(markdown)
         if lifted:
             self.stash[page.file.src_uri] = lifted
         return markdown
+
+    def on_page_context(self, context, page, config, nav):
+        """The theme's edit button on a task page opens the task's YAML file."""
+        task = sitebuild.task_of_page(page.file.src_uri)
+        if self.edit_base and task and page.file.generated_by is not None:
+            page.edit_url = f"{self.edit_base}tasks/{task}.yml"
+        return context
 
     def on_post_page(self, output: str, page, config, **kwargs) -> str:
         """Put the blocks back (after search indexing); write a section's pages from its

@@ -16,6 +16,7 @@ a data file cannot inject markup.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 from . import exports, views
 from .chart import Chart, progress
 from .model import Dataset, Leaderboard, Project, Task
+from .rules import ids
 
 #: The download links under every leaderboard: (format, label, copy button's label).
 DOWNLOADS = (("csv", "CSV", None), ("json", "JSON", None), ("latex", "LaTeX", "Copy as LaTeX"),
@@ -57,6 +59,15 @@ def paper_path(key: str) -> str:
     return f"papers/{key}.md"
 
 
+def leaderboard_path(lb: Leaderboard | views.LeaderboardView) -> str:
+    """A leaderboard's own page, the address people cite: tasks/TASK/LEADERBOARD.md."""
+    return f"tasks/{lb.task_id}/{lb.id}.md"
+
+
+def model_path(key: str) -> str:
+    return f"models/{key}.md"
+
+
 def site_file(lb: Leaderboard | views.LeaderboardView, fmt: str) -> str:
     """Where the site keeps a leaderboard's export.  Markdown is stored as .md.txt: builders
     would render a .md file as a page (the download link names it .md again)."""
@@ -82,6 +93,7 @@ class SiteBoard:
     dataset: Dataset | None
     chart: Chart | None
     downloads: tuple[Download, ...]
+    edit_url: str | None = None  # where its YAML file is edited (``edit_base``)
 
 
 @dataclass
@@ -104,6 +116,82 @@ class Paper:
         if self.title:
             return self.title + year
         return "arXiv:" + self.key[len("arxiv-"):] if self.key.startswith("arxiv-") else self.url
+
+
+@dataclass
+class Model:
+    """A model (``views.model_name``) with every result reported under it, in any
+    configuration (extra training data, multi-scale testing, ensemble...)."""
+    key: str
+    name: str
+    entries: list[tuple[views.LeaderboardView, views.RowView]]
+
+    @property
+    def configurations(self) -> list[str]:
+        return list(dict.fromkeys(row.display_name for _, row in self.entries))
+
+    @property
+    def firsts(self) -> int:
+        """On how many leaderboards one of its results ranks first."""
+        return len({(view.task_id, view.id) for view, row in self.entries if row.rank == 1})
+
+    @property
+    def boards(self) -> int:
+        return len({(view.task_id, view.id) for view, _ in self.entries})
+
+
+def models(project: Project, views_of: dict[str, views.LeaderboardView]) -> dict[str, Model]:
+    """Every model with its results, keyed by ``views.model_key``, sorted by key; a model is
+    named as most of its results name it (the first such name on a tie)."""
+    found: dict[str, Model] = {}
+    names: dict[str, dict[str, int]] = {}
+    for lb in project.leaderboards:
+        view = views_of[key_of(lb)]
+        for row in view.rows:
+            model = found.setdefault(row.model_key, Model(row.model_key, "", []))
+            model.entries.append((view, row))
+            counts = names.setdefault(row.model_key, {})
+            base = views.model_name(row.model)
+            counts[base] = counts.get(base, 0) + 1
+    for key, model in found.items():
+        model.name = max(names[key].items(), key=lambda item: item[1])[0]
+    return dict(sorted(found.items()))
+
+
+def rivals(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardView],
+           limit: int = 3) -> dict[str, list[Model]]:
+    """For each model, the models it meets most often right beside it in the rankings (the
+    row above or below, on any leaderboard): whom a reader would compare it with."""
+    met: dict[str, dict[str, int]] = {}
+    for view in views_of.values():
+        keys = [row.model_key for row in view.rows]
+        for a, b in zip(keys, keys[1:]):
+            if a != b:
+                met.setdefault(a, {})[b] = met.setdefault(a, {}).get(b, 0) + 1
+                met.setdefault(b, {})[a] = met.setdefault(b, {}).get(a, 0) + 1
+    return {key: [all_models[k] for k, _ in sorted(met.get(key, {}).items(),
+                                                   key=lambda item: (-item[1], item[0]))[:limit]]
+            for key in all_models}
+
+
+def compare_data(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardView],
+                 titles: dict[str, str]) -> dict:
+    """What the compare page reads (data/models.json): each leaderboard once, and each model's
+    best row per leaderboard as [leaderboard index, configuration, value shown, rank]."""
+    index = {key: i for i, key in enumerate(views_of)}
+    boards = [[v.task_id, v.id, v.title, titles.get(v.task_id, v.task_id),
+               v.primary.label if v.primary else "", len(v.rows)] for v in views_of.values()]
+    out = {}
+    for key, model in all_models.items():
+        best: dict[int, views.RowView] = {}
+        for view, row in model.entries:
+            i = index[key_of(view)]
+            if i not in best or (row.index < best[i].index):
+                best[i] = row
+        out[key] = {"name": model.name, "results": [
+            [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
+            for i, row in sorted(best.items())]}
+    return {"boards": boards, "models": out}
 
 
 def downloads(view: views.LeaderboardView) -> tuple[Download, ...]:
@@ -139,7 +227,8 @@ def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
 def site_files(project: Project, site_url: str = "", templates_dir: Path | None = None,
                site_name: str = "Leaderboards") -> dict[str, str]:
     """The files the site carries besides its pages: the exports under data/ with the JSON
-    schema, a badge per ranked result under badges/, and the Atom feed feed.xml."""
+    schema, the models' results for the compare page (data/models.json), a badge per ranked
+    result under badges/, and the Atom feed feed.xml."""
     from . import render
 
     files = {"data/all.json": exports.all_json(project)}
@@ -156,6 +245,10 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
                 files[badge_path(view, row)] = render.render("result_badge.svg.j2", templates_dir,
                                                              badge=badge)
     titles = {t.id: t.title for t in project.tasks}
+    views_of = {key_of(view): view for view in all_views}
+    files["data/models.json"] = json.dumps(  # for the compare page; compact, C encoder
+        compare_data(models(project, views_of), views_of, titles), ensure_ascii=False,
+        separators=(",", ":")) + "\n"
     entries = feed_entries(all_views, titles)
     files["feed.xml"] = render.render(
         "site_feed.xml.j2", templates_dir, entries=entries[:FEED_SIZE], title=site_name,
@@ -212,6 +305,7 @@ class FeedEntry:
     href: str  # relative to the site's address
     summary: str
     date: str
+    record: bool = False  # a new best on its leaderboard
 
 
 def _rfc3339(date: str) -> str:
@@ -238,18 +332,101 @@ def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, 
                 id=f"tag:leaderboards.invalid,{row.date[:4]}:{view.task_id}/{row.anchor}",
                 title=f"{'New best' if record else 'New result'}: {row.display_name}, "
                       f"{view.primary.label} {shown} on {where}",
-                updated=_rfc3339(row.date), href=f"tasks/{view.task_id}/#{row.anchor}",
+                updated=_rfc3339(row.date), href=f"tasks/{view.task_id}/{view.id}/#{row.anchor}",
                 summary=f"{row.display_name} reached {view.primary.label} {shown} on {where}"
                         + (f", rank {row.rank} of {len(view.rows)}" if row.rank else ""),
-                date=row.date))
+                date=row.date, record=record))
     entries.sort(key=lambda e: (e.date, e.id), reverse=True)
     return entries
 
 
-def site_pages(project: Project, home_intro: str = "",
-               templates_dir: Path | None = None) -> dict[str, str]:
+@dataclass
+class Area:
+    """A research area and its tasks (``Task.area``, a subtask's taken from its parent); the
+    tasks of no area are in one called ``OTHER``."""
+    name: str
+    anchor: str
+    roots: list[Task]  # its tasks that are nobody's subtask, whose trees the index draws
+    tasks: int
+    leaderboards: int
+    results: int
+
+
+OTHER = "Other tasks"
+HOME_FULL_LEADERBOARDS = 50  # up to this many, the home page lists every leaderboard's best
+
+
+def areas(project: Project) -> list[Area]:
+    """The areas by name (``OTHER`` last), each with its counts; empty when no task has one."""
+    if not any(t.area for t in project.tasks):
+        return []
+    found: dict[str, Area] = {}
+    for task in project.tasks:
+        name = project.area_of(task) or OTHER
+        area = found.setdefault(name, Area(name, "area-" + (ids.slug(name) or "other"), [], 0, 0, 0))
+        area.tasks += 1
+        area.leaderboards += len(task.leaderboards)
+        area.results += sum(len(lb.results) for lb in task.leaderboards)
+        if not task.parents:
+            area.roots.append(task)
+    return sorted(found.values(), key=lambda a: (a.name == OTHER, a.name.casefold()))
+
+
+def datasets_by_area(project: Project, boards_by_dataset: dict[str, list[Leaderboard]]
+                     ) -> list[tuple[str, str, list[Dataset]]]:
+    """(area, anchor, datasets) with each dataset under the area of the first task that uses
+    it, in the order of ``areas``; one group named '' when no task has an area. Datasets no
+    leaderboard uses are left to the caller (``project.datasets`` minus these)."""
+    names = [a.name for a in areas(project)]
+    groups: dict[str, list[Dataset]] = {name: [] for name in names or [""]}
+    for dataset in project.datasets.values():
+        boards = boards_by_dataset.get(dataset.id)
+        if not boards:
+            continue
+        task = project.task(boards[0].task_id)
+        area = (project.area_of(task) or OTHER) if names and task else (OTHER if names else "")
+        groups.setdefault(area, []).append(dataset)
+    return [(name, "area-" + (ids.slug(name) or "other"), found)
+            for name, found in groups.items() if found]
+
+
+def subtree_results(project: Project, children: dict[str, list[Task]]) -> dict[str, int]:
+    """Results of each task with all its subtasks (the indexes fold tasks with none)."""
+    memo: dict[str, int] = {}
+
+    def count(task: Task, seen: frozenset) -> int:
+        if task.id in memo:
+            return memo[task.id]
+        total = sum(len(lb.results) for lb in task.leaderboards)
+        for sub in children.get(task.id, []):
+            if sub.id not in seen:
+                total += count(sub, seen | {sub.id})
+        memo[task.id] = total
+        return total
+    for task in project.tasks:
+        count(task, frozenset({task.id}))
+    return memo
+
+
+# A task page shows its leaderboards in full up to these sizes, and past them becomes an
+# overview (each leaderboard's best result and a link to its own page), so that no page grows
+# with the number of leaderboards: the seed's semantic segmentation (7 leaderboards, 58
+# results) reads well on one page; the archive's Atari Games (62 leaderboards) did not.
+FULL_TASK_LEADERBOARDS = 10
+FULL_TASK_RESULTS = 300
+
+
+def is_overview(task: Task) -> bool:
+    return (len(task.leaderboards) > FULL_TASK_LEADERBOARDS
+            or sum(len(lb.results) for lb in task.leaderboards) > FULL_TASK_RESULTS)
+
+
+def site_pages(project: Project, home_intro: str = "", templates_dir: Path | None = None,
+               edit_base: str | None = None) -> dict[str, str]:
     """Every generated page of the site: {path relative to docs: markdown text}.
-    ``templates_dir``: a folder whose templates replace the shipped ones of the same name."""
+    ``templates_dir``: a folder whose templates replace the shipped ones of the same name;
+    ``edit_base``: the address under which the data folder's files are edited
+    (``https://github.com/OWNER/REPO/edit/main/data/``), for "Edit this leaderboard" links."""
     from . import render
 
     children: dict[str, list[Task]] = {}
@@ -262,29 +439,48 @@ def site_pages(project: Project, home_intro: str = "",
             boards_by_dataset.setdefault(lb.dataset, []).append(lb)
     views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
     all_papers = papers(project, views_of)
+    all_models = models(project, views_of)
+    titles = {t.id: t.title for t in project.tasks}
     context = dict(project=project, children=children, boards_by_dataset=boards_by_dataset,
                    tasks_by_id={t.id: t for t in project.tasks}, papers=all_papers,
-                   views=views_of)
+                   models=all_models, views=views_of, areas=areas(project),
+                   empty_tasks={key for key, n in subtree_results(project, children).items()
+                                if n == 0})
+    home = dict(
+        full_home=len(views_of) <= HOME_FULL_LEADERBOARDS,
+        busiest=sorted(views_of.values(), key=lambda v: (-len(v.rows), v.task_id, v.id))[:10],
+        new_bests=[e for e in feed_entries(list(views_of.values()), titles)
+                   if e.record][:10])
     pages: dict[str, str] = {}
 
     def page(path: str, template: str, **extra) -> None:
         pages[path] = render.render(template, templates_dir, root=root_of(path), **context,
                                     **extra)
 
-    page("index.md", "site_home.md.j2", intro=home_intro)
+    page("index.md", "site_home.md.j2", intro=home_intro, **home)
     page("tasks/index.md", "site_tasks_index.md.j2")
-    page("datasets/index.md", "site_datasets_index.md.j2")
+    page("datasets/index.md", "site_datasets_index.md.j2",
+         groups=datasets_by_area(project, boards_by_dataset))
     for task in project.tasks:
+        edit_url = f"{edit_base}tasks/{task.id}.yml" if edit_base else None
         boards = []
         for lb in task.leaderboards:
             view = views_of[key_of(lb)]
             boards.append(SiteBoard(view, project.datasets.get(lb.dataset) if lb.dataset else None,
-                                    progress(view), downloads(view)))
-        page(task_path(task), "site_task.md.j2", task=task, boards=boards)
+                                    progress(view), downloads(view), edit_url))
+        page(task_path(task), "site_task.md.j2", task=task, boards=boards,
+             overview=is_overview(task), task_edit_url=edit_url)
+        for board in boards:
+            page(leaderboard_path(board.view), "site_leaderboard.md.j2", task=task, board=board)
     for dataset in project.datasets.values():
         page(dataset_path(dataset), "site_dataset.md.j2", dataset=dataset,
              boards=boards_by_dataset.get(dataset.id, []))
     page("papers/index.md", "site_papers_index.md.j2")
     for paper in all_papers.values():
         page(paper_path(paper.key), "site_paper.md.j2", paper=paper)
+    page("models/index.md", "site_models_index.md.j2")
+    met = rivals(all_models, views_of)
+    for model in all_models.values():
+        page(model_path(model.key), "site_model.md.j2", model=model, rivals=met[model.key])
+    page("compare.md", "site_compare.md.j2")
     return pages

@@ -20,7 +20,8 @@ from .publish import Output
 from .render import link_href
 
 DATA_ENV = "LEADERBOARD_DATA"  # overrides the data folder (tests and benchmarks build copies)
-SECTIONS = ("tasks", "datasets", "papers")  # the generated sections a site may publish
+# the generated sections a site may publish (models includes the compare page, compare.md)
+SECTIONS = ("tasks", "datasets", "papers", "models")
 
 
 class SiteError(Exception):
@@ -45,6 +46,49 @@ def load(data_dir: Path) -> Project:
     return loaded.project
 
 
+def edit_base(repo_url: str | None, edit_uri: str | None, root: Path, data_dir: Path) -> str | None:
+    """The address under which the data folder's files are edited on the repository's host:
+    ``repo_url`` + the branch part of ``edit_uri`` (``edit/main/``; MkDocs's ``edit_uri`` goes
+    on to the docs folder, the data folder sits beside it) + the data folder as seen from
+    mkdocs.yml's folder.  None without a repo_url, or for a data folder outside the
+    repository (``$LEADERBOARD_DATA`` elsewhere): no link rather than a wrong one."""
+    if not repo_url:
+        return None
+    try:
+        data = Path(os.path.relpath(Path(data_dir).resolve(), Path(root).resolve()))
+    except ValueError:
+        return None
+    if data.parts[:1] == ("..",):
+        return None
+    parts = (edit_uri or "").strip("/").split("/")
+    branch = "/".join(parts[:2]) if len(parts) >= 2 and parts[0] in ("edit", "blob") \
+        else "edit/main"
+    folder = "" if str(data) == "." else f"{data.as_posix()}/"
+    return f"{repo_url.rstrip('/')}/{branch}/{folder}"
+
+
+def fill_repository(markdown: str, repo_url: str | None) -> str:
+    """A hand-written page's repository marks filled from mkdocs.yml's ``repo_url``, so a
+    fork's site names its own: ``[[repo_url]]``, ``[[repo_name]]`` and ``[[fork_url]]``
+    (the clone address of a reader's fork, ``https://github.com/YOUR-NAME/NAME.git``)."""
+    if "[[" not in markdown:
+        return markdown
+    url = (repo_url or "https://github.com/OWNER/leaderboards").rstrip("/")
+    name = url.rsplit("/", 1)[-1].removesuffix(".git") or "leaderboards"
+    host = url.split("/")[2] if url.count("/") >= 3 else "github.com"
+    return markdown.replace("[[repo_url]]", url).replace("[[repo_name]]", name) \
+        .replace("[[fork_url]]", f"https://{host}/YOUR-NAME/{name}.git")
+
+
+def task_of_page(src_path: str) -> str | None:
+    """The task a generated task page shows: ``tasks/x.md`` -> ``x``."""
+    parts = src_path.split("/")
+    if len(parts) == 2 and parts[0] == "tasks" and parts[1].endswith(".md") \
+            and parts[1] != "index.md":
+        return parts[1][:-len(".md")]
+    return None
+
+
 @dataclass
 class Generated:
     """The files to hand to MkDocs ({path relative to docs: text}: pages, exports, one
@@ -58,20 +102,20 @@ class Generated:
 
 def generate(project: Project, intro: str = "", sections=SECTIONS,
              templates_dir: Path | None = None, site_url: str = "",
-             site_name: str = "Leaderboards") -> Generated:
+             site_name: str = "Leaderboards", edit_base: str | None = None) -> Generated:
     """The site's generated files: home (``intro`` is docs/index.md's text) and the data
     exports always, the pages of ``sections``; ``templates_dir`` holds template overrides.
     Pages of the sections left out are not published, but the pages kept still link to them."""
     with collector.paused():
-        return _generate(project, intro, sections, templates_dir, site_url, site_name)
+        return _generate(project, intro, sections, templates_dir, site_url, site_name, edit_base)
 
 
 def _generate(project: Project, intro: str, sections, templates_dir: Path | None,
-              site_url: str, site_name: str) -> Generated:
-    left_out = tuple(f"{s}/" for s in SECTIONS if s not in sections)
+              site_url: str, site_name: str, edit_base: str | None) -> Generated:
+    left_out = {s for s in SECTIONS if s not in sections}
     out = Generated()
-    for path, text in site.site_pages(project, intro, templates_dir).items():
-        if path.startswith(left_out):
+    for path, text in site.site_pages(project, intro, templates_dir, edit_base).items():
+        if ("models" if path == "compare.md" else path.split("/")[0]) in left_out:
             continue
         if stamping.stampable(path):
             out.stamped.setdefault(stamping.section_of(path), []).append((path, text))

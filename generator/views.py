@@ -16,11 +16,12 @@ marked (``best``), which the site shows as a tint, not as bold.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import ranking
 from .model import Leaderboard, Metric, Result
-from .rules import ids
+from .rules import ids, text as text_rules
 
 ARROWS = {"higher": "↑", "lower": "↓"}
 
@@ -80,6 +81,7 @@ class RowView:
     rank: int | None  # None: no value of the primary metric
     anchor: str  # the row's permalink id on the site
     model: str
+    model_key: str  # the model's page: models/KEY/ (``model_key``)
     display_name: str  # "DeepLab_v3 + COCO + MS"
     extra_data: tuple[str, ...]
     multi_scale: bool
@@ -128,6 +130,28 @@ class LeaderboardView:
         return list(dict.fromkeys(row.display_name for row in self.rows))
 
 
+# what follows a model's name to say how it was run, not which model it is: "+ COCO",
+# "(single model)", "(ensemble)", a footnote mark
+_CONFIGURATION = re.compile(r"(?:\s+\+\s.*|\s*\([^()]*\)|\s*[*†‡]+)$")
+
+
+def model_name(name: str) -> str:
+    """The model a result's name belongs to: ``DeepLab_v3-Xception-65 + COCO`` and
+    ``DeepLab_v3-Xception-65`` are one model in two configurations; so are
+    ``XLNet (single model)`` and ``XLNet (ensemble)``.  A name that is all configuration
+    stays as it is."""
+    base = " ".join(name.split())
+    while (shorter := _CONFIGURATION.sub("", base)) != base and shorter.strip():
+        base = shorter.strip()
+    return base
+
+
+def model_key(name: str) -> str:
+    """The model page's key: its name (``model_name``) compared as ``same_name`` compares
+    names (NFKC, case), written as an id-like slug."""
+    return ids.slug(text_rules.same_name(model_name(name)), limit=80) or "model"
+
+
 def metric_view(metric: Metric) -> MetricView:
     return MetricView(metric.name, metric.unit, metric.direction, metric.decimals,
                       metric.description)
@@ -174,6 +198,7 @@ def _compute(lb: Leaderboard) -> LeaderboardView:
                 best=finite and value.number == best[metric.name]))
         rows.append(RowView(
             index=index, rank=rank, anchor=anchor, model=result.model,
+            model_key=model_key(result.model),
             display_name=result.display_name, extra_data=tuple(result.extra_data),
             multi_scale=result.multi_scale, cells=tuple(cells), paper=result.paper,
             paper_title=result.paper_title, paper_key=result.paper_key,

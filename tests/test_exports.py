@@ -109,4 +109,4 @@ def test_paper_page_lists_its_results_on_every_dataset(project):
                     "Cityscapes — Semantic Segmentation"):
         assert dataset in page
     assert page.count("<tr><td>") == len(paper.entries) == 13
-    assert "../../tasks/semantic_segmentation/#pascal-voc-2012-validation-set--resnet-38-model-a2-2" in page
+    assert "../../tasks/semantic_segmentation/pascal-voc-2012-validation-set/#pascal-voc-2012-validation-set--resnet-38-model-a2-2" in page

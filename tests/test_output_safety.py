@@ -230,7 +230,8 @@ def test_diff_report_holds_no_live_markup(project):
 
 SITE_TAGS = ALLOWED_TAGS | {"div", "span", "figure", "figcaption", "svg", "g", "line", "path",
                             "circle", "text", "title", "desc", "form", "fieldset", "legend",
-                            "label", "input", "button", "caption", "section", "nav", "time", "details", "summary"}
+                            "label", "input", "button", "caption", "section", "nav", "time", "details", "summary",
+                            "datalist"}
 
 
 def test_site_page_sources_hold_no_live_markup(project):

@@ -33,7 +33,7 @@ def test_the_options_default_to_the_folders_beside_mkdocs_yml(tmp_path):
     assert (errors, warnings) == ([], [])
     assert config.data_ == str(tmp_path / "data") and config["data"] == config.data_
     assert config.templates == str(tmp_path / "templates")
-    assert config.sections == ["tasks", "datasets", "papers"]
+    assert config.sections == ["tasks", "datasets", "papers", "models"]
     config, errors, _ = options(tmp_path, data="../elsewhere", templates="/abs/t",
                                 sections=["papers"])
     assert errors == [] and config.sections == ["papers"]
@@ -42,9 +42,9 @@ def test_the_options_default_to_the_folders_beside_mkdocs_yml(tmp_path):
 
 @pytest.mark.parametrize("given,message", [
     ({"sections": ["tasks", "paper"]},
-     "sections: Expected one of: ('tasks', 'datasets', 'papers') but received: 'paper'"),
+     "sections: Expected one of: ('tasks', 'datasets', 'papers', 'models') but received: 'paper'"),
     ({"sections": "tasks"}, "sections: expected a list such as [tasks], drawn from tasks, "
-                            "datasets, papers"),
+                            "datasets, papers, models"),
     ({"data": 3}, "data: Expected type: <class 'str'> but received: <class 'int'>"),
 ])
 def test_a_wrong_option_is_named_with_what_it_takes(tmp_path, given, message):
@@ -71,7 +71,7 @@ def test_this_repository_uses_the_plugin_and_no_hook():
     plugin = config.plugins["leaderboards"]
     assert isinstance(plugin, LeaderboardsPlugin)
     assert dict(plugin.config) == {"data": str(ROOT / "data"), "templates": str(ROOT / "templates"),
-                                   "sections": ["tasks", "datasets", "papers"]}
+                                   "sections": ["tasks", "datasets", "papers", "models"]}
     assert not (ROOT / "generator" / "mkdocs_hook.py").exists()
     for name in ("mkdocs.yml", "README.md", "pyproject.toml", *(f"docs/{p.name}" for p in
                                                                 (ROOT / "docs").glob("*.md"))):

@@ -37,11 +37,16 @@ def test_pages_step_writes_every_page_without_mkdocs(tmp_path):
                  "papers/arxiv-1611.10080.md"):
         assert page in written
     papers = [p for p in written if p.startswith("papers/") and p != "papers/index.md"]
-    assert len(written) == 4 + 6 + 9 + len(papers) and len(papers) > 20
+    models = [p for p in written if p.startswith("models/") and p != "models/index.md"]
+    boards = [p for p in written if p.count("/") == 2 and p.startswith("tasks/")]
+    assert len(boards) == 16 and "tasks/semantic_segmentation/pascal-context.md" in boards
+    assert "models/deeplab-v3-xception-65.md" in models and "compare.md" in written
+    # home, 4 indexes (tasks, datasets, papers, models), compare; 6 tasks, 9 datasets
+    assert len(written) == 6 + 6 + 9 + len(papers) + len(models) + 16 and len(papers) > 20
     exports = sorted(str(p.relative_to(out)) for p in (out / "data").rglob("*.*"))
     assert "data/all.json" in exports and "data/schema.json" in exports
     assert "data/semantic_segmentation/pascal-voc-2012-validation-set.md.txt" in exports
-    assert len(exports) == 2 + 16 * 4
+    assert len(exports) == 3 + 16 * 4  # all.json, schema.json, models.json
     home = (out / "index.md").read_text(encoding="utf-8")
     assert home.startswith((ROOT / "docs" / "index.md").read_text(encoding="utf-8").strip())
     task = (out / "tasks" / "semantic_segmentation.md").read_text(encoding="utf-8")

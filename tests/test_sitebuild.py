@@ -60,12 +60,17 @@ def test_every_section_by_default_with_placeholders_for_the_stamped_ones(project
                  "tasks/semantic_segmentation.md"):
         assert path in files, path
     assert {"data/all.json", "data/schema.json"} <= set(generated.direct)
-    assert sorted(stamped) == ["datasets/", "papers/"]
+    assert sorted(stamped) == ["datasets/", "models/", "papers/", "tasks/*/"]
     assert files["papers/_stamp.md"] == files["datasets/_stamp.md"] == stamping.PLACEHOLDER
+    assert files["models/_stamp.md"] == files["tasks/_stamp/_stamp.md"] == stamping.PLACEHOLDER
+    # a page per leaderboard, as deep as its placeholder
+    assert "tasks/semantic_segmentation/ade20k-validation-set.md" in dict(stamped["tasks/*/"])
+    assert len(stamped["tasks/*/"]) == len(project.leaderboards)
     assert "datasets/ade20k.md" not in files
     assert "datasets/ade20k.md" in dict(stamped["datasets/"])
     assert all(stamping.stampable(p) for pages in stamped.values() for p, _ in pages)
-    assert sorted(p for p in files if stamping.stampable(p)) == ["datasets/_stamp.md", "papers/_stamp.md"]
+    assert sorted(p for p in files if stamping.stampable(p)) == [
+        "datasets/_stamp.md", "models/_stamp.md", "papers/_stamp.md", "tasks/_stamp/_stamp.md"]
     for pages in stamped.values():  # each page has the title stamping puts in
         for path, markdown in pages:
             assert stamping.front_matter_title(markdown)[0], path
@@ -74,9 +79,10 @@ def test_every_section_by_default_with_placeholders_for_the_stamped_ones(project
 def test_the_sections_left_out_are_not_published_home_and_exports_are(project):
     everything = sitebuild.generate(project)
     tasks_only = sitebuild.generate(project, sections=["tasks"])
-    assert tasks_only.stamped == {}
-    assert not [p for p in tasks_only.files if p.startswith(("papers/", "datasets/"))]
-    assert {p: t for p, t in everything.files.items() if not p.startswith(("papers/", "datasets/"))} \
+    assert sorted(tasks_only.stamped) == ["tasks/*/"]  # the leaderboards' own pages
+    others = ("papers/", "datasets/", "models/", "compare.md")
+    assert not [p for p in tasks_only.files if p.startswith(others)]
+    assert {p: t for p, t in everything.files.items() if not p.startswith(others)} \
         == tasks_only.files
     papers_only = sitebuild.generate(project, sections=("papers",))
     assert sorted(papers_only.stamped) == ["papers/"]

@@ -323,12 +323,168 @@
     });
   }
 
+  /* --- compare two or three models on the leaderboards they share; state in ?models=a,b --- */
+
+  var COMPARE_MAX = 3;
+
+  function initCompare(root) {
+    var box = root.querySelector(".lb-compare");
+    if (!box || box.getAttribute("data-ready") === "1") return;
+    box.setAttribute("data-ready", "1");
+    var siteRoot = box.getAttribute("data-root") || "";
+    var form = box.querySelector("form"), input = form.querySelector("input[name=model]");
+    var list = box.querySelector("datalist"), chosen = box.querySelector(".lb-compare-chosen");
+    var note = box.querySelector(".lb-compare-note"), table = box.querySelector("table");
+    fetch(box.getAttribute("data-src"))
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var byName = {};
+        Object.keys(data.models).forEach(function (key) {
+          var option = document.createElement("option");
+          option.value = data.models[key].name;
+          list.appendChild(option);
+          byName[data.models[key].name.toLowerCase()] = key;
+        });
+        function current() {
+          var wanted = (new URLSearchParams(window.location.search).get("models") || "").split(",");
+          return wanted.filter(function (key, i) {
+            return key && data.models[key] && wanted.indexOf(key) === i;
+          }).slice(0, COMPARE_MAX);
+        }
+        function save(keys) {
+          var url = new URL(window.location.href);
+          if (keys.length) url.searchParams.set("models", keys.join(","));
+          else url.searchParams.delete("models");
+          history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+          draw(keys);
+        }
+        function cell(row, text, href) {
+          var td = document.createElement(row.parentNode && row.parentNode.tagName === "THEAD" ? "th" : "td");
+          if (href) {
+            var a = document.createElement("a");
+            a.href = href;
+            a.textContent = text;
+            td.appendChild(a);
+          } else {
+            td.textContent = text;
+          }
+          row.appendChild(td);
+          return td;
+        }
+        function draw(keys) {
+          chosen.textContent = "";
+          keys.forEach(function (key) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = siteRoot + "models/" + key + "/";
+            a.textContent = data.models[key].name;
+            var remove = document.createElement("button");
+            remove.type = "button";
+            remove.className = "lb-compare-remove";
+            remove.textContent = "×";
+            remove.setAttribute("aria-label", "Remove " + data.models[key].name);
+            remove.addEventListener("click", function () {
+              save(keys.filter(function (k) { return k !== key; }));
+            });
+            li.appendChild(a);
+            li.appendChild(remove);
+            chosen.appendChild(li);
+          });
+          input.disabled = keys.length >= COMPARE_MAX;
+          var results = keys.map(function (key) {
+            var found = {};
+            data.models[key].results.forEach(function (r) { found[r[0]] = r; });
+            return found;
+          });
+          var shared = keys.length < 2 ? [] : Object.keys(results[0]).filter(function (board) {
+            return results.every(function (found) { return board in found; });
+          });
+          table.hidden = !shared.length;
+          if (keys.length < 2) {
+            note.textContent = "Choose two or three models: their results on the leaderboards they share appear here.";
+          } else {
+            note.textContent = shared.length
+              ? shared.length + " shared leaderboard" + (shared.length === 1 ? "" : "s") + "."
+              : "These models share no leaderboard.";
+          }
+          var head = table.tHead, body = table.tBodies[0];
+          head.textContent = "";
+          body.textContent = "";
+          if (!shared.length) return;
+          var hr = head.insertRow();
+          cell(hr, "Leaderboard").scope = "col";
+          cell(hr, "Metric").scope = "col";
+          keys.forEach(function (key) { cell(hr, data.models[key].name).scope = "col"; });
+          shared.forEach(function (board) {
+            var b = data.boards[board];
+            var tr = body.insertRow();
+            cell(tr, b[3] + " on " + b[2], siteRoot + "tasks/" + b[0] + "/" + b[1] + "/");
+            cell(tr, b[4]);
+            var ranks = results.map(function (found) { return found[board][3]; });
+            var top = Math.min.apply(null, ranks.filter(function (r) { return r !== null; }));
+            results.forEach(function (found) {
+              var r = found[board];
+              var td = cell(tr, (r[2] === null ? "N/A" : r[2]) + " (#" + (r[3] === null ? "–" : r[3]) + " of " + b[5] + ")");
+              td.className = "lb-num" + (r[3] !== null && r[3] === top ? " lb-best" : "");
+              td.title = r[1];
+            });
+          });
+        }
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          var key = byName[input.value.trim().toLowerCase()];
+          var keys = current();
+          if (!key) {
+            note.textContent = "No model is called \u201c" + input.value.trim() + "\u201d.";
+            return;
+          }
+          if (keys.indexOf(key) < 0 && keys.length < COMPARE_MAX) keys.push(key);
+          input.value = "";
+          save(keys);
+        });
+        draw(current());
+      }, function () { note.textContent = "The models' results could not be loaded."; });
+  }
+
+  /* --- the home page's search button opens the theme's search; index filter boxes --- */
+
+  function initFind(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button.lb-search-open"), function (button) {
+      button.addEventListener("click", function () {
+        var toggle = document.getElementById("__search");
+        if (toggle) {
+          toggle.checked = true;
+          toggle.dispatchEvent(new Event("change"));
+        }
+        var input = document.querySelector(".md-search__input");
+        if (input) input.focus();
+      });
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("input.lb-index-filter"), function (input) {
+      var scope = document.getElementById(input.getAttribute("aria-controls"));
+      if (!scope) return;
+      input.addEventListener("input", function () {
+        var q = input.value.trim().toLowerCase();
+        Array.prototype.forEach.call(scope.querySelectorAll("[data-name]"), function (item) {
+          var hit = !q || item.getAttribute("data-name").indexOf(q) >= 0 ||
+            item.querySelector("[data-name*=\"" + q.replace(/["\\]/g, "") + "\"]") !== null;
+          item.hidden = !hit;
+        });
+        Array.prototype.forEach.call(scope.querySelectorAll("details.lb-empty"), function (d) {
+          if (q) d.open = true;
+        });
+      });
+    });
+  }
+
   function initPage(root) {
     init(root);
+    initFind(root);
     initBadges(root);
     initFilters(root);
     initCharts(root);
     initCopy(root);
+    initCompare(root);
   }
 
   window.leaderboardTables = { init: initPage, sortBy: sortBy };

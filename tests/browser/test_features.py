@@ -74,13 +74,18 @@ def test_as_of_shows_the_leaderboard_as_it_stood(watched):
     assert len(rows(page)) == 9
 
 
-def test_rows_have_permalinks_and_link_to_their_paper(watched):
+def test_rows_have_permalinks_and_link_to_their_model_and_paper(watched):
     page = watched.page
     anchor = "pascal-voc-2012-validation-set--resnet-38-model-a2-2"
     page.goto(watched.base_url + SEG + "#" + anchor)
     assert page.evaluate(f"document.querySelector('#{anchor}').matches(':target')")
     assert page.locator(f"#{anchor} a.lb-permalink").get_attribute("href").endswith("#" + anchor)
     page.locator(f"#{anchor} td.lb-model a").click()
+    page.wait_for_url(re.compile(r"/models/resnet-38-model-a2-2/"))
+    page.locator("h1", has_text="ResNet-38 Model A2-2").wait_for()
+    page.go_back()
+    page.wait_for_url(re.compile(re.escape(SEG)))
+    page.locator(f"#{anchor} td a", has_text="paper").click()
     page.wait_for_url(re.compile(r"/papers/arxiv-1611\.10080/"))
     text = page.locator("article").inner_text()
     for dataset in ("PASCAL VOC 2012", "PASCAL Context", "ADE20K", "Cityscapes"):
@@ -265,3 +270,68 @@ def test_a_row_permalink_keeps_its_fragment_while_scrolling(watched):
         page.wait_for_timeout(150)
     assert page.evaluate("window.location.hash") == "#" + anchor
     assert page.locator(f"tr#{anchor}").count() == 1
+
+
+def test_a_leaderboard_has_a_page_of_its_own_with_filters_and_permalinks(watched):
+    page = watched.page
+    page.goto(watched.base_url + SEG)
+    page.locator("#pascal-voc-2012-validation-set ~ p.lb-meta a", has_text="page of this leaderboard").first.click()
+    page.wait_for_url(re.compile(r"/tasks/semantic_segmentation/pascal-voc-2012-validation-set/$"))
+    page.locator("h1", has_text="Semantic segmentation on PASCAL VOC 2012 — Validation set").wait_for()
+    assert page.title().startswith("Semantic segmentation on PASCAL VOC 2012")
+    assert len(rows(page)) == 9
+    page.locator("form.lb-filters input[name=extra]").uncheck()
+    assert all("COCO" not in r[1] for r in rows(page)) and rows(page)[0][0] == "1"
+    anchor = "pascal-voc-2012-validation-set--sdn-m2-coco-ms"
+    page.goto(watched.base_url + SEG + "pascal-voc-2012-validation-set/#" + anchor)
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(300)
+    assert page.evaluate("location.hash") == "#" + anchor
+
+
+def test_a_model_page_lists_its_results_with_their_ranks(watched):
+    page = watched.page
+    page.goto(watched.base_url + "/models/sdn-m2/")
+    assert page.locator("h1").inner_text() == "SDN-M2"
+    table = page.locator("table.lb-summary").first
+    texts = table.locator("tbody tr").evaluate_all("rs => rs.map(r => r.innerText)")
+    voc = [t for t in texts if "PASCAL VOC 2012 — Validation set" in t]
+    assert voc and "1 of 9" in voc[0] and "88.80" in voc[0]
+    # sortable like every table of the site
+    table.locator("th button", has_text="Rank").click()
+    assert table.locator("th[aria-sort]").count() == 1
+
+
+def test_the_compare_view_keeps_its_models_in_the_address(watched):
+    page = watched.page
+    page.goto(watched.base_url + "/compare/?models=sdn-m2,deeplab-v3-xception-65")
+    table = page.locator("table.lb-compare-table")
+    table.wait_for(state="visible")
+    head = table.locator("thead th").evaluate_all("hs => hs.map(h => h.innerText)")
+    assert head == ["Leaderboard", "Metric", "SDN-M2", "DeepLab_v3-Xception-65"]
+    voc = table.locator("tbody tr", has_text="PASCAL VOC 2012 — Validation set").inner_text()
+    assert "88.80 (#1 of 9)" in voc and "(#2 of 9)" in voc
+    page.fill("input[name=model]", "DeepLab_v2")
+    page.locator(".lb-compare-form button[type=submit]").click()
+    page.wait_for_function("location.search.includes('deeplab-v2')")
+    assert page.evaluate("new URLSearchParams(location.search).get('models')") == \
+        "sdn-m2,deeplab-v3-xception-65,deeplab-v2"
+    assert table.locator("thead th").count() == 5
+    page.locator("button.lb-compare-remove").first.click()
+    assert page.evaluate("new URLSearchParams(location.search).get('models')") == \
+        "deeplab-v3-xception-65,deeplab-v2"
+
+
+def test_search_finds_leaderboard_and_model_pages(watched):
+    from urllib.parse import urlsplit
+
+    from conftest import search
+    page = watched.page
+    page.goto(watched.base_url + "/")
+    for term, wanted in (("PASCAL Context", "/tasks/semantic_segmentation/pascal-context/"),
+                         ("DeepLab_v3-Xception-65", "/models/deeplab-v3-xception-65/")):
+        search(page, term)
+        hrefs = page.locator(".md-search-result__link").evaluate_all("as => as.map(a => a.href)")
+        paths = [urlsplit(h).path for h in hrefs]
+        assert wanted in paths, (term, hrefs)
+        page.keyboard.press("Escape")

@@ -9,7 +9,10 @@ from helpers import ROOT
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 PAGES = {"home": "/", "tasks": "/tasks/", "task": "/tasks/semantic_segmentation/",
          "datasets": "/datasets/", "dataset": "/datasets/ade20k/", "papers": "/papers/",
-         "paper": "/papers/arxiv-1706.05587/", "contributing": "/contributing/"}
+         "paper": "/papers/arxiv-1706.05587/", "contributing": "/contributing/",
+         "leaderboard": "/tasks/semantic_segmentation/pascal-voc-2012-validation-set/",
+         "models": "/models/", "model": "/models/deeplab-v3-xception-65/",
+         "compare": "/compare/?models=sdn-m2,deeplab-v3-xception-65"}
 
 
 @pytest.fixture

@@ -134,7 +134,9 @@ def test_wide_tables_scroll_inside_their_container_on_mobile(browser, base_url):
 
 
 A11Y_PAGES = ["/", "/tasks/", SEG, "/datasets/", "/datasets/ade20k/", "/papers/",
-              "/papers/arxiv-1706.05587/", "/contributing/"]
+              "/papers/arxiv-1706.05587/", "/contributing/",
+              SEG + "pascal-voc-2012-validation-set/", "/models/", "/models/deeplab-v3-xception-65/",
+              "/compare/?models=sdn-m2,deeplab-v3-xception-65"]
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])

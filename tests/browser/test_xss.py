@@ -264,7 +264,8 @@ def test_audit_flags_planted_attacks(hostile_page):
 # --- every page ---------------------------------------------------------------------
 
 def test_site_has_every_page_type(hostile_site):
-    """The walk below covers home, the three indexes, each task, dataset and paper page and 404,
+    """The walk below covers home, the indexes, each task, leaderboard, dataset, paper and
+    model page, the compare page and 404,
     and the built site has no page it does not visit."""
     site = hostile_site[1]
     built = {p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")}
@@ -274,6 +275,10 @@ def test_site_has_every_page_type(hostile_site):
              "tasks/links/", "datasets/xss-set/", "datasets/title-set/", "papers/arxiv-1706.05587/"}
     assert kinds <= set(PAGES)
     assert len([p for p in PAGES if p.startswith("papers/")]) >= 3
+    # the leaderboards' own pages, the model pages and the compare page are walked too
+    assert {"models/", "compare/"} <= set(PAGES)
+    assert [p for p in PAGES if p.startswith("tasks/xss/") and p.count("/") == 3]
+    assert len([p for p in PAGES if p.startswith("models/")]) >= 3
     # the progress chart is drawn on the dated leaderboard, with the models' names
     titles = (site / "tasks" / "titles" / "index.html").read_text(encoding="utf-8")
     assert 'class="lb-chart"' in titles and titles.count('class="lb-point') >= 3
