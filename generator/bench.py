@@ -147,12 +147,29 @@ def measure(name: str, data: Path, work: Path, repeat: int, baseline: bool) -> d
                    ROOT, env) for i in range(repeat)]
     row["c"] = statistics.median(b[0] for b in builds)
     row["peak_mb"] = max(b[1] for b in builds)
+    row["budget"] = page_budget(work / "site-0")
     if baseline:
         base = _baseline_docs(data, work / "baseline")
         runs = [_run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(work / f"base-{i}")],
                      base, env) for i in range(repeat)]
         row["d"] = statistics.median(r[0] for r in runs)
     return row
+
+
+def page_budget(site: Path) -> dict:
+    """What a reader downloads: the largest HTML page (bytes, and gzipped as a server sends
+    it), the pages over 1 MB, all HTML pages' total, and the search index."""
+    import gzip
+
+    sizes = sorted(((p.stat().st_size, p) for p in site.rglob("*.html")), reverse=True)
+    size, largest = sizes[0]
+    index = site / "search" / "search_index.json"
+    index_bytes = index.read_bytes() if index.exists() else b""
+    return {"largest": largest.parent.relative_to(site).as_posix() + "/", "largest_bytes": size,
+            "largest_gzip": len(gzip.compress(largest.read_bytes(), 6)),
+            "over_1mb": sum(1 for s, _ in sizes if s > 1_000_000), "html_pages": len(sizes),
+            "html_total": sum(s for s, _ in sizes), "search_bytes": len(index_bytes),
+            "search_gzip": len(gzip.compress(index_bytes, 6))}
 
 
 def browser_clicks(data: Path, work: Path) -> dict | None:
@@ -285,6 +302,10 @@ def main(archive: Path, scales: list[int], repeat: int, browser: bool,
     return 0
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.2f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
+
+
 def report(rows: list[dict], clicks: dict | None, repeat: int, scales: list[int]) -> str:
     lines = [f"medians of {repeat} runs, seconds; peak = max RSS of the mkdocs build (MiB)", "",
              "| data | files | results | pages | (a) load+validate | (b) render | (c) mkdocs build "
@@ -303,6 +324,13 @@ def report(rows: list[dict], clicks: dict | None, repeat: int, scales: list[int]
         first, last = by[f"synthetic x{scales[0]}"], by[f"synthetic x{scales[-1]}"]
         lines += ["", f"growth of (c) from x{scales[0]} to x{scales[-1]}: "
                       f"{last['c'] / first['c']:.2f}x for {scales[-1] // scales[0]}x the data"]
+    lines += ["", "| data | HTML pages | largest page | its size | gzipped | pages over 1 MB "
+                  "| all HTML | search index | gzipped |", "|:--|--:|:--|--:|--:|--:|--:|--:|--:|"]
+    for r in rows:
+        b = r["budget"]
+        lines.append(f"| {r['data']} | {b['html_pages']} | {b['largest']} | {_mb(b['largest_bytes'])} "
+                     f"| {_mb(b['largest_gzip'])} | {b['over_1mb']} | {_mb(b['html_total'])} "
+                     f"| {_mb(b['search_bytes'])} | {_mb(b['search_gzip'])} |")
     if clicks:
         lines += ["", f"browser, largest archive leaderboard ({clicks['leaderboard']}, "
                       f"{clicks['rows']} rows): sort click median {clicks['sort_median']:.1f} ms "

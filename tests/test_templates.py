@@ -48,5 +48,5 @@ def test_a_cell_with_many_links_shows_three_and_folds_the_rest(tmp_path):
     net, few = re.findall(r"<tr id=.*?</tr>", html, flags=re.S)
     assert net.count("<a href=\"https://github.com/x/repo") == 7  # all there, none lost
     assert re.search(r'repo2</a> <details class="lb-more"><summary>\+4 more</summary>'
-                     r'<a href="https://github.com/x/repo3"', net)
+                     r' <a href="https://github.com/x/repo3"', net)
     assert "lb-more" not in few  # four links: all shown
