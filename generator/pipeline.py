@@ -128,7 +128,7 @@ def _load_project(data_dir: Path, overrides: dict[Path, str]) -> Loaded:
     else:
         files, problems = discover(data_dir)
     overrides = {Path(p): text for p, text in overrides.items()}
-    known = {p.resolve() for folder in files.values() for p in folder}
+    known = {p.resolve() for folder in files.values() for p in folder} if overrides else set()
     new = [p for p in overrides if p.parent.name in files and p.resolve() not in known]
     for folder in {p.parent.name for p in new}:  # files to be written
         files[folder] = sorted([*files[folder], *(p for p in new if p.parent.name == folder)],
@@ -137,7 +137,7 @@ def _load_project(data_dir: Path, overrides: dict[Path, str]) -> Loaded:
     tasks, datasets = [], {}
     for folder, kind in KINDS.items():
         for path in files[folder]:
-            if path.resolve() in overrides:
+            if overrides and path.resolve() in overrides:
                 doc, found = loader.parse_text(overrides[path.resolve()], path)
             else:
                 doc, found = loader.load_file(path)

@@ -164,3 +164,19 @@ def test_a_relative_link_that_names_no_file_is_a_warning_with_its_line(tmp_path)
     target.parent.mkdir(parents=True)
     target.write_bytes(b"weights")
     assert not [p for p in load_project(data).problems if "relative link" in p.message]
+
+
+def test_a_large_collection_gets_a_dashboard_home(project, monkeypatch):
+    full = site.site_pages(project)["index.md"]
+    assert "## Best results" in full and "## Most active leaderboards" not in full
+    monkeypatch.setattr(site, "HOME_FULL_LEADERBOARDS", 5)
+    home = site.site_pages(project)["index.md"]
+    assert "## Best results" not in home and "## Most active leaderboards" in home
+    busiest = home[home.index("## Most active"):home.index("## Recent new bests")]
+    assert busiest.count("<tr><td>") == 10
+    # the most results first: ImageNet's 18 first, MPII's one result not among them
+    assert busiest.index("Image classification on ImageNet") < busiest.index("MS-COCO")
+    assert "MPII" not in busiest
+    recent = home[home.index("## Recent new bests"):]
+    assert recent.count("<li><time") == 10 and "New best: " in recent
+    assert 'href="datasets/">All 9 datasets</a>' in home
