@@ -190,9 +190,52 @@ def _report_plan(plan, what: str) -> None:
 
 
 def cmd_import(args) -> int:
-    plan = importers.plan_task_page(args.page, args.data, args.task_id,
+    pages = args.pages
+    if len(pages) == 1 and not pages[0].is_dir() and args.columns is None \
+            and importers.is_sota_cv_page(importers.read_page(pages[0])):
+        return _import_sota_cv(args, pages[0])
+    if args.task_id or args.lower_is_better or args.higher_is_better:
+        raise InputError(general("--task-id, --lower-is-better and --higher-is-better are for "
+                                 "one page in the SotA-CV layout; pages in other layouts take "
+                                 "their settings from --columns FILE"))
+    folders = [p for p in pages if p.is_dir()]
+    pages = [q for p in pages for q in (sorted(p.glob("*.md")) if p.is_dir() else [p])]
+    if folders and not pages:
+        raise InputError(general(f"no .md page in {display_path(folders[0])}"))
+    plan = importers.plan_loose_pages(pages, args.data, importers.read_columns(args.columns))
+    report = plan.report
+    if not args.dry_run:
+        plan.write()
+    else:
+        plan.check()
+    out = args.report or (None if args.dry_run else args.data / "import-report.txt")
+    if out is not None:
+        write_text(out, report.report())
+    else:
+        sys.stdout.write(report.report())
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    for note in plan.notes:
+        print(note.format(), file=sys.stderr)
+    if args.dry_run:
+        print(f"dry run: would write {_plural(len(plan.files), 'file')} to "
+              f"{display_path(args.data)}; nothing written", file=sys.stderr)
+    else:
+        print(f"wrote {_plural(len(plan.files), 'file')} to {display_path(args.data)}; the "
+              f"report: {display_path(out)}", file=sys.stderr)
+    return 0
+
+
+def _import_sota_cv(args, page: Path) -> int:
+    plan = importers.plan_task_page(page, args.data, args.task_id,
                                     lower=set(args.lower_is_better),
                                     higher=set(args.higher_is_better))
+    if args.dry_run:
+        plan.check()
+        for note in plan.notes:
+            print(note.format(), file=sys.stderr)
+        print(f"dry run: would write {_plural(len(plan.files), 'file')}; nothing written")
+        return 0
     plan.write()
     task = plan.tasks[0]
     n = sum(len(lb.results) for lb in task.leaderboards)
@@ -359,14 +402,27 @@ COMMANDS: tuple[Command, ...] = (
              arg("--baseline-up-to", type=int, metavar="K",
                  help="run the baseline (d) only up to scale K: with its default navigation it "
                       "grows with pages x pages and takes long at x4"))),
-    Command("import", cmd_import, "import a SotA-CV-style task page into data/",
-            "Parse a markdown task page (the SotA-CV format) and write it as data/tasks/ID.yml, "
+    Command("import", cmd_import, "import markdown leaderboard pages into data/",
+            "One page in the SotA-CV layout is read exactly and written as data/tasks/ID.yml, "
             "with the datasets it links (imported from datasets/*.md beside the page, else "
-            "stubs). Refuses to overwrite an existing task; keeps existing dataset files. "
-            "Decisions (metric directions, bold rule, dropped placeholder rows) are reported as "
-            "PAGE.md:LINE notes.",
-            (arg("page", type=Path, metavar="PAGE.md"),
+            "stubs); decisions (metric directions, bold rule, dropped placeholder rows) are "
+            "reported as PAGE.md:LINE notes. Pages in other layouts (NLP-progress and the like; "
+            "several pages or a folder) are read loosely: a task per '# ' heading, a "
+            "leaderboard per table with a model column and a column of numbers, columns mapped "
+            "by header (or by --columns FILE), footnote marks kept as notes; every table, "
+            "mapping and cell not read goes into the report. Refuses to overwrite an existing "
+            "task; keeps existing dataset files.",
+            (arg("pages", type=Path, nargs="+", metavar="PAGE.md",
+                 help="pages, or folders of pages"),
              DATA,
+             arg("--dry-run", action="store_true",
+                 help="report every table, mapping and cell not read, and write nothing"),
+             arg("--columns", type=Path, metavar="FILE",
+                 help="a JSON mapping {\"columns\": {HEADER: ROLE}} (schema: "
+                      "generator/schema/columns.schema.json)"),
+             arg("--report", type=Path, metavar="FILE",
+                 help="where to write the report (default: DATA/import-report.txt; a dry run "
+                      "prints it)"),
              arg("--task-id", metavar="ID", help="task id (default: the page's file name)"),
              arg("--lower-is-better", **LIST, metavar="COLUMN",
                  help="a metric column (header text) where lower is better; repeatable"),

@@ -55,6 +55,7 @@ def _result(view: views.LeaderboardView, row: views.RowView) -> dict:
         "date": row.date,
         "weights": [{"label": l.label, "url": l.url} for l in row.weights],
         "code": [{"label": l.label, "url": l.url} for l in row.code],
+        "notes": row.notes,
     }
 
 

@@ -114,6 +114,7 @@ class Result:
     date: str | None = None
     weights: list[Link] = field(default_factory=list)
     code: list[Link] = field(default_factory=list)
+    notes: str | None = None  # plain text: the source's footnotes and marks on this result
     src: Src | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -278,6 +279,7 @@ def build_result(d: dict, src: Src) -> Result:
         date=_str(d, "date"),
         weights=_links(_list(d, "weights")),
         code=_links(_list(d, "code")),
+        notes=_str(d, "notes"),
         src=src,
     )
 

@@ -92,6 +92,7 @@ class RowView:
     date: str | None  # the explicit date, else the month of the paper's arXiv id
     weights: tuple[LinkView, ...]
     code: tuple[LinkView, ...]
+    notes: str | None  # the source's footnotes and marks on this result
     result: Result = field(repr=False, compare=False)  # for stages that key by result
 
     @property
@@ -205,7 +206,7 @@ def _compute(lb: Leaderboard) -> LeaderboardView:
             date=result.effective_date,
             weights=tuple(LinkView(l.label, l.url) for l in result.weights),
             code=tuple(LinkView(l.label, l.url) for l in result.code),
-            result=result))
+            notes=result.notes, result=result))
     return LeaderboardView(
         task_id=lb.task_id, id=lb.id, title=lb.title, dataset=lb.dataset,
         description=lb.description, notes=lb.notes, highlight=lb.highlight,

@@ -106,8 +106,10 @@ BAD_PAGES = [
     ("score.md", "# T\n\n## Results\n\n### B\n\n| Model | Score | Weights | Paper | Code |\n"
                  "|:--|:-:|:--|:--|:--|\n| a | 1 | N/A | N/A | N/A |\n| b | high | N/A | N/A | N/A |\n",
      "score.md:10: score 'high' in column 'Score' is not a number or N/A"),
+    # not the SotA-CV layout, so read loosely: its one table names no rows (issue 16)
     ("notapage.md", "Just some notes.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
-     "notapage.md:1: not a leaderboard page: it must start with a '# Title' heading"),
+     "notapage.md:3: no leaderboard found, so nothing was written: its one table is not a "
+     "leaderboard (no column names the rows)"),
     ("js.md", "# T\n\n## Results\n\n### B\n\n| Model | Score | Weights | Paper | Code |\n"
               "|:--|:-:|:--|:--|:--|\n| a | 1 | [x](javascript:alert(1)) | N/A | N/A |\n",
      "js.md:9: Weights link 'javascript:alert(1)' is not an http(s) URL"),

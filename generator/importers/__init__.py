@@ -217,3 +217,61 @@ def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None) -> P
     for task_id, data in tasks.items():
         plan.add_task(task_id, data)
     return plan
+
+
+def is_sota_cv_page(text: str) -> bool:
+    """Whether a page is in the SotA-CV layout (its leaderboard tables end Weights | Paper |
+    Code and it has no text before its first section), which ``plan_task_page`` reads exactly."""
+    from .markdown_page import LINK_COLUMNS
+    headers = re.findall(r"^\|\s*Model\s*\|.*\|\s*$", text, flags=re.M)
+    return bool(headers) and all(
+        [c.strip().lower() for c in h.strip().strip("|").split("|")][-3:]
+        == [c.lower() for c in LINK_COLUMNS] for h in headers)
+
+
+def read_columns(path: Path | None) -> dict[str, str]:
+    """A mapping file (--columns): {header as written: role}, checked against its schema."""
+    if path is None:
+        return {}
+    import json
+
+    import jsonschema
+    from importlib import resources
+    try:
+        data = json.loads(read_page(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(Problem(str(path), exc.lineno, exc.colno, f"not JSON: {exc.msg}")) from None
+    schema = json.loads(resources.files("generator").joinpath("schema", "columns.schema.json")
+                        .read_text("utf-8"))
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "the file"
+        raise InputError(general(f"{where}: {error.message}", str(path)))
+    return dict(data.get("columns", {}))
+
+
+def plan_loose_pages(pages: list[Path], data_dir: Path, columns: dict[str, str] | None = None):
+    """Everything importing markdown leaderboard pages in loose forms would write (a task per
+    '# ' heading), and the report of every table, mapping and cell (``loose_page``)."""
+    from .loose_page import LooseReport, parse_loose_page
+
+    report = LooseReport()
+    plan = Plan(data_dir, report=report)
+    seen: dict[str, Path] = {}
+    for page in pages:
+        for task_id, task in parse_loose_page(page, read_page(page), report, columns).items():
+            if task_id in seen:
+                task_id = f"{task_id}-{ids.slug(page.stem)}"
+            seen[task_id] = page
+            plan.add_task(task_id, task)
+    if not plan.files:
+        found = [Problem(t.page, t.line, 0, f"a table, not a leaderboard ({t.why_not}): "
+                                            f"columns {t.header}") for t in report.tables]
+        if len(found) == 1:  # one line says it all
+            t = report.tables[0]
+            raise InputError(Problem(t.page, t.line, 0, "no leaderboard found, so nothing was "
+                                     f"written: its one table is not a leaderboard ({t.why_not})"))
+        raise InputError([general("no leaderboard found, so nothing was written" +
+                                  ("" if found else ": the pages hold no table"),
+                                  str(pages[0]) if len(pages) == 1 else "")] + found[:10])
+    return plan

@@ -1,0 +1,502 @@
+"""Import: markdown leaderboard pages in the loose forms people write (NLP-progress and
+the like) -> plain data for task files, and a report of every table and cell.
+
+A page is read through markdown-it-py's token stream.  Every ``# `` heading starts a task
+(a page without one is a task named after its file); text anywhere is allowed.  Each table
+is judged on its header: a model column (Model, Method, Approach, System, Name...) and at
+least one column of numbers make a leaderboard; any other table (examples, dataset
+statistics) is reported as not a leaderboard, with its line and header.  A leaderboard is
+named after its heading (and the sentence before it when one heading holds several).
+
+Columns are mapped by header: model; paper (Paper, Paper / Source, Reference: the link's
+text is the title); code (Code, Official, Implementation: every link); weights; date or
+year; notes; every other column whose cells read as numbers is a metric.  A mapping file
+(``--columns``, see docs/format.md) settles what headers cannot.
+
+Cells are read as written: bold, ``±`` uncertainties, dashes and N/A, HTML entities,
+footnote marks (``28.5*``, ``85.1†``, ``<sup>[1](#fn1)</sup>``), which become a note on
+the result.  A cell that cannot be read is reported with page, line and column, and the
+rest of the row is kept.  Directions come from the page's evidence (row order, bold,
+prose) through ``generator.directions``.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .. import directions
+from ..loader import number_from_text
+from ..rules import ids
+from ..rules.numbers import read_cell
+from . import plain_text
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+MODEL = re.compile(r"^(models?|methods?|approach(es)?|systems?|names?|architecture|network|"
+                   r"algorithm|submission|team|parser|tagger|classifier)\b", re.I)
+PAPER = re.compile(r"^(paper|papers|source|reference|references|citation|publication)\b|"
+                   r"paper\s*/\s*source", re.I)
+CODE = re.compile(r"^(code|official( code| implementation)?|implementation|github|repo"
+                  r"(sitory)?)\b", re.I)
+WEIGHTS = re.compile(r"^(weights|checkpoints?|pre-?trained( model)?s?|download)\b", re.I)
+DATE = re.compile(r"^(year|date|published)\b", re.I)
+NOTES = re.compile(r"^(notes?|comments?|remarks?)\b", re.I)
+# a first column that names datasets, splits or features: a table of statistics or examples
+STATISTICS = re.compile(r"^(datasets?|partitions?|splits?|statistics?|attributes?|features?|"
+                        r"corpus|corpora|languages?|sets?)$", re.I)
+KINDS = ("model", "paper", "code", "weights", "date", "notes", "ignore")
+
+_SUP = re.compile(r"<sup>(.*?)</sup>", re.I | re.S)
+_MARKS = re.compile(r"(\\?[*†‡§¶])+$")
+_HTML = re.compile(r"<[^>]+>")
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_PAIR = re.compile(r"^([^/]*\d[^/]*)/([^/]*\d[^/]*)$")  # '93.0/90.7'; not a link (no '/' more)
+
+
+@dataclass
+class TableReport:
+    page: str
+    line: int
+    title: str
+    header: list[str]
+    mapping: dict[str, str] = field(default_factory=dict)  # header -> role (model, metric...)
+    leaderboard: bool = False
+    why_not: str = ""
+    rows: int = 0
+    results: int = 0
+
+
+@dataclass
+class CellProblem:
+    page: str
+    line: int
+    column: int
+    header: str
+    text: str
+    reason: str
+
+    def format(self) -> str:
+        return f"{self.page}:{self.line}:{self.column}: {self.header}: {self.text!r}: {self.reason}"
+
+
+@dataclass
+class LooseReport:
+    """Everything the import saw: each table and how its columns were mapped, each cell
+    or row it could not read and why, and the totals."""
+
+    pages: list[str] = field(default_factory=list)  # every page read, with tables or not
+    tables: list[TableReport] = field(default_factory=list)
+    cells: list[CellProblem] = field(default_factory=list)
+    rows_dropped: list[CellProblem] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        boards = [t for t in self.tables if t.leaderboard]
+        return {"pages": len(self.pages), "tables": len(self.tables),
+                "leaderboards": len(boards), "other tables": len(self.tables) - len(boards),
+                "leaderboard rows": sum(t.rows for t in boards),
+                "results": sum(t.results for t in boards),
+                "rows in other tables": sum(t.rows for t in self.tables if not t.leaderboard),
+                "cells not read": len(self.cells), "rows not imported": len(self.rows_dropped)}
+
+    def lines(self) -> list[str]:
+        t = self.totals()
+        share = f" ({100 * t['results'] / t['leaderboard rows']:.1f} %)" if t["leaderboard rows"] else ""
+        return [f"{t['pages']} pages, {t['tables']} tables: {t['leaderboards']} leaderboards, "
+                f"{t['other tables']} other tables ({t['rows in other tables']} rows) reported "
+                "as not leaderboards",
+                f"leaderboard rows: {t['leaderboard rows']}; results: {t['results']}{share}; "
+                f"rows not imported: {t['rows not imported']}; cells not read: "
+                f"{t['cells not read']}"]
+
+    def report(self) -> str:
+        out = self.lines() + ["", "## Tables"]
+        for t in self.tables:
+            if t.leaderboard:
+                mapped = ", ".join(f"{h!r}: {role}" for h, role in t.mapping.items())
+                out.append(f"{t.page}:{t.line}: leaderboard '{t.title}', {t.results} of {t.rows} "
+                           f"rows; columns {mapped}")
+            else:
+                out.append(f"{t.page}:{t.line}: not a leaderboard ({t.why_not}): "
+                           f"columns {t.header}")
+        if self.rows_dropped:
+            out += ["", "## Rows not imported"] + [p.format() for p in self.rows_dropped]
+        if self.cells:
+            out += ["", "## Cells not read"] + [p.format() for p in self.cells]
+        if self.decisions:
+            out += ["", "## Directions"] + self.decisions
+        return "\n".join(out) + "\n"
+
+
+def _raw_cell(token: Token) -> str:
+    return token.content if token is not None else ""
+
+
+def cell_value(raw: str) -> tuple[object, object, list[str], str | None]:
+    """(number, uncertainty, notes, problem) of a metric cell as written: footnote marks and
+    <sup> footnotes become notes; bold, entities and HTML are dropped."""
+    notes = []
+    text = raw
+    for sup in _SUP.findall(text):
+        inner = plain_text(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", sup)).replace("\\", "")
+        if inner:
+            notes.append(f"footnote {inner}")
+    text = _SUP.sub("", text)
+    text = html.unescape(_HTML.sub("", text)).strip()
+    text = text.replace("\\", "")
+    stripped = re.sub(r"^(\*\*|__)(.*)\1$", r"\2", text).strip()
+    if re.fullmatch(r"[-−—–]+|\?", stripped):  # '---', a minus sign, a question mark: none
+        return None, None, notes, None
+    marks = re.search(r"[*†‡§¶+]+$", stripped)
+    if marks and stripped[:marks.start()].strip() and not stripped.startswith("*"):
+        notes.append(f"marked {marks[0]}")
+        stripped = stripped[:marks.start()].strip()
+    stripped = re.sub(r"^(\*\*|__|\*|_)(.*)\1$", r"\2", stripped).strip()
+    cell = read_cell(stripped)
+    if cell is None:
+        # a value with words after it: '91.2 (single model)', '82.3 [8]'
+        head = re.match(r"^([-+]?\d[\d.,]*%?)([*†‡§¶]*)\s*(\(.*\)|\[.*\])$", stripped)
+        if head and read_cell(head[1]) is not None:
+            if head[2]:
+                notes.append(f"marked {head[2]}")
+            notes.append(head[3].strip("()[]"))
+            stripped = head[1]
+            cell = read_cell(head[1])
+    if cell is None:
+        return None, None, notes, "not a number"
+    if cell.number is None:
+        return None, None, notes, None
+    number = number_from_text(_number_text(stripped, cell))
+    plus = None
+    if cell.uncertainty is not None:
+        plus = number_from_text(re.split(r"±|\+/-|\+-", stripped)[-1].strip().rstrip("%").strip())
+    return number, plus, notes, None
+
+
+def _number_text(text: str, cell) -> str:
+    """The number as written, for the value's own text (so decimals are kept)."""
+    found = re.search(r"[-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?", text)
+    if not found:
+        return repr(cell.number)
+    shown = found[0]
+    if "," in shown and cell.note == "decimal comma":
+        shown = shown.replace(",", ".")
+    return shown.replace(",", "")
+
+
+def _role(header: str, columns: dict[str, str]) -> str | None:
+    if header in columns:
+        return columns[header]
+    for role, pattern in (("paper", PAPER), ("code", CODE), ("weights", WEIGHTS),
+                          ("date", DATE), ("notes", NOTES), ("model", MODEL)):
+        if pattern.search(header):
+            return role
+    return None
+
+
+@dataclass
+class _Table:
+    line: int
+    header: list[str]
+    rows: list[tuple[int, list[Token]]]
+    before: str  # the sentence before it
+
+
+def _tables(tokens: list[Token], page: str):
+    """Yield (heading trail, table) in page order; heading trail = [(level, text, line)]."""
+    trail: list[tuple[int, str, int]] = []
+    last_text = ""
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            level = int(tok.tag[1])
+            text = plain_text(_inline_plain(tokens[i + 1]))
+            trail = [t for t in trail if t[0] < level] + [(level, text, tok.map[0] + 1)]
+            last_text = ""
+            i += 3
+            continue
+        if tok.type == "paragraph_open":
+            last_text = plain_text(_inline_plain(tokens[i + 1]))
+            i += 3
+            continue
+        if tok.type == "html_block" and re.search(r"<table\b", tok.content, re.I):
+            yield list(trail), _Table(tok.map[0] + 1 + tok.content[:re.search(
+                r"<table\b", tok.content, re.I).start()].count("\n"), ["<table>"], [], last_text)
+            i += 1
+            continue
+        if tok.type == "table_open":
+            header, rows, row, line, in_head = [], [], None, 0, False
+            j = i
+            while tokens[j].type != "table_close":
+                t = tokens[j]
+                if t.type == "thead_open":
+                    in_head = True
+                elif t.type == "thead_close":
+                    in_head = False
+                elif t.type == "tr_open":
+                    row, line = [], (t.map[0] + 1 if t.map else tok.map[0] + 1)
+                elif t.type == "inline" and row is not None:
+                    row.append(t)
+                elif t.type == "tr_close" and row is not None:
+                    if in_head:
+                        header = [plain_text(_inline_plain(c)) for c in row]
+                    else:
+                        rows.append((line, row))
+                    row = None
+                j += 1
+            yield list(trail), _Table(tok.map[0] + 1, header, rows, last_text)
+            last_text = ""
+            i = j + 1
+            continue
+        i += 1
+
+
+def _inline_plain(token: Token) -> str:
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _links(token: Token) -> list[tuple[str, str]]:
+    out, label, href = [], None, None
+    for child in token.children or []:
+        if child.type == "link_open":
+            href, label = child.attrGet("href") or "", []
+        elif child.type == "link_close" and label is not None:
+            out.append((plain_text("".join(label)), href))
+            label = None
+        elif label is not None and child.type in ("text", "code_inline"):
+            label.append(child.content)
+    return out
+
+
+def _is_bold(token: Token) -> bool:
+    kids = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    return len(kids) >= 3 and kids[0].type == "strong_open" and kids[-1].type == "strong_close"
+
+
+def _http(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+def parse_loose_page(path: Path, text: str, report: LooseReport,
+                     columns: dict[str, str] | None = None) -> dict[str, dict]:
+    """The tasks of one page ({task id: task data}); what it saw goes into ``report``."""
+    columns = columns or {}
+    page = str(path)
+    report.pages.append(page)
+    tokens = _MD.parse(text)
+    tasks: dict[str, dict] = {}
+    titles_used: dict[str, set[str]] = {}
+    count_under: dict[tuple, int] = {}
+    tables = list(_tables(tokens, page))
+    for trail, _ in tables:
+        key = tuple(trail)
+        count_under[key] = count_under.get(key, 0) + 1
+    for trail, table in tables:
+        h1 = next((t for t in trail if t[0] == 1), None)
+        task_title = h1[1] if h1 else path.stem.replace("_", " ").replace("-", " ").capitalize()
+        task_id = ids.slug(task_title, limit=80) or ids.slug(path.stem) or "task"
+        sub = [t[1] for t in trail if t[0] > 1]
+        title = " — ".join(sub) if sub else task_title
+        if count_under[tuple(trail)] > 1 and table.before:
+            sentence = table.before.split(". ")[0].rstrip(":.")[:80]
+            title = f"{title} — {sentence}" if sub else sentence
+        entry = TableReport(page, table.line, title, table.header, rows=len(table.rows))
+        report.tables.append(entry)
+        roles = {h: _role(h, columns) for h in table.header}
+        model_cols = [i for i, h in enumerate(table.header) if roles[h] == "model"]
+        first_numbers = [r for _, r in table.rows if r and cell_value(_raw_cell(r[0]))[0] is not None]
+        if not model_cols and table.header and len(first_numbers) <= len(table.rows) // 2 and (
+                roles.get(table.header[0]) is None
+                or (roles[table.header[0]] == "paper"
+                    and [roles[h] for h in table.header].count("paper") > 1)):
+            model_cols = [0]  # the first column names the rows ('Paper / Source' twice)
+        pairs = set()  # columns whose cells hold two values, 'accuracy/F1'
+        for i, h in enumerate(table.header):
+            cells = [_raw_cell(r[i]).strip() for _, r in table.rows if i < len(r)]
+            two = [c for c in cells if _PAIR.match(c)]
+            if two and len(two) >= len([c for c in cells if c and cell_value(c)[3] is None
+                                        and cell_value(c)[0] is not None]):
+                pairs.add(i)
+        metric_cols = []
+        for i, h in enumerate(table.header):
+            if i in pairs and i not in model_cols:
+                metric_cols.append(i)
+                continue
+            if i in model_cols or roles[h] in KINDS:
+                continue
+            cells = [_raw_cell(r[i]) for _, r in table.rows if i < len(r)]
+            read = [cell_value(c) for c in cells if c.strip()]
+            filled = [r for r in read if r[0] is not None or r[3] is not None]  # not '-', N/A
+            numeric = [r for r in filled if r[0] is not None]
+            if roles[h] == "metric" or (filled and len(numeric) >= max(1, len(filled) // 2)):
+                metric_cols.append(i)
+        if table.header == ["<table>"]:
+            entry.why_not = "an HTML table, which is not read: write it as a markdown table"
+            continue
+        statistics = not model_cols or STATISTICS.match(table.header[model_cols[0]].strip())
+        if statistics and model_cols:
+            entry.why_not = (f"its rows are {table.header[model_cols[0]].strip().lower()}, not "
+                             "models: statistics or examples")
+            continue
+        if not model_cols or not metric_cols or not table.rows:
+            entry.why_not = ("no column names the rows" if not model_cols else
+                             "no column of numbers" if not metric_cols else "no rows")
+            continue
+        entry.leaderboard = True
+        model_col = model_cols[0]
+        entry.mapping = {h: ("model" if i == model_col else "metric" if i in metric_cols
+                             else roles[h] or "not mapped (text)")
+                         for i, h in enumerate(table.header)}
+        metric_names, slots = [], []  # slots: (column, part of a pair or None)
+        for i in metric_cols:
+            base = table.header[i] or f"Column {i + 1}"
+            for part in ((0, 1) if i in pairs else (None,)):
+                name = base if part is None else f"{base} ({part + 1})"
+                while name in metric_names:
+                    name += " (2)"
+                metric_names.append(name)
+                slots.append((i, part))
+        if pairs:
+            entry.mapping.update({table.header[i]: "two metrics (value/value), named (1) and (2)"
+                                  for i in pairs})
+        results, bold, group = [], set(), None
+        for line, cells in table.rows:
+            model = plain_text(_inline_plain(cells[model_col])) if model_col < len(cells) else ""
+            model = re.sub(r"\s*[*†‡]+$", "", model) or model
+            others = [plain_text(_inline_plain(c)) for j, c in enumerate(cells) if j != model_col]
+            if model and not any(others):  # '| *CNN-based Models* |': a group of the rows below
+                group = model
+                report.rows_dropped.append(CellProblem(page, line, model_col + 1,
+                                                       table.header[model_col], model,
+                                                       "a label for the rows below it (kept "
+                                                       "as their note)"))
+                continue
+            if not model:
+                report.rows_dropped.append(CellProblem(page, line, model_col + 1,
+                                                       table.header[model_col], "",
+                                                       "no model name"))
+                continue
+            result: dict = {"model": model, "values": {}}
+            notes = [f"group: {group}"] if group else []
+            unread = 0
+            for (i, part), name in zip(slots, metric_names):
+                raw = _raw_cell(cells[i]) if i < len(cells) else ""
+                if part is not None:
+                    pair = _PAIR.match(raw.strip())
+                    raw = pair[part + 1] if pair else ("" if part else raw)
+                number, plus, found, problem = cell_value(raw)
+                notes += [f"{name}: {n}" for n in found]
+                if problem:
+                    report.cells.append(CellProblem(page, line, i + 1, table.header[i],
+                                                    raw.strip(), problem))
+                    result["values"][name] = None
+                    unread += 1
+                    continue
+                result["values"][name] = number
+                if plus is not None:
+                    result.setdefault("uncertainty", {})[name] = plus
+                if number is not None and i < len(cells) and _is_bold(cells[i]):
+                    bold.add((len(results), name))
+            if unread and unread == len(slots):  # nothing read: nothing to rank it by
+                report.rows_dropped.append(CellProblem(page, line, model_col + 1,
+                                                       table.header[model_col], model,
+                                                       "no value could be read"))
+                continue
+            for i, h in enumerate(table.header):
+                if i >= len(cells) or (i == model_col and roles[h] != "paper") or i in metric_cols:
+                    continue
+                role = roles[h]
+                if role == "ignore":
+                    continue
+                links = [(label, url) for label, url in _links(cells[i]) if _http(url)]
+                cell_text = plain_text(_inline_plain(cells[i]))
+                if role == "paper" and links:
+                    result["paper"] = links[0][1]
+                    if links[0][0] and links[0][0].lower() not in ("paper", "link", "pdf"):
+                        result["paper_title"] = links[0][0]
+                elif role == "code" and links:
+                    result["code"] = [{"label": label or "code", "url": url} for label, url in links]
+                elif role == "weights" and links:
+                    result["weights"] = [{"label": label or "weights", "url": url}
+                                         for label, url in links]
+                elif role == "date":
+                    year = _YEAR.search(cell_text)
+                    if year:
+                        result["date"] = year[0]
+                elif cell_text and cell_text.lower() not in ("-", "n/a", "—"):
+                    notes.append(f"{h}: {cell_text}" if h else cell_text)
+            if notes:
+                result["notes"] = "; ".join(notes)
+            results.append(result)
+        entry.results = len(results)
+        if not results:
+            entry.leaderboard = False
+            entry.why_not = "no row could be read"
+            continue
+        metrics = []
+        for name in metric_names:
+            values = [r["values"].get(name) for r in results]
+            order = _order_of([float(v) for v in values if v is not None])
+            bold_here = _bold_direction(results, name, bold)
+            decision = directions.decide(name, order=order, bold=bold_here,
+                                         prose=_prose_direction(table.before, name))
+            report.decisions.append(f"{page}:{table.line}: {title}: {decision.direction} ({decision.source}): {decision.reason}")
+            metric = {"name": name}
+            if decision.direction == directions.LOWER:
+                metric["direction"] = "lower"
+            metrics.append(metric)
+        task = tasks.setdefault(task_id, {"title": task_title, "leaderboards": []})
+        used = titles_used.setdefault(task_id, set())
+        board_title = title
+        n = 2
+        while board_title in used:
+            board_title, n = f"{title} ({n})", n + 1
+        used.add(board_title)
+        board_id = ids.slug(board_title, limit=90) or f"table-{table.line}"
+        task["leaderboards"].append({"id": board_id, "title": board_title, "metrics": metrics,
+                                     "results": results})
+    return tasks
+
+
+def _order_of(values: list[float]) -> str | None:
+    """The direction the rows are sorted in, when they are (at least three values)."""
+    if len(values) < 3:
+        return None
+    if all(a >= b for a, b in zip(values, values[1:])) and values[0] > values[-1]:
+        return directions.HIGHER
+    if all(a <= b for a, b in zip(values, values[1:])) and values[0] < values[-1]:
+        return directions.LOWER
+    return None
+
+
+def _bold_direction(results: list[dict], name: str, bold: set) -> str | None:
+    marked = [results[i]["values"][n] for i, n in bold if n == name]
+    values = [r["values"].get(name) for r in results if r["values"].get(name) is not None]
+    if len(marked) != 1 or len(values) < 2:
+        return None
+    if float(marked[0]) == max(float(v) for v in values) != min(float(v) for v in values):
+        return directions.HIGHER
+    if float(marked[0]) == min(float(v) for v in values):
+        return directions.LOWER
+    return None
+
+
+def _prose_direction(text: str, name: str) -> str | None:
+    low = text.lower()
+    if name.lower() in low and re.search(r"\blower is better\b|\bthe lower\b", low):
+        return directions.LOWER
+    if name.lower() in low and re.search(r"\bhigher is better\b|\bthe higher\b", low):
+        return directions.HIGHER
+    return None

@@ -1,0 +1,173 @@
+"""`import` on hand-written leaderboard pages in loose forms (NLP-progress, MIT; five pages
+in tests/fixtures/nlp-progress): every table reported, every value as the page writes it."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+import yaml
+
+from generator.importers.loose_page import LooseReport, cell_value, parse_loose_page
+from generator.pipeline import load_project
+from helpers import FIXTURES, run_module
+
+PAGES = FIXTURES / "nlp-progress"
+
+
+@pytest.mark.parametrize("raw,number,notes", [
+    ("88.32", "88.32", []),
+    ("**89.85**", "89.85", []),
+    ("91.6/91.1*", None, None),  # a pair: split by the table, not here
+    ("28.5*", "28.5", ["marked *"]),
+    ("53.94\\* (53.6)", "53.94", ["marked *", "53.6"]),
+    ("0.351(!)", "0.351", ["!"]),
+    ("85.9<sup>[\\*](#footnote)</sup>", "85.9", ["footnote *"]),
+    ("60.7+", "60.7", ["marked +"]),
+    ("---", "none", []),
+    ("−", "none", []),
+])
+def test_a_cell_is_read_as_written_with_its_marks_as_notes(raw, number, notes):
+    value, _, found, problem = cell_value(raw)
+    if number is None:
+        assert problem
+        return
+    assert problem is None
+    assert (str(value) if value is not None else "none") == number
+    assert found == notes
+
+
+def test_a_cell_with_an_uncertainty_keeps_both_numbers():
+    value, plus, _, problem = cell_value("84.3 ± 0.2")
+    assert (str(value), str(plus), problem) == ("84.3", "0.2", None)
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    data = tmp_path_factory.mktemp("nlp") / "data"
+    run = run_module("import", str(PAGES), "--data", str(data))
+    assert run.code == 0, run.err
+    return data, run
+
+
+def _board(data, task, title):
+    doc = yaml.safe_load((data / "tasks" / f"{task}.yml").read_text(encoding="utf-8"))
+    return next(lb for lb in doc["leaderboards"] if lb["title"] == title)
+
+
+def test_the_pages_import_and_validate_with_a_report(imported):
+    data, run = imported
+    loaded = load_project(data)
+    assert loaded.ok, [p.format() for p in loaded.problems]
+    report = (data / "import-report.txt").read_text(encoding="utf-8")
+    assert report.startswith("6 pages, 34 tables: ")  # the five and the folder's README
+    assert "leaderboard rows: 161; results: 156" in run.err and "rows not imported: 5" in run.err
+    # example tables and statistics are reported as not leaderboards, with their line
+    assert re.search(r"ccg\.md:9: not a leaderboard \(no column of numbers\): columns \['Vinken'", report)
+    assert re.search(r"taxonomy_learning\.md:\d+: not a leaderboard \(its rows are partition", report)
+    # what could not be read, at page:line:column
+    assert re.search(r"relationship_extraction\.md:78:2: F1: '84\.3<br>85\.9", report)
+    assert "relationship_extraction.md:76:1: Model: 'CNN-based Models': a label for the rows below it" in report
+
+
+def test_values_are_the_pages_numbers(imported):
+    data, _ = imported
+    parsing = _board(data, "combinatory-categorical-grammar", "Parsing — CCGBank")
+    first = parsing["results"][0]
+    assert first["model"] == "Prange et al. (2021), non-constructive"
+    assert first["values"] == {"Labeled F-score": 90.91}
+    assert first["paper"] == "https://doi.org/10.1162/tacl_a_00364"
+    assert first["paper_title"] == "Supertagging the Long Tail with Tree-Structured Decoding of Complex Categories"
+    text = (data / "tasks" / "combinatory-categorical-grammar.yml").read_text(encoding="utf-8")
+    assert "Labeled F-score: 90.91" in text or "'Labeled F-score': 90.91" in text
+
+
+def test_a_pair_of_values_becomes_two_metrics_and_marks_become_notes(imported):
+    data, _ = imported
+    board = _board(data, "semantic-textual-similarity", "SentEval")
+    names = [m["name"] for m in board["metrics"]]
+    assert names[:2] == ["MRPC (1)", "MRPC (2)"]
+    gensen = next(r for r in board["results"] if r["model"].startswith("GenSen"))
+    assert gensen["values"]["MRPC (1)"] == 78.6 and gensen["values"]["MRPC (2)"] == 84.4
+    xlnet = next(r for r in board["results"] if r["model"].startswith("XLNet"))
+    assert "marked *" in xlnet["notes"] and xlnet["values"]["SICK-R"] is None
+
+
+def test_group_rows_become_notes_and_the_paper_source_column_names_the_model(imported):
+    data, _ = imported
+    doc = yaml.safe_load((data / "tasks" / "relation-prediction.yml").read_text(encoding="utf-8")) \
+        if (data / "tasks" / "relation-prediction.yml").exists() else None
+    tasks = {p.stem for p in (data / "tasks").glob("*.yml")}
+    assert "entity-linking" in tasks and doc is None
+    entity = yaml.safe_load((data / "tasks" / "entity-linking.yml").read_text(encoding="utf-8"))
+    boards = [lb for lb in entity["leaderboards"] if "Disambiguation-Only" in lb["title"]]
+    assert boards and all(r["model"] and "values" in r for lb in boards for r in lb["results"])
+    relation = yaml.safe_load((data / "tasks" / "relationship-extraction.yml").read_text(encoding="utf-8"))
+    noted = [r for lb in relation["leaderboards"] for r in lb["results"]
+             if r.get("notes", "").startswith("group: CNN-based Models")]
+    assert any(r["model"].startswith("CR-CNN") for r in noted)
+
+
+def test_a_dry_run_reports_and_writes_nothing(tmp_path):
+    run = run_module("import", str(PAGES / "ccg.md"), str(PAGES / "taxonomy_learning.md"),
+                     "--data", str(tmp_path / "data"), "--dry-run")
+    assert run.code == 0, run.err
+    assert "## Tables" in run.out and "not a leaderboard" in run.out
+    assert "nothing written" in run.err
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_column_mapping_file_settles_what_headers_cannot(tmp_path):
+    mapping = tmp_path / "columns.json"
+    mapping.write_text(json.dumps({"columns": {"Bio specifc taggers?": "ignore"}}), encoding="utf-8")
+    report = LooseReport()
+    tasks = parse_loose_page(PAGES / "ccg.md", (PAGES / "ccg.md").read_text(encoding="utf-8"),
+                             report, {"Bio specifc taggers?": "ignore"})
+    bio = next(lb for lb in tasks["combinatory-categorical-grammar"]["leaderboards"]
+               if lb["title"].endswith("Bioinfer"))
+    assert all("notes" not in r for r in bio["results"])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"columns": {"X": "colour"}}), encoding="utf-8")
+    run = run_module("import", str(PAGES / "ccg.md"), "--data", str(tmp_path / "d"),
+                     "--columns", str(bad), "--dry-run")
+    assert run.code != 0 and "colour" in run.err and "Traceback" not in run.err
+    run = run_module("import", str(PAGES / "ccg.md"), "--data", str(tmp_path / "d"),
+                     "--columns", str(mapping), "--dry-run")
+    assert run.code == 0, run.err
+
+
+def test_the_sota_cv_layout_still_takes_its_exact_path(tmp_path):
+    from helpers import SOTA_CV
+    page = SOTA_CV / "content" / "depth_estimation.md"
+    run = run_module("import", str(page), "--data", str(tmp_path / "data"))
+    assert run.code == 0, run.err
+    assert "imported task 'depth_estimation'" in run.out
+
+
+def test_every_imported_value_stands_as_written_on_its_rows_line(imported):
+    """The check docs/migration.md reports for the whole of NLP-progress, on the fixtures:
+    each value is found, as written, on a line of the pages that also names its model."""
+    import html
+
+    def norm(s: str) -> str:
+        s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
+        s = re.sub(r"<[^>]+>", "", html.unescape(s)).replace("\\", "").replace("*", "").replace("_", "")
+        return " ".join(s.split())
+
+    lines = [norm(line) for page in PAGES.glob("*.md")
+             for line in page.read_text(encoding="utf-8").splitlines()]
+    data, _ = imported
+    checked = 0
+    for path in (data / "tasks").glob("*.yml"):
+        for lb in yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["leaderboards"]:
+            for result in lb["results"]:
+                model = norm(result["model"])[:12]
+                for metric, value in result["values"].items():
+                    if value in ("null", "~", ""):
+                        continue
+                    checked += 1
+                    number = re.compile(r"(?<![\d.])" + re.escape(value) + r"(?![\d])")
+                    assert any(model in line and number.search(line) for line in lines), \
+                        (path.name, result["model"], metric, value)
+    assert checked > 250
