@@ -58,7 +58,7 @@ def cmd_markdown(args) -> int:
     if task is None:
         known = ", ".join(sorted(t.id for t in project.tasks)) or "none"
         raise InputError(general(f"unknown task '{args.task}' (known: {known})"))
-    text = render.task_markdown(task, project, _templates(args))
+    text = render.task_markdown(task, project, _templates(args), args.layout)
     if args.out:
         write_text(args.out, text)
     else:
@@ -317,11 +317,15 @@ COMMANDS: tuple[Command, ...] = (
             "problem as file:line:col: message on stderr and exits 1 if there is any error; else "
             "prints counts, exit 0.",
             (DATA,)),
-    Command("markdown", cmd_markdown, "render a task page in the SotA-CV markdown format",
+    Command("markdown", cmd_markdown, "render a task page as markdown (SotA-CV or NLP-progress layout)",
             "Render TASK's page (description and leaderboard tables) as markdown, to stdout or "
-            "--out FILE.",
+            "--out FILE, in the SotA-CV layout (the seed's) or, with --layout nlp-progress, in "
+            "NLP-progress's (Model | metrics | Paper / Source | Code), which import reads back "
+            "to the same data.",
             (arg("task", metavar="TASK", help="task id (file name in data/tasks without .yml)"),
              DATA, TEMPLATES,
+             arg("--layout", choices=render.LAYOUTS, default="sota-cv",
+                 help="the page layout (default: sota-cv)"),
              arg("--out", type=Path, metavar="FILE", help="write here instead of stdout"))),
     Command("readme", cmd_readme, "regenerate the generated sections of README.md",
             "Rewrite the sections of README.md between BEGIN/END GENERATED markers from the "

@@ -258,6 +258,30 @@ def markdown_table(view: views.LeaderboardView) -> MarkdownTable:
     return MarkdownTable(header, aligns, tuple(rows))
 
 
+def nlp_progress_table(view: views.LeaderboardView) -> MarkdownTable:
+    """The layout of NLP-progress and pages like it: Model | metrics... | Paper / Source |
+    Code, the paper's title as its link text, and a Notes column when a result has notes
+    (what ``import`` read from footnote marks); N/A as '-'."""
+    notes = any(row.notes for row in view.rows)
+    header = ("Model", *(md_text(markdown_header(m)) for m in view.metrics), "Paper / Source",
+              "Code", *(("Notes",) if notes else ()))
+    aligns = ("left", *(["center"] * len(view.metrics)), "left", "left",
+              *(("left",) if notes else ()))
+    rows = []
+    for row in view.rows:
+        cells = [md_text(row.display_name)]
+        for cell in row.cells:
+            shown = "-" if cell.text is None else cell.shown
+            cells.append(f"**{shown}**" if cell.highlight and cell.text is not None else shown)
+        cells.append(f"[{md_text(row.paper_title or 'paper')}]({md_url(row.paper)})"
+                     if row.paper else "")
+        cells.append(", ".join(f"[{md_text(l.label)}]({md_url(l.url)})" for l in row.code))
+        if notes:
+            cells.append(md_text(row.notes or ""))
+        rows.append(tuple(cells))
+    return MarkdownTable(header, aligns, tuple(rows))
+
+
 @dataclass(frozen=True)
 class MarkdownBoard:
     """One leaderboard of a markdown page: the leaderboard, its table, its dataset's name and
@@ -326,8 +350,17 @@ def render(template: str, templates: Path | None = None, **context) -> str:
         .get_template(template).render(**context)
 
 
-def task_markdown(task: Task, project: Project, templates: Path | None = None) -> str:
-    """A task page in the seed's format."""
+LAYOUTS = ("sota-cv", "nlp-progress")  # the page layouts ``task_markdown`` writes
+
+
+def task_markdown(task: Task, project: Project, templates: Path | None = None,
+                  layout: str = "sota-cv") -> str:
+    """A task page in the seed's layout (SotA-CV), or in NLP-progress's: the layout a
+    migrated repository's readers know, which ``import`` reads back to the same data."""
+    if layout == "nlp-progress":
+        boards = [MarkdownBoard(lb, nlp_progress_table(views.leaderboard_view(lb)), None, None)
+                  for lb in task.leaderboards]
+        return render("task_page_nlp_progress.md.j2", templates, task=task, boards=boards)
     return render("task_page.md.j2", templates, task=task, boards=markdown_boards(task, project))
 
 

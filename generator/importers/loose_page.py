@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,9 +227,17 @@ def _tables(tokens: list[Token], page: str):
             i += 3
             continue
         if tok.type == "html_block" and re.search(r"<table\b", tok.content, re.I):
-            yield list(trail), _Table(tok.map[0] + 1 + tok.content[:re.search(
-                r"<table\b", tok.content, re.I).start()].count("\n"), ["<table>"], [], last_text)
-            i += 1
+            # an HTML table; a blank line inside it ends markdown's HTML block, so the
+            # following blocks are its rest, up to </table>
+            parts = [(tok.map[0], tok.content)]
+            j = i
+            while "</table" not in parts[-1][1].lower() and j + 1 < len(tokens) \
+                    and tokens[j + 1].type == "html_block":
+                j += 1
+                parts.append((tokens[j].map[0], tokens[j].content))
+            yield list(trail), _html_table(parts, last_text)
+            last_text = ""
+            i = j + 1
             continue
         if tok.type == "table_open":
             header, rows, row, line, in_head = [], [], None, 0, False
@@ -255,6 +264,81 @@ def _tables(tokens: list[Token], page: str):
             i = j + 1
             continue
         i += 1
+
+
+class _HTMLTable(HTMLParser):
+    """The rows of an HTML table: each a list of (is header, colspan, cell as markdown), with
+    the offset where the row starts; links become markdown links, other tags go."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[int, list[tuple[bool, int, str]]]] = []
+        self.cell: list[str] | None = None
+        self.head, self.span, self.href = False, 1, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tr":
+            self.rows.append((self.getpos()[0], []))
+        elif tag in ("td", "th") and self.rows:
+            self.cell, self.head = [], tag == "th"
+            try:
+                self.span = max(1, min(int(attrs.get("colspan") or 1), 50))
+            except ValueError:
+                self.span = 1
+        elif tag == "a" and self.cell is not None:
+            self.href = attrs.get("href") or ""
+            self.cell.append("[")
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.cell is not None and self.href is not None:
+            self.cell.append(f"]({self.href.replace(')', '%29').replace(' ', '%20')})")
+            self.href = None
+        elif tag in ("td", "th") and self.cell is not None and self.rows:
+            self.rows[-1][1].append((self.head, self.span, " ".join("".join(self.cell).split())))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data.replace("[", "\\[").replace("]", "\\]") if self.href is None
+                             else data)
+
+
+def _html_table(parts: list[tuple[int, str]], before: str) -> _Table:
+    """An HTML table as a table of this importer: the last header row names the columns,
+    a row above it with spans groups them ('MultiWOZ 2.1 Joint Accuracy')."""
+    parser = _HTMLTable()
+    first = parts[0][0]
+    offset = 0
+    for start, content in parts:  # one parse; row lines counted from each part's own start
+        parser.feed("\n" * (start - first - offset) + content)
+        offset = start - first + content.count("\n")
+    parser.close()
+    heads = [cells for _, cells in parser.rows if cells and all(h for h, _, _ in cells)]
+    body = [(line, cells) for line, cells in parser.rows if cells and not all(h for h, _, _ in cells)]
+    header: list[str] = []
+    if heads:
+        names = [text for _, span, text in heads[-1] for _ in range(span)]
+        # a cell of the row above that spans columns names their group; one that does not
+        # (a formula, a blank) is not part of the names below it
+        groups = [text if span > 1 else "" for _, span, text in heads[0] for _ in range(span)] \
+            if len(heads) > 1 else []
+        header = [" ".join(x for x in (groups[k] if k < len(groups) else "", name) if x).strip()
+                  for k, name in enumerate(names)]
+    table_line = first + 1 + parts[0][1][:re.search(r"<table\b", parts[0][1], re.I).start()].count("\n")
+    rows = []
+    for line, cells in body:
+        texts = [text for _, span, text in cells for _ in range(span)]
+        rows.append((first + line, [_inline_of(text) for text in texts]))
+    return _Table(table_line, header, rows, before)
+
+
+def _inline_of(text: str) -> Token:
+    """A cell's markdown as the inline token a markdown table would give."""
+    tokens = _MD.parseInline(text)
+    return tokens[0] if tokens else Token("inline", "", 0, content=text, children=[])
 
 
 def _inline_plain(token: Token) -> str:
@@ -310,7 +394,9 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
         sub = [t[1] for t in trail if t[0] > 1]
         title = " — ".join(sub) if sub else task_title
         if count_under[tuple(trail)] > 1 and table.before:
-            sentence = table.before.split(". ")[0].rstrip(":.")[:80]
+            sentence = table.before.split(". ")[0].rstrip(":.").strip()
+            if len(sentence) > 80:  # a long sentence: its first words, cut between words
+                sentence = sentence[:80].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
             title = f"{title} — {sentence}" if sub else sentence
         entry = TableReport(page, table.line, title, table.header, rows=len(table.rows))
         report.tables.append(entry)
@@ -342,9 +428,6 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
             numeric = [r for r in filled if r[0] is not None]
             if roles[h] == "metric" or (filled and len(numeric) >= max(1, len(filled) // 2)):
                 metric_cols.append(i)
-        if table.header == ["<table>"]:
-            entry.why_not = "an HTML table, which is not read: write it as a markdown table"
-            continue
         statistics = not model_cols or STATISTICS.match(table.header[model_cols[0]].strip())
         if statistics and model_cols:
             entry.why_not = (f"its rows are {table.header[model_cols[0]].strip().lower()}, not "
@@ -435,6 +518,8 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
                     year = _YEAR.search(cell_text)
                     if year:
                         result["date"] = year[0]
+                elif role == "notes" and cell_text:
+                    notes.append(cell_text)
                 elif cell_text and cell_text.lower() not in ("-", "n/a", "—"):
                     notes.append(f"{h}: {cell_text}" if h else cell_text)
             if notes:
@@ -445,10 +530,24 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
             entry.leaderboard = False
             entry.why_not = "no row could be read"
             continue
-        metrics = []
+        metrics, sorted_by = [], None
+        for name in metric_names:  # the table is sorted by (at most) one metric: the first in order
+            values = [r["values"].get(name) for r in results]
+            if sorted_by is None and _order_of([float(v) for v in values if v is not None]):
+                sorted_by = name
         for name in metric_names:
             values = [r["values"].get(name) for r in results]
-            order = _order_of([float(v) for v in values if v is not None])
+            # the rows' order is evidence only for the metric they are sorted by
+            # hand-written tables are often in the order results came, worst first: a metric
+            # whose name says its direction (accuracy, error) keeps it against the order
+            order = _order_of([float(v) for v in values if v is not None]) \
+                if name == sorted_by and directions.from_name(name) is None else None
+            if order == directions.LOWER:  # ascending: as often the order results came in
+                report.decisions.append(f"{page}:{table.line}: {title}: '{name}': its rows "
+                                        "ascend, which hand-written tables often do by date; "
+                                        "not taken as 'lower is better' (set direction: lower "
+                                        "in the data if it is)")
+                order = None
             bold_here = _bold_direction(results, name, bold)
             decision = directions.decide(name, order=order, bold=bold_here,
                                          prose=_prose_direction(table.before, name))
