@@ -189,6 +189,7 @@ def test_an_html_table_with_two_header_rows_is_read(imported):
     assert all("direction" not in m for m in board["metrics"])
 
 
+@pytest.mark.slow  # seven command runs
 def test_a_page_written_back_in_its_layout_imports_to_the_same_data(imported, tmp_path):
     """import -> markdown --layout nlp-progress -> import: the same leaderboards, metrics and
     results (in ranked order rather than the page's)."""

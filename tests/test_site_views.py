@@ -119,6 +119,7 @@ def test_a_subtask_takes_its_parents_area(project):
     assert grouped.area_of(child) == "Vision"
 
 
+@pytest.mark.slow  # imports the archive slice
 def test_the_archive_import_keeps_each_tasks_area(tmp_path):
     run = run_module("import-pwc", str(PWC_SLICE), "--data", str(tmp_path / "data"))
     assert run.code == 0, run.err
