@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..problems import InputError, Problem
-from .markdown_page import Block, _links, blocks_of, inline_text
+from .markdown_page import Block, blocks_of, cell_links, inline_text
 
 TEMPLATE_SENTENCE = "Links to helper scripts for extraction/transformation/visualization."
 
@@ -39,7 +39,7 @@ def _link_items(block: Block) -> list[tuple[str, str]] | None:
     items = []
     for tok in block.tokens:
         if tok.type == "inline":
-            links, outside = _links(tok)
+            links, outside = cell_links(tok)
             if len(links) != 1 or outside:
                 return None
             items.append(links[0])

@@ -35,6 +35,7 @@ from ..loader import number_from_text
 from ..rules import ids
 from ..rules.numbers import read_cell
 from . import plain_text
+from .markdown_page import cell_links, is_bold
 
 _MD = MarkdownIt("commonmark").enable("table")
 
@@ -351,24 +352,6 @@ def _inline_plain(token: Token) -> str:
     return "".join(parts)
 
 
-def _links(token: Token) -> list[tuple[str, str]]:
-    out, label, href = [], None, None
-    for child in token.children or []:
-        if child.type == "link_open":
-            href, label = child.attrGet("href") or "", []
-        elif child.type == "link_close" and label is not None:
-            out.append((plain_text("".join(label)), href))
-            label = None
-        elif label is not None and child.type in ("text", "code_inline"):
-            label.append(child.content)
-    return out
-
-
-def _is_bold(token: Token) -> bool:
-    kids = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
-    return len(kids) >= 3 and kids[0].type == "strong_open" and kids[-1].type == "strong_close"
-
-
 def _http(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
@@ -490,7 +473,7 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
                 result["values"][name] = number
                 if plus is not None:
                     result.setdefault("uncertainty", {})[name] = plus
-                if number is not None and i < len(cells) and _is_bold(cells[i]):
+                if number is not None and i < len(cells) and is_bold(cells[i]):
                     bold.add((len(results), name))
             if unread and unread == len(slots):  # nothing read: nothing to rank it by
                 report.rows_dropped.append(CellProblem(page, line, model_col + 1,
@@ -503,7 +486,8 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
                 role = roles[h]
                 if role == "ignore":
                     continue
-                links = [(label, url) for label, url in _links(cells[i]) if _http(url)]
+                links = [(plain_text(label), url) for label, url in cell_links(cells[i])[0]
+                         if _http(url)]
                 cell_text = plain_text(_inline_plain(cells[i]))
                 if role == "paper" and links:
                     result["paper"] = links[0][1]

@@ -122,12 +122,12 @@ def inline_text(token: Token | None) -> str:
     return "".join(parts).strip()
 
 
-def _is_bold(token: Token) -> bool:
+def is_bold(token: Token) -> bool:
     kids = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
     return len(kids) >= 3 and kids[0].type == "strong_open" and kids[-1].type == "strong_close"
 
 
-def _links(token: Token) -> tuple[list[tuple[str, str]], str]:
+def cell_links(token: Token) -> tuple[list[tuple[str, str]], str]:
     """(label, href) pairs of a cell, and the text that stands outside any link."""
     links, outside, label, href = [], [], None, None
     for child in token.children or []:
@@ -221,7 +221,7 @@ def _url(page: _Page, line: int, href: str, what: str) -> str:
 
 
 def _link_list(page: _Page, line: int, cell: Token, column: str) -> list[dict]:
-    links, outside = _links(cell)
+    links, outside = cell_links(cell)
     refused = re.search(r"\[[^\]]*\]\((.*)\)", outside)
     if refused:  # markdown-it drops links to javascript:, data:, file: ... and leaves text
         raise page.error(line, f"{column} link {refused[1]!r} is not an http(s) URL")
@@ -233,7 +233,7 @@ def _link_list(page: _Page, line: int, cell: Token, column: str) -> list[dict]:
 def _is_placeholder(model: str, cells: list[Token]) -> bool:
     if model.lower() == "model name":
         return True
-    return any(href == "" for cell in cells for _, href in _links(cell)[0])
+    return any(href == "" for cell in cells for _, href in cell_links(cell)[0])
 
 
 def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block],
@@ -296,7 +296,7 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
                 raise page.error(line, f"score {text!r} in column '{table.header[col]}' is not a "
                                        "number or N/A")
             values[metric["name"]] = number
-            if _is_bold(cell):
+            if is_bold(cell):
                 bold.add((len(results), metric["name"]))
         result["values"] = values
         weights = _link_list(page, line, cells[-3], "Weights")
