@@ -213,6 +213,10 @@ def cmd_import(args) -> int:
         write_text(out, report.report())
     else:
         sys.stdout.write(report.report())
+    for table in report.tables:  # never silently: each table left out, at its line
+        if not table.leaderboard:
+            print(f"{display_path(table.page)}:{table.line}: warning: table not imported: not a "
+                  f"leaderboard ({table.why_not}); columns {table.header}", file=sys.stderr)
     for line in report.lines():
         print(line, file=sys.stderr)
     for note in plan.notes:

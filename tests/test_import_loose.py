@@ -115,6 +115,9 @@ def test_a_dry_run_reports_and_writes_nothing(tmp_path):
     assert run.code == 0, run.err
     assert "## Tables" in run.out and "not a leaderboard" in run.out
     assert "nothing written" in run.err
+    # each table left out is a warning at its line, not only a line of the report
+    assert re.search(r"ccg\.md:9: warning: table not imported: not a leaderboard \(no column of "
+                     r"numbers\); columns \['Vinken'", run.err)
     assert not (tmp_path / "data").exists()
 
 
