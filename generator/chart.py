@@ -138,5 +138,8 @@ def progress(view: LeaderboardView) -> Chart | None:
                f"{record_points[0].date}) to {record_points[-1].value} "
                f"({record_points[-1].name}, {record_points[-1].date}).")
     best = record_points[-1]
+    # above the plot, at its right edge: inside the chart whatever the point's place, and
+    # short enough for a phone's larger text
+    name = best.name if len(best.name) <= 24 else best.name[:23].rstrip() + "…"
     return Chart(points, "".join(path), x_ticks, y_ticks, summary, best,
-                 f"best {best.value} ({best.name})")
+                 f"best {best.value} ({name})")

@@ -188,7 +188,7 @@ def compare_data(all_models: dict[str, Model], views_of: dict[str, views.Leaderb
             i = index[key_of(view)]
             if i not in best or (row.index < best[i].index):
                 best[i] = row
-        out[key] = {"name": model.name, "results": [
+        out[key] = {"name": model.name, "configurations": model.configurations, "results": [
             [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
             for i, row in sorted(best.items())]}
     return {"boards": boards, "models": out}

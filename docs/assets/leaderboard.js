@@ -193,12 +193,10 @@
     var label = figure.querySelector(".lb-best-label");
     if (label) {
       label.style.display = last ? "" : "none";
-      if (last) {
-        label.textContent = "best " + last.getAttribute("data-text") + " (" + last.getAttribute("data-name") + ")";
-        var x = Math.min(parseFloat(last.getAttribute("cx")), parseFloat(right) - 4);
-        label.setAttribute("x", x);
-        label.setAttribute("y", Math.max(parseFloat(last.getAttribute("cy")) - 12, 20));
-        label.setAttribute("text-anchor", x > parseFloat(right) / 2 ? "end" : "start");
+      if (last) {  // where the server put it (above the plot, at its right edge); only the text changes
+        var name = last.getAttribute("data-name");
+        if (name.length > 24) name = name.slice(0, 23).trim() + "\u2026";
+        label.textContent = "best " + last.getAttribute("data-text") + " (" + name + ")";
       }
     }
   }
@@ -344,6 +342,9 @@
           option.value = data.models[key].name;
           list.appendChild(option);
           byName[data.models[key].name.toLowerCase()] = key;
+          (data.models[key].configurations || []).forEach(function (name) {  // "SDN-M2* + COCO"
+            if (!(name.toLowerCase() in byName)) byName[name.toLowerCase()] = key;
+          });
         });
         function current() {
           var wanted = (new URLSearchParams(window.location.search).get("models") || "").split(",");
@@ -351,12 +352,14 @@
             return key && data.models[key] && wanted.indexOf(key) === i;
           }).slice(0, COMPARE_MAX);
         }
-        function save(keys) {
+        function save(keys, focus) {
           var url = new URL(window.location.href);
-          if (keys.length) url.searchParams.set("models", keys.join(","));
-          else url.searchParams.delete("models");
-          history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+          url.searchParams.delete("models");
+          var rest = url.searchParams.toString();  // keys are slugs: the commas stay commas
+          var search = (keys.length ? "models=" + keys.join(",") : "") + (rest ? (keys.length ? "&" : "") + rest : "");
+          history.replaceState(history.state, "", url.pathname + (search ? "?" + search : "") + url.hash);
           draw(keys);
+          if (focus) focus.focus();
         }
         function cell(row, text, href) {
           var td = document.createElement(row.parentNode && row.parentNode.tagName === "THEAD" ? "th" : "td");
@@ -383,14 +386,17 @@
             remove.className = "lb-compare-remove";
             remove.textContent = "×";
             remove.setAttribute("aria-label", "Remove " + data.models[key].name);
-            remove.addEventListener("click", function () {
-              save(keys.filter(function (k) { return k !== key; }));
+            remove.addEventListener("click", function () {  // the keyboard stays in the form
+              save(keys.filter(function (k) { return k !== key; }), input);
             });
             li.appendChild(a);
             li.appendChild(remove);
             chosen.appendChild(li);
           });
-          input.disabled = keys.length >= COMPARE_MAX;
+          var full = keys.length >= COMPARE_MAX;
+          input.disabled = full;
+          form.querySelector("button[type=submit]").disabled = full;
+          input.placeholder = full ? "three at most: remove one first" : "model name";
           var results = keys.map(function (key) {
             var found = {};
             data.models[key].results.forEach(function (r) { found[r[0]] = r; });

@@ -162,6 +162,11 @@ def test_chart_text_is_legible_on_a_phone(watched):
     sizes = page.locator("figure.lb-chart").first.locator(".lb-axis text, .lb-best-label") \
         .evaluate_all("ts => ts.map(t => t.getBoundingClientRect().height)")
     assert sizes and min(sizes) >= 12, sizes
+    # every chart's best label stands inside the screen, whatever the best point's place
+    outside = page.eval_on_selector_all("figure.lb-chart .lb-best-label", """ls => ls
+        .map(l => l.getBoundingClientRect())
+        .filter(r => r.left < 0 || r.right > window.innerWidth).length""")
+    assert outside == 0
 
 
 def test_as_of_recomputes_ranks_best_counts_and_chart(watched):
@@ -317,9 +322,17 @@ def test_the_compare_view_keeps_its_models_in_the_address(watched):
     assert page.evaluate("new URLSearchParams(location.search).get('models')") == \
         "sdn-m2,deeplab-v3-xception-65,deeplab-v2"
     assert table.locator("thead th").count() == 5
+    # three at most: the form says so instead of failing
+    assert page.locator(".lb-compare-form button[type=submit]").is_disabled()
     page.locator("button.lb-compare-remove").first.click()
     assert page.evaluate("new URLSearchParams(location.search).get('models')") == \
         "deeplab-v3-xception-65,deeplab-v2"
+    assert "%2C" not in page.evaluate("location.search")  # shared as written
+    assert page.evaluate("document.activeElement.name") == "model"  # the keyboard stays in the form
+    # a result's name as the tables show it finds its model
+    page.fill("input[name=model]", "SDN-M2* + COCO + MS")
+    page.locator(".lb-compare-form button[type=submit]").click()
+    page.wait_for_function("location.search.includes('sdn-m2')")
 
 
 def test_search_finds_leaderboard_and_model_pages(watched):

@@ -18,6 +18,9 @@ PAGES = {"home": "/", "tasks": "/tasks/", "task": "/tasks/semantic_segmentation/
 def assert_readable_on_a_phone(page, name: str) -> None:
     """No sideways scrolling of the page, every wide table in its own scroll box, no word
     broken inside."""
+    # the page is laid out at the screen's width: a phone widens its layout to fit anything
+    # wider (a hidden table did), and then the header scrolls away
+    assert page.evaluate("window.innerWidth") <= 391, f"{name}: laid out wider than the screen"
     # the page itself never scrolls sideways: a wide table scrolls in its own box
     overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{name}: the page is {overflow}px wider than the screen"
