@@ -173,9 +173,10 @@
     Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { hidden[r.getAttribute("data-index")] = r.hidden; });
     var lower = figure.getAttribute("data-lower") === "1";
     var right = figure.querySelector(".lb-axis > line:last-child").getAttribute("x2");
-    var best = null, path = [], last = null;
+    var best = null, path = [], last = null, shown = 0, total = 0;
     Array.prototype.forEach.call(figure.querySelectorAll("circle.lb-point"), function (point) { // oldest first
       var off = hidden[point.getAttribute("data-index")];
+      total += 1;
       point.style.display = off ? "none" : "";
       var row = figure.querySelector("table.lb-sr tbody tr:nth-child(" + (Number(point.getAttribute("data-order")) + 1) + ")");
       if (row) row.hidden = off;
@@ -183,6 +184,11 @@
       var value = parseFloat(point.getAttribute("data-value"));
       var record = best === null || (lower ? value < best : value > best);
       point.classList.toggle("lb-record", record);
+      // what a screen reader hears says the same: the point's label and the table's column
+      var aria = (point.getAttribute("aria-label") || "").replace(/, a new best$/, "");
+      point.setAttribute("aria-label", aria + (record ? ", a new best" : ""));
+      if (row && row.cells[3]) row.cells[3].textContent = record ? "yes" : "no";
+      shown += 1;
       if (!record) return;
       path.push(best === null ? "M" + point.getAttribute("cx") + "," + point.getAttribute("cy")
                               : "H" + point.getAttribute("cx") + "V" + point.getAttribute("cy"));
@@ -190,6 +196,14 @@
     });
     var step = figure.querySelector(".lb-step");
     step.setAttribute("d", path.length ? path.join("") + "H" + right : "");
+    var desc = figure.querySelector("svg > desc");
+    if (desc) {  // the server's summary while every point shows, else what the filters leave
+      if (!desc.hasAttribute("data-all")) desc.setAttribute("data-all", desc.textContent);
+      desc.textContent = shown === total ? desc.getAttribute("data-all") :
+        shown + " of " + total + " results shown" + (last ? "; the best of them: " +
+        last.getAttribute("data-text") + " (" + last.getAttribute("data-name") + ")." : ".") +
+        " Use the left and right arrow keys to go through the results.";
+    }
     var label = figure.querySelector(".lb-best-label");
     if (label) {
       label.style.display = last ? "" : "none";

@@ -46,6 +46,15 @@ def test_unticking_extra_data_hides_coco_rows_and_ranks_restart(watched):
     assert visible[0][1] == "ResNet-38 Model A2-2"
     assert "extra=0" in page.url
     assert "Showing" in page.locator(".lb-filter-note").inner_text()
+    # the chart's text for screen readers follows: its summary and the new bests
+    chart = page.locator(f"figure.lb-chart[data-chart-of='{VOC}']")
+    desc = chart.locator("svg > desc").text_content()
+    assert desc.startswith("5 of 9 results shown; the best of them: ") and "ResNet-38 Model A2-2" in desc
+    shown = chart.locator("table.lb-sr tbody tr:not([hidden])")
+    assert shown.count() == 5
+    records = chart.locator("circle.lb-record").evaluate_all("cs => cs.map(c => c.getAttribute('data-name'))")
+    marked = shown.evaluate_all("rs => rs.filter(r => r.cells[3].textContent === 'yes').map(r => r.cells[1].textContent)")
+    assert marked == records and "ResNet-38 Model A2-2" in marked
     page.reload()
     assert not page.locator("form.lb-filters input[name=extra]").is_checked()
     assert rows(page) == visible
