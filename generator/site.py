@@ -219,6 +219,16 @@ def papers(project: Project,
     return dict(sorted(found.items()))
 
 
+def _once(project: Project, name: str, make):
+    """``make()`` computed once per loaded project and kept on it, as each leaderboard's view
+    is (the model is not changed once loaded): the pages and the files both need the models
+    and the feed's entries."""
+    cached = project.__dict__.get(f"_{name}")
+    if cached is None:
+        cached = project.__dict__[f"_{name}"] = make()
+    return cached
+
+
 def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
     """A leaderboard's key in ``views``: TASK/LEADERBOARD."""
     return f"{lb.task_id}/{lb.id}"
@@ -247,9 +257,10 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     titles = {t.id: t.title for t in project.tasks}
     views_of = {key_of(view): view for view in all_views}
     files["data/models.json"] = json.dumps(  # for the compare page; compact, C encoder
-        compare_data(models(project, views_of), views_of, titles), ensure_ascii=False,
+        compare_data(_once(project, "models", lambda: models(project, views_of)), views_of,
+                     titles), ensure_ascii=False,
         separators=(",", ":")) + "\n"
-    entries = feed_entries(all_views, titles)
+    entries = _once(project, "feed", lambda: feed_entries(all_views, titles))
     files["feed.xml"] = render.render(
         "site_feed.xml.j2", templates_dir, entries=entries[:FEED_SIZE], title=site_name,
         base=site_url, updated=entries[0].updated if entries else "1970-01-01T00:00:00Z")
@@ -439,7 +450,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
             boards_by_dataset.setdefault(lb.dataset, []).append(lb)
     views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
     all_papers = papers(project, views_of)
-    all_models = models(project, views_of)
+    all_models = _once(project, "models", lambda: models(project, views_of))
     titles = {t.id: t.title for t in project.tasks}
     context = dict(project=project, children=children, boards_by_dataset=boards_by_dataset,
                    tasks_by_id={t.id: t for t in project.tasks}, papers=all_papers,
@@ -449,7 +460,8 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     home = dict(
         full_home=len(views_of) <= HOME_FULL_LEADERBOARDS,
         busiest=sorted(views_of.values(), key=lambda v: (-len(v.rows), v.task_id, v.id))[:10],
-        new_bests=[e for e in feed_entries(list(views_of.values()), titles)
+        new_bests=[e for e in _once(project, "feed",
+                                    lambda: feed_entries(list(views_of.values()), titles))
                    if e.record][:10])
     pages: dict[str, str] = {}
 
