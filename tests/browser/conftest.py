@@ -48,13 +48,20 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # a page closed mid-download (the browser moved on) is not a failure worth a traceback
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     base = tmp_path_factory.mktemp("site")
     site = base / "site"
     site.mkdir()
     handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     build_site(_fixture_data(base), site, url + "/")
     thread = threading.Thread(target=server.serve_forever, daemon=True)

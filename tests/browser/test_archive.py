@@ -5,12 +5,11 @@ test-artifacts/screenshots/ for a person to look at."""
 from __future__ import annotations
 
 import functools
-import http.server
 import threading
 
 import pytest
 
-from conftest import _Quiet, build_site
+from conftest import _Quiet, _Server, build_site
 from helpers import PWC_SLICE, ROOT, run_module
 from test_mobile import assert_readable_on_a_phone
 
@@ -26,7 +25,7 @@ def archive_url(tmp_path_factory):
     assert run.code == 0, run.err
     site = base / "site"
     site.mkdir()
-    server = http.server.ThreadingHTTPServer(
+    server = _Server(
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     url = f"http://127.0.0.1:{server.server_address[1]}"
     build_site(base / "data", site, url + "/")

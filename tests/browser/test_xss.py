@@ -12,7 +12,6 @@ the reader sorts, filters, explores the chart and searches.
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import re
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import _Quiet, search
+from conftest import _Quiet, _Server, search
 from helpers import ROOT, run_module
 
 from generator import pipeline, site as site_module
@@ -135,7 +134,7 @@ def hostile_site(tmp_path_factory):
     site = tmp_path_factory.mktemp("hostile") / "site"
     site.mkdir()
     handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     env = dict(os.environ, LEADERBOARD_DATA=str(HOSTILE), SITE_URL=url + "/",
                NO_MKDOCS_2_WARNING="1")
