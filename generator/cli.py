@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import importers
+from .importers import page_diff
 from . import readme as readme_out
 from . import render
 from .pipeline import load_project, load_valid_project
@@ -208,6 +209,7 @@ def cmd_import(args) -> int:
         plan.write()
     else:
         plan.check()
+    report.regenerated = page_diff.compare_written_back(plan)
     out = args.report or (None if args.dry_run else args.data / "import-report.txt")
     if out is not None:
         write_text(out, report.report())

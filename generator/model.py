@@ -175,6 +175,7 @@ class Task:
     parents: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     area: str | None = None  # as written; Project.area_of gives a subtask its parent's
+    page: str | None = None  # the page as written, a marker line where each table goes
     src: Src | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -326,6 +327,7 @@ def build_task(doc: Document, task_id: str) -> Task:
         area=_str(d, "area"),
         description=_str(d, "description"),
         notes=_str(d, "notes"),
+        page=_str(d, "page"),
         parents=[d["parent"]] if isinstance(d.get("parent"), str) else
         [p for p in _list(d, "parent") if isinstance(p, str)],
         leaderboards=leaderboards,

@@ -102,6 +102,8 @@ def rule(width: int, align: str) -> str:
         return ":" + "-" * (width - 2) + ":"
     if align == "right":
         return "-" * (width - 1) + ":"
+    if align == "none":
+        return "-" * width
     return ":" + "-" * (width - 1)
 
 
@@ -133,9 +135,14 @@ def _prose_is_inert(text: str) -> tuple[bool, bool]:
     Python-Markdown) could make raw HTML or a script link of ``text``."""
     tokens = _inspector().parse(text)
     outside_code, links_ok = text, True
+    lines = text.split("\n")
     for token in tokens:
         if token.type == "html_block":
             return False, links_ok
+        if token.type == "fence" and token.level == 0 and token.map and token.map[1] - 1 > token.map[0] \
+                and lines[token.map[1] - 1].strip().startswith(token.markup):
+            # a closed fence at the top level: code to every renderer, shown as written
+            outside_code = outside_code.replace(token.content, "", 1)
         for child in token.children or []:
             if child.type == "html_inline":
                 return False, links_ok
@@ -144,7 +151,13 @@ def _prose_is_inert(text: str) -> tuple[bool, bool]:
             elif child.type in ("link_open", "image"):
                 target = str(child.attrGet("href") or child.attrGet("src") or "")
                 links_ok = links_ok and link_rules.safe_link(target)
+    # looser renderers (Python-Markdown) make links CommonMark does not: a target with a space
+    for m in _LOOSE_LINK.finditer(outside_code):
+        links_ok = links_ok and link_rules.safe_link(m[1])
     return not text_rules.browser_markup(outside_code), links_ok
+
+
+_LOOSE_LINK = re.compile(r"\]\s*\(\s*<?([^\s)>]*)")
 
 
 def md_prose(text: str | None) -> str:
@@ -154,7 +167,8 @@ def md_prose(text: str | None) -> str:
     ``&lt;``) and, if it links anywhere unsafe, no links at all."""
     if not text:
         return ""
-    text = _PROSE_CONTROL.sub("", text).strip()
+    # blank lines around it go; the first line keeps its indent (four spaces make code)
+    text = re.sub(r"^(?:[ \t]*\n)+", "", _PROSE_CONTROL.sub("", text)).rstrip()
     no_markup, links_ok = _prose_is_inert(text)
     if no_markup and links_ok:
         return text
@@ -260,13 +274,15 @@ def markdown_table(view: views.LeaderboardView) -> MarkdownTable:
 
 def nlp_progress_table(view: views.LeaderboardView) -> MarkdownTable:
     """The layout of NLP-progress and pages like it: Model | metrics... | Paper / Source |
-    Code, the paper's title as its link text, and a Notes column when a result has notes
-    (what ``import`` read from footnote marks); N/A as '-'."""
+    Code (when a result has code), the paper's title as its link text, and a Notes column
+    when a result has notes (what ``import`` read from footnote marks); N/A as '-'."""
     notes = any(row.notes for row in view.rows)
+    code = any(row.code for row in view.rows)
     header = ("Model", *(md_text(markdown_header(m)) for m in view.metrics), "Paper / Source",
-              "Code", *(("Notes",) if notes else ()))
-    aligns = ("left", *(["center"] * len(view.metrics)), "left", "left",
-              *(("left",) if notes else ()))
+              *(("Code",) if code else ()), *(("Notes",) if notes else ()))
+    # text columns without alignment, numbers centred: as NLP-progress writes its tables
+    aligns = ("none", *(["center"] * len(view.metrics)), "none", *(("none",) if code else ()),
+              *(("none",) if notes else ()))
     rows = []
     for row in view.rows:
         cells = [md_text(row.display_name)]
@@ -275,7 +291,8 @@ def nlp_progress_table(view: views.LeaderboardView) -> MarkdownTable:
             cells.append(f"**{shown}**" if cell.highlight and cell.text is not None else shown)
         cells.append(f"[{md_text(row.paper_title or 'paper')}]({md_url(row.paper)})"
                      if row.paper else "")
-        cells.append(", ".join(f"[{md_text(l.label)}]({md_url(l.url)})" for l in row.code))
+        if code:
+            cells.append(", ".join(f"[{md_text(l.label)}]({md_url(l.url)})" for l in row.code))
         if notes:
             cells.append(md_text(row.notes or ""))
         rows.append(tuple(cells))
@@ -360,8 +377,43 @@ def task_markdown(task: Task, project: Project, templates: Path | None = None,
     if layout == "nlp-progress":
         boards = [MarkdownBoard(lb, nlp_progress_table(views.leaderboard_view(lb)), None, None)
                   for lb in task.leaderboards]
+        if task.page is not None:
+            return render("task_page_as_written.md.j2", templates,
+                          parts=page_parts(task.page, boards))
         return render("task_page_nlp_progress.md.j2", templates, task=task, boards=boards)
-    return render("task_page.md.j2", templates, task=task, boards=markdown_boards(task, project))
+    boards = markdown_boards(task, project)
+    if task.page is not None:
+        return render("task_page_as_written.md.j2", templates, parts=page_parts(task.page, boards))
+    return render("task_page.md.j2", templates, task=task, boards=boards)
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """A piece of a task's page as written: its own text, or a leaderboard's table (with
+    ``heading`` when the page had no place for it and it follows at the end)."""
+
+    text: str | None = None
+    board: "MarkdownBoard | None" = None
+    heading: bool = False
+
+
+def page_parts(page: str, boards: list["MarkdownBoard"]) -> list[PagePart]:
+    """The page cut at its marker lines, each replaced by its leaderboard's table; a marker
+    that names no leaderboard (validation reports it) draws nothing; the leaderboards no
+    marker names follow at the end under their titles."""
+    by_id = {board.lb.id: board for board in boards}
+    parts, at, placed = [], 0, set()
+    for m in text_rules.PAGE_MARKER.finditer(page):
+        if page[at:m.start()].strip():
+            parts.append(PagePart(text=page[at:m.start()]))
+        if m[1] in by_id and m[1] not in placed:
+            placed.add(m[1])
+            parts.append(PagePart(board=by_id[m[1]]))
+        at = m.end()
+    if page[at:].strip():
+        parts.append(PagePart(text=page[at:]))
+    parts += [PagePart(board=b, heading=True) for b in boards if b.lb.id not in placed]
+    return parts
 
 
 def leaderboard_markdown(lb: Leaderboard, templates: Path | None = None) -> str:

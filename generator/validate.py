@@ -295,6 +295,8 @@ def _markdown_issue(text: str) -> tuple[int, str, str | None] | None:
 def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[Problem]:
     problems = [doc.problem(path, m)
                 for m in text_rules.character_problems(key, text, markdown=True)]
+    if key == "page":  # its marker lines are not HTML for a reader: each becomes a table
+        text = text_rules.PAGE_MARKER.sub("", text)
     if problems or ("<" not in text and "](" not in text and "]:" not in text):
         return problems  # no raw HTML, autolink, link or link definition to look at
     issue = _markdown_issue(text)
@@ -308,14 +310,21 @@ def _markdown_problems(doc: Document, path: tuple, key: str, text: str) -> list[
         if shown in lines[i]:
             line_in_text = i
             break
-    line, col = doc.where(path)
-    if _is_block_scalar(doc, line, col):  # content starts on the next line, indented
-        content = doc.text.split("\n")[line + line_in_text] if doc.text else ""
-        line, col = line + 1 + line_in_text, len(content) - len(content.lstrip(" ")) + 1
+    line, col = _where_in_text(doc, path, line_in_text)
     message = (f"'{key}' links to {target!r}; a link must be an http(s) URL, a relative path "
                "or an #anchor") if target is not None else \
         f"'{key}' must be markdown without raw HTML: {shown!r}"
     return [Problem(str(doc.path), line, col, message)]
+
+
+def _where_in_text(doc: Document, path: tuple, line_in_text: int) -> tuple[int, int]:
+    """Line and column of a line of a text field: inside a block scalar (``|``), where that
+    line stands in the file; otherwise where the field starts."""
+    line, col = doc.where(path)
+    if _is_block_scalar(doc, line, col):  # content starts on the next line, indented
+        content = doc.text.split("\n")[line + line_in_text] if doc.text else ""
+        line, col = line + 1 + line_in_text, len(content) - len(content.lstrip(" ")) + 1
+    return line, col
 
 
 def _shown_target(target: str, lines: list[str]) -> str:
@@ -368,6 +377,8 @@ def check_project(project: Project, *, today: dt.date | None = None) -> list[Pro
                 problems.append(lb.src.problem(
                     "dataset", message=f"unknown dataset '{lb.dataset}'{extra}"))
             problems += _check_leaderboard(lb, today)
+        if task.page is not None:
+            problems += _check_page_markers(task)
     for dataset in project.datasets.values():
         for i, link in enumerate(dataset.links):
             problems += _check_url(dataset.src.doc, ("links", i, "url"), link.url)
@@ -405,6 +416,26 @@ def check_relative_links(project: Project, repository: Path) -> list[Problem]:
         if dataset.src is not None:
             for i, link in enumerate(dataset.links):
                 check(dataset.src, ("links", i, "url"), link.url)
+    return problems
+
+
+def _check_page_markers(task: Task) -> list[Problem]:
+    """Each marker line of a task's page names one of its leaderboards, once."""
+    problems, seen = [], set()
+    board_ids = {lb.id for lb in task.leaderboards}
+    for m in text_rules.PAGE_MARKER.finditer(task.page):
+        board = m[1]
+        line_in_text = task.page.count("\n", 0, m.start())
+        if board in board_ids and board not in seen:
+            seen.add(board)
+            continue
+        why = (f"names leaderboard '{board}' a second time" if board in seen else
+               f"names no leaderboard of this task: '{board}'")
+        hint = difflib.get_close_matches(board, sorted(board_ids), n=1)
+        message = f"'page': the marker line {why}" + (f"; did you mean '{hint[0]}'?"
+                                                      if hint and board not in seen else "")
+        line, col = _where_in_text(task.src.doc, task.src.path + ("page",), line_in_text)
+        problems.append(Problem(str(task.src.doc.path), line, col, message))
     return problems
 
 

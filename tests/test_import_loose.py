@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 import yaml
 
+from generator.importers import page_diff
 from generator.importers.loose_page import LooseReport, cell_value, parse_loose_page
 from generator.pipeline import load_project
-from helpers import FIXTURES, run_module
+from helpers import FIXTURES, ROOT, run_module
 
 PAGES = FIXTURES / "nlp-progress"
 
@@ -217,3 +219,101 @@ def test_a_page_written_back_in_its_layout_imports_to_the_same_data(imported, tm
 
     first, second = boards(data), boards(again)
     assert len(first) == 42 and first == second
+
+
+# --- pages written back as they were -------------------------------------------------
+
+def _written_back(data, task):
+    run = run_module("markdown", task, "--data", str(data), "--layout", "nlp-progress")
+    assert run.code == 0, run.err
+    return run.out
+
+
+def test_a_page_whose_tables_are_best_first_is_written_back_to_the_same_html(tmp_path):
+    page = PAGES / "same-html" / "constituency_parsing.md"
+    data = tmp_path / "data"
+    run = run_module("import", str(page), "--data", str(data))
+    assert run.code == 0, run.err
+    written = _written_back(data, "constituency-parsing")
+    original = page.read_text(encoding="utf-8")
+    assert written != original  # the tables are drawn anew from the data...
+    assert page_diff.render_html(written) == page_diff.render_html(original)  # ...to the same HTML
+    report = (data / "import-report.txt").read_text(encoding="utf-8")
+    assert f"{page.relative_to(ROOT)}: the same HTML" in report or f"{page}: the same HTML" in report
+
+
+def test_each_page_keeps_its_text_and_the_report_states_every_difference(imported):
+    data, _ = imported
+    report = (data / "import-report.txt").read_text(encoding="utf-8")
+    section = report.split("## Pages written back\n", 1)[1]
+    tasks = {"ccg.md": ["combinatory-categorical-grammar"], "dialogue.md": ["dialogue"],
+             "entity_linking.md": ["entity-linking"],
+             "relationship_extraction.md": ["relationship-extraction"],
+             "semantic_textual_similarity.md": ["semantic-textual-similarity"],
+             "taxonomy_learning.md": ["taxonomy-learning"]}
+    for name, task_ids in tasks.items():
+        original = (PAGES / name).read_text(encoding="utf-8")
+        written = "\n".join(_written_back(data, t) for t in task_ids)
+        found = page_diff.differences(original, written)
+        # the report lists exactly these, under the page
+        listed = re.search(rf"^\S*{re.escape(name)}: (\d+) differences\n((?:  .*\n)*)", section, re.M)
+        assert listed, name
+        lines = [l[2:] for l in listed[2].splitlines() if "raw HTML not kept" not in l]
+        assert lines == found, name
+        # every heading and every paragraph without raw HTML is kept as it was
+        kept = {h for _, kind, h in page_diff.html_blocks(written)}
+        for line, kind, block in page_diff.html_blocks(original):
+            if kind in ("h1", "h2", "h3", "h4", "paragraph") and "<" not in re.sub(
+                    r"</?(p|h\d|a( href=\"[^\"]*\")?|em|strong|code)>", "", block):
+                assert block in kept, f"{name}:{line}: {block[:80]}"
+    # the raw HTML a page's text cannot keep is listed at its line
+    assert re.search(r"relationship_extraction\.md: \d+ differences\n(  .*\n)*  line \d+: raw HTML "
+                     r"not kept \(a task's page is markdown only\): '<a name=\"footnote\">'", section)
+
+
+def test_the_text_of_a_page_survives_a_second_import(imported, tmp_path):
+    data, _ = imported
+    (tmp_path / "pages").mkdir()
+    page = tmp_path / "pages" / "entity_linking.md"
+    page.write_text(_written_back(data, "entity-linking"), encoding="utf-8")
+    again = tmp_path / "again"
+    assert run_module("import", str(page), "--data", str(again)).code == 0
+    first, second = (yaml.safe_load((d / "tasks" / "entity-linking.yml").read_text(encoding="utf-8"))
+                     for d in (data, again))
+    assert "page" in first and second["page"] == first["page"]
+
+
+def test_a_leaderboard_marker_that_names_no_leaderboard_is_an_error_at_its_line(imported, tmp_path):
+    data, _ = imported
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    path = copy / "tasks" / "entity-linking.yml"
+    text = path.read_text(encoding="utf-8")
+    marker = re.search(r"<!-- leaderboard: ([a-z0-9-]+) -->", text)
+    path.write_text(text.replace(marker[0], "<!-- leaderboard: no-such-board -->", 1), encoding="utf-8")
+    line = text[:marker.start()].count("\n") + 1
+    run = run_module("validate", "--data", str(copy))
+    assert run.code == 1
+    assert f"entity-linking.yml:{line}:" in run.err
+    assert "the marker line names no leaderboard of this task: 'no-such-board'" in run.err
+
+
+def test_a_page_written_back_escapes_what_validation_would_refuse(tmp_path):
+    from generator import render
+    from generator.loader import Document
+    from generator.model import Project, build_task
+    board = lambda id_, title, model, value: {
+        "id": id_, "title": title, "metrics": [{"name": "Acc"}],
+        "results": [{"model": model, "values": {"Acc": value}}]}
+    data = {"title": "T", "leaderboards": [board("b", "Board", "M", 1.0),
+                                           board("c", "Other <b>", "N", 2.0)],
+            "page": "# T\n\n<script>alert(1)</script>\n\n<!-- leaderboard: b -->\n\n"
+                    "<!-- leaderboard: b --> <img src=x onerror=alert(1)>\n[x](javascript:alert(1))\n"}
+    task = build_task(Document(tmp_path / "t.yml", data), "t")
+    out = render.task_markdown(task, Project(tasks=[task], datasets={}), layout="nlp-progress")
+    html = page_diff.render_html(out)
+    assert not re.search(r"<(script|img|b)\b", html) and "href=\"javascript" not in html
+    assert "&lt;script&gt;alert(1)" in html  # shown as text
+    assert out.count("| M ") == 1  # a leaderboard is placed once
+    assert html.index(">M<") < html.index(">N<")  # the unplaced one follows at the end
+    assert re.search(r"<h2>Other .*</h2>", html)

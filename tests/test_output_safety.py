@@ -176,8 +176,9 @@ def test_checker_flags_planted_markup():
 
 def markdown_outputs(project) -> dict[str, str]:
     """{name: markdown} for every markdown file the generator writes from the data."""
-    outputs = {f"markdown {task.id} (task page)": render.task_markdown(task, project)
-               for task in project.tasks}
+    outputs = {f"markdown {task.id} (task page, {layout} layout)":
+               render.task_markdown(task, project, layout=layout)
+               for task in project.tasks for layout in render.LAYOUTS}
     outputs["README.md (readme)"] = readme.regenerate(README, project)
     for path, text in exports.exports(project, ("markdown",)).items():
         outputs[f"export {path}"] = text

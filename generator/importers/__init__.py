@@ -78,6 +78,7 @@ class Plan:
     notes: list[Problem] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # attribution to add to data/sources.yml
     tasks: list = field(default_factory=list)  # the imported tasks, built by check()
+    project: object = None  # the folder's data with the import, built by check()
     report: "Report | None" = None  # what was left out, with locations (import-pwc)
 
     def add_task(self, task_id: str, data: dict) -> None:
@@ -105,6 +106,7 @@ class Plan:
         problems = [p for p in loaded.problems if p.file in planned]
         task_ids = {p.stem for p in self.files if p.parent.name == "tasks"}
         self.tasks = [t for t in loaded.project.tasks if t.id in task_ids]
+        self.project = loaded.project
         self.notes += [p for p in problems if p.severity == "warning"]
         if errors(problems):
             raise InputError([general("the imported data would be invalid, so nothing was "
@@ -264,6 +266,8 @@ def plan_loose_pages(pages: list[Path], data_dir: Path, columns: dict[str, str] 
                 task_id = f"{task_id}-{ids.slug(page.stem)}"
             seen[task_id] = page
             plan.add_task(task_id, task)
+            if "page" in task:
+                report.layouts.setdefault(str(page), []).append(task_id)
     if not plan.files:
         found = [Problem(t.page, t.line, 0, f"a table, not a leaderboard ({t.why_not}): "
                                             f"columns {t.header}") for t in report.tables]

@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
 from .. import directions
 from ..loader import number_from_text
 from ..rules import ids
 from ..rules.numbers import read_cell
+from ..rules.text import PAGE_MARKER, page_marker
 from . import plain_text
 from .markdown_page import cell_links, is_bold
 
@@ -96,6 +98,9 @@ class LooseReport:
     cells: list[CellProblem] = field(default_factory=list)
     rows_dropped: list[CellProblem] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
+    layouts: dict[str, list[str]] = field(default_factory=dict)  # page -> tasks keeping its text
+    html_removed: list[tuple[str, int, str]] = field(default_factory=list)  # page, line, piece
+    regenerated: dict[str, list[str]] = field(default_factory=dict)  # page -> HTML differences
 
     def totals(self) -> dict[str, int]:
         boards = [t for t in self.tables if t.leaderboard]
@@ -132,6 +137,23 @@ class LooseReport:
             out += ["", "## Cells not read"] + [p.format() for p in self.cells]
         if self.decisions:
             out += ["", "## Directions"] + self.decisions
+        if self.regenerated:
+            same = sum(1 for d in self.regenerated.values() if not d)
+            out += ["", "## Pages written back",
+                    "Each page as `markdown TASK --layout nlp-progress` writes it from the data, "
+                    "rendered to HTML (markdown-it-py, CommonMark + tables) beside the original: "
+                    f"{same} of {len(self.regenerated)} the same; every difference below."]
+            removed: dict[str, list[tuple[int, str]]] = {}
+            for page, line, piece in self.html_removed:
+                removed.setdefault(page, []).append((line, piece))
+            for page, found in self.regenerated.items():
+                if not found:
+                    out.append(f"{page}: the same HTML")
+                    continue
+                out.append(f"{page}: {len(found)} differences")
+                out += [f"  line {line}: raw HTML not kept (a task's page is markdown only): "
+                        f"{piece!r}" for line, piece in removed.get(page, [])]
+                out += [f"  {d}" for d in found]
         return "\n".join(out) + "\n"
 
 
@@ -207,6 +229,7 @@ class _Table:
     header: list[str]
     rows: list[tuple[int, list[Token]]]
     before: str  # the sentence before it
+    span: tuple[int, int] | None = None  # its lines in the page (0-based, end excluded), at top level
 
 
 def _tables(tokens: list[Token], page: str):
@@ -236,7 +259,10 @@ def _tables(tokens: list[Token], page: str):
                     and tokens[j + 1].type == "html_block":
                 j += 1
                 parts.append((tokens[j].map[0], tokens[j].content))
-            yield list(trail), _html_table(parts, last_text)
+            table = _html_table(parts, last_text)
+            if tok.level == 0 and tokens[j].map:
+                table.span = (tok.map[0], tokens[j].map[1])
+            yield list(trail), table
             last_text = ""
             i = j + 1
             continue
@@ -260,7 +286,8 @@ def _tables(tokens: list[Token], page: str):
                         rows.append((line, row))
                     row = None
                 j += 1
-            yield list(trail), _Table(tok.map[0] + 1, header, rows, last_text)
+            yield list(trail), _Table(tok.map[0] + 1, header, rows, last_text,
+                                      tuple(tok.map) if tok.level == 0 else None)
             last_text = ""
             i = j + 1
             continue
@@ -370,10 +397,11 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
     for trail, _ in tables:
         key = tuple(trail)
         count_under[key] = count_under.get(key, 0) + 1
+    placed: dict[int, tuple[int, str, str]] = {}  # table's first line -> (end, task, board)
     for trail, table in tables:
         h1 = next((t for t in trail if t[0] == 1), None)
-        task_title = h1[1] if h1 else path.stem.replace("_", " ").replace("-", " ").capitalize()
-        task_id = ids.slug(task_title, limit=80) or ids.slug(path.stem) or "task"
+        task_title = h1[1] if h1 else _page_task_title(path)
+        task_id = _task_id(task_title, path)
         sub = [t[1] for t in trail if t[0] > 1]
         title = " — ".join(sub) if sub else task_title
         if count_under[tuple(trail)] > 1 and table.before:
@@ -550,7 +578,122 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
         board_id = ids.slug(board_title, limit=90) or f"table-{table.line}"
         task["leaderboards"].append({"id": board_id, "title": board_title, "metrics": metrics,
                                      "results": results})
+        if table.span:
+            placed[table.span[0]] = (table.span[1], task_id, board_id)
+    for task_id, page_text in _page_layouts(tokens, text, path, placed, tasks).items():
+        tasks[task_id]["page"] = page_text
+    report.html_removed += [(page, line, piece) for line, piece in _raw_html(text, tokens, placed)]
     return tasks
+
+
+def _page_task_title(path: Path) -> str:
+    return path.stem.replace("_", " ").replace("-", " ").capitalize()
+
+
+def _task_id(title: str, path: Path) -> str:
+    return ids.slug(title, limit=80) or ids.slug(path.stem) or "task"
+
+
+def _page_layouts(tokens: list[Token], text: str, path: Path,
+                  placed: dict[int, tuple[int, str, str]], tasks: dict) -> dict[str, str]:
+    """Each task's part of the page as written, with a marker line where each of its
+    leaderboard tables was: the page ``markdown`` writes back with the tables filled in.
+    Text before the first '# ' and a '# ' part with no leaderboard go with the task before
+    (or the first)."""
+    if not tasks:
+        return {}
+    starts = [(tok.map[0], _task_id(plain_text(_inline_plain(tokens[i + 1])), path))
+              for i, tok in enumerate(tokens)
+              if tok.type == "heading_open" and tok.tag == "h1" and tok.level == 0 and tok.map]
+    if not starts or starts[0][0] > 0:
+        starts.insert(0, (0, None))
+    lines = text.split("\n")
+    owner = next(iter(tasks))
+    parts: dict[str, list[str]] = {}
+    for k, (start, task_id) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        if task_id in tasks:
+            owner = task_id
+        out = parts.setdefault(owner, [])
+        n = start
+        while n < end:
+            if n in placed:
+                stop, _, board = placed[n]
+                while out and not out[-1].strip():
+                    out.pop()
+                if out:  # what ends a paragraph before a table is no line break
+                    out[-1] = out[-1].rstrip()
+                out += ["", page_marker(board), ""]
+                n = stop
+                while n < end and not lines[n].strip():
+                    n += 1
+                continue
+            out.append(lines[n])
+            n += 1
+    return {task_id: _single_blank_lines(_strip_html("\n".join(out).strip("\n"))).rstrip() + "\n"
+            for task_id, out in parts.items()}
+
+
+def _single_blank_lines(text: str) -> str:
+    """Runs of blank lines as one, outside code (where markdown reads them the same): the
+    page written back, which has one around each table, then reads in as it was kept."""
+    code = _code_lines(_MD.parse(text))
+    out: list[str] = []
+    for n, line in enumerate(text.split("\n")):
+        if not line.strip() and out and not out[-1].strip() and n not in code \
+                and n - 1 not in code:
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+# raw HTML as CommonMark reads it (a tag, a comment, a declaration...)
+_RAW_HTML = HTML_TAG_RE
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _code_lines(tokens: list[Token]) -> set[int]:
+    return {n for tok in tokens if tok.type in ("fence", "code_block") and tok.map
+            for n in range(*tok.map)}
+
+
+def _raw_html(text: str, tokens: list[Token], placed: dict) -> list[tuple[int, str]]:
+    """(line, piece) of each raw HTML tag or comment in the page's prose (outside code and
+    the tables imported): what a task's page, markdown without raw HTML, does not keep."""
+    skip = _code_lines(tokens) | {n for start, (end, _, _) in placed.items()
+                                  for n in range(start, end)}
+    found = []
+    for n, line in enumerate(text.split("\n")):
+        if n in skip or "<" not in line:
+            continue
+        for m in _RAW_HTML.finditer(_CODE_SPAN.sub(lambda c: " " * len(c[0]), line)):
+            found.append((n + 1, m[0]))
+    return found
+
+
+def _strip_html(text: str) -> str:
+    """``text`` (a task's page) without raw HTML outside code: each tag and comment goes,
+    the text between tags stays (``<sup>[1](#fn1)</sup>`` -> ``[1](#fn1)``); what still reads
+    as markup (a tag split over lines) is written as text (``&lt;``).  Marker lines stay."""
+    # whole-line comments, however long: a blank line instead, which parts paragraphs as
+    # the comment did
+    text = re.sub(r"^[ \t]*<!--(?:(?!-->).)*?-->[ \t]*$", lambda m: m[0] if PAGE_MARKER.match(m[0])
+                  else "", text, flags=re.S | re.M)
+    code = _code_lines(_MD.parse(text))
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if n in code or "<" not in line or PAGE_MARKER.fullmatch(line):
+            continue
+        pieces, at = [], 0
+        for m in _CODE_SPAN.finditer(line):
+            pieces += [_no_markup(line[at:m.start()]), m[0]]
+            at = m.end()
+        lines[n] = "".join(pieces + [_no_markup(line[at:])])
+    return "\n".join(lines)
+
+
+def _no_markup(text: str) -> str:
+    return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", _RAW_HTML.sub("", text))
 
 
 def _order_of(values: list[float]) -> str | None:

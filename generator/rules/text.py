@@ -3,7 +3,9 @@
 Two kinds of text field:
 
 * **plain text** (names, titles, labels, tags, units): one line, shown as written;
-* **markdown** (descriptions, notes, section bodies): markdown without raw HTML.
+* **markdown** (descriptions, notes, section bodies, a task's page): markdown without raw
+  HTML; a task's ``page`` may also hold marker lines, ``<!-- leaderboard: ID -->``, each
+  where one of its leaderboards' tables goes (``PAGE_MARKER``).
 
 Neither may hold control characters, Unicode line or paragraph separators, or
 the invisible characters that reorder text (bidi overrides), and a name must
@@ -17,7 +19,13 @@ import unicodedata
 
 PLAIN_TEXT_KEYS = frozenset({"title", "name", "label", "unit", "model", "paper_title",
                              "extra_data", "license", "area"})
-MARKDOWN_KEYS = frozenset({"description", "notes", "body"})
+MARKDOWN_KEYS = frozenset({"description", "notes", "body", "page"})
+#: A line of a task's ``page`` that stands for one of its leaderboards' tables.
+PAGE_MARKER = re.compile(r"^<!-- leaderboard: ([a-z0-9]+(?:[._-][a-z0-9]+)*) -->[ \t]*$", re.M)
+
+
+def page_marker(board_id: str) -> str:
+    return f"<!-- leaderboard: {board_id} -->"
 
 #: C0 and C1 control characters (markdown may keep line breaks and tabs), DEL.
 _CONTROL_PLAIN = re.compile("[\x00-\x1f\x7f-\x9f]")
