@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import importers
+from . import checkcache, importers
 from .importers import page_diff
 from . import readme as readme_out
 from . import render
@@ -29,20 +30,44 @@ def _plural(n: int, word: str) -> str:
 
 
 def cmd_validate(args) -> int:
-    loaded = load_project(args.data)
-    for problem in loaded.problems:
+    if args.changed or args.paths:
+        fresh = list(args.paths) + (_git_changed(args.data) if args.changed else [])
+        checked = checkcache.check(args.data, fresh)
+        problems, c = checked.problems, checked.counts
+        print(f"read and checked: {_plural(checked.read, 'file')}; unchanged, from the cache "
+              f"({checkcache.FOLDER}/): {checked.kept}", file=sys.stderr)
+    else:
+        loaded = load_project(args.data)
+        problems, c = loaded.problems, loaded.project.counts()
+    for problem in problems:
         print(problem.format(), file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        for problem in loaded.problems:
+        for problem in problems:
             print(_annotation(problem))
-    found = errors(loaded.problems)
+    found = errors(problems)
     if found:
         print(f"invalid: {_plural(len(found), 'error')} in {display_path(args.data)}", file=sys.stderr)
         return 1
-    c = loaded.project.counts()
     print(f"valid: {_plural(c['tasks'], 'task')}, {_plural(c['datasets'], 'dataset')}, "
           f"{_plural(c['leaderboards'], 'leaderboard')}, {_plural(c['results'], 'result')}")
     return 0
+
+
+def _git_changed(data: Path) -> list[Path]:
+    """The files under ``data`` that git sees changed against HEAD, staged or not, or new;
+    none when git or a repository is not there (the content hashes still decide)."""
+    try:
+        run = subprocess.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all",
+                              "--", "."], cwd=data, capture_output=True, timeout=60)
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=data,
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if run.returncode or top.returncode:
+        return []
+    root = Path(top.stdout.strip())
+    entries = run.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [root / entry[3:] for entry in entries if len(entry) > 3]
 
 
 def _annotation(problem: Problem) -> str:
@@ -321,8 +346,16 @@ COMMANDS: tuple[Command, ...] = (
     Command("validate", cmd_validate, "check every data file; errors as file:line:col",
             "Check data files against the schema and for problems across files. Prints each "
             "problem as file:line:col: message on stderr and exits 1 if there is any error; else "
-            "prints counts, exit 0.",
-            (DATA,)),
+            "prints counts, exit 0. With --changed (the files git sees changed) or PATH...: the "
+            "other files' parsed data and own problems come from a cache kept by content hash "
+            "in .leaderboard-cache/ beside the data folder, and every check across files runs "
+            "in full, so the result is the full check's.",
+            (arg("paths", nargs="*", type=Path, metavar="PATH",
+                 help="data files that changed: read and checked afresh"),
+             arg("--changed", action="store_true",
+                 help="the data files git sees changed (staged, unstaged or new) are read "
+                      "afresh; the others come from the cache when their content is unchanged"),
+             DATA)),
     Command("markdown", cmd_markdown, "render a task page as markdown (SotA-CV or NLP-progress layout)",
             "Render TASK's page (description and leaderboard tables) as markdown, to stdout or "
             "--out FILE, in the SotA-CV layout (the seed's) or, with --layout nlp-progress, in "

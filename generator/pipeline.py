@@ -6,6 +6,7 @@ model on; rendering never reads files of ``data/`` itself.
 """
 from __future__ import annotations
 
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -51,8 +52,10 @@ def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
         if not sub.is_dir():
             continue
         stems: dict[str, Path] = {}
+        # entries that are not links, in a folder that is where it says: no need to resolve
+        plain_folder = _inside(sub.resolve(), root) and sub.resolve() == root / folder
         for path in sorted(sub.iterdir(), key=lambda p: p.name):
-            problem = _entry_problem(path, root, folder)
+            problem = _entry_problem(path, root, folder, plain_folder)
             if problem is not None:
                 if problem.message:
                     problems.append(problem)
@@ -68,9 +71,11 @@ def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
     return found, problems
 
 
-def _entry_problem(path: Path, root: Path, folder: str) -> Problem | None:
+def _entry_problem(path: Path, root: Path, folder: str,
+                   plain_folder: bool = False) -> Problem | None:
     """Why an entry of a data folder is not read as a data file (a Problem with no message:
-    silently left alone), or None when it is one."""
+    silently left alone), or None when it is one.  ``plain_folder``: the entry's folder is
+    ``root``'s own (no link on the way), so an entry that is no link needs no resolving."""
     name = path.name
     suffix = path.suffix
     if name.startswith(".") and suffix.lower() not in YAML_SUFFIXES:
@@ -82,8 +87,12 @@ def _entry_problem(path: Path, root: Path, folder: str) -> Problem | None:
         return Problem(str(path), 1, 1, f"file name '{name}' must end in lowercase "
                                         f"'{suffix.lower()}' to be read")
     try:
-        target = path.resolve(strict=True)
-        info = target.stat()
+        info = os.lstat(path) if plain_folder else None
+        if info is not None and not stat.S_ISLNK(info.st_mode):
+            target = root / folder / path.name  # where it is: inside the data folder
+        else:
+            target = path.resolve(strict=True)
+            info = target.stat()
     except (OSError, RuntimeError) as exc:  # a loop, or a link to nothing
         why = "a symbolic link loop" if "loop" in str(exc).lower() or \
             getattr(exc, "errno", None) == 40 else "a link to nothing"

@@ -14,6 +14,7 @@ Two passes:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 import difflib
 import re
 import json
@@ -29,7 +30,7 @@ from markdown_it import MarkdownIt
 from referencing import Registry, Resource
 
 from .loader import Document
-from .model import Leaderboard, Project, Src, Task, arxiv_id
+from .model import Dataset, Leaderboard, Project, Src, Task, arxiv_id
 from .rules import text as text_rules
 from .rules import ids, links
 from .rules.links import safe_link
@@ -356,67 +357,153 @@ def _is_block_scalar(doc: Document, line: int, col: int) -> bool:
 # --- semantic pass ----------------------------------------------------------
 
 def check_project(project: Project, *, today: dt.date | None = None) -> list[Problem]:
-    problems: list[Problem] = []
+    """Every semantic problem: each file's own (``check_task_alone``, ``check_dataset_alone``)
+    and those across files (``check_across``, from each file's ``Facts``)."""
     today = today or dt.date.today()
-    task_ids = {t.id for t in project.tasks}
+    problems: list[Problem] = []
     for task in project.tasks:
-        if task.parents:
-            problems += _check_parent(task, project, task_ids)
-        seen_ids: dict[str, Leaderboard] = {}
-        for lb in task.leaderboards:
-            if lb.id in seen_ids:
-                first = seen_ids[lb.id].src.doc.where(seen_ids[lb.id].src.path + ("id",))
-                problems.append(lb.src.problem(
-                    "id", message=f"duplicate leaderboard id '{lb.id}' (first used at line {first[0]})"))
-            else:
-                seen_ids[lb.id] = lb
-            if lb.dataset and lb.dataset not in project.datasets and _is_id(lb.dataset):
-                hint = difflib.get_close_matches(lb.dataset, list(project.datasets), n=1)
-                extra = f"; did you mean '{hint[0]}'?" if hint else \
-                    f" (no file data/datasets/{lb.dataset}.yml)"
-                problems.append(lb.src.problem(
-                    "dataset", message=f"unknown dataset '{lb.dataset}'{extra}"))
-            problems += _check_leaderboard(lb, today)
-        if task.page is not None:
-            problems += _check_page_markers(task)
+        problems += check_task_alone(task, today)
     for dataset in project.datasets.values():
-        for i, link in enumerate(dataset.links):
-            problems += _check_url(dataset.src.doc, ("links", i, "url"), link.url)
-    return problems
+        problems += check_dataset_alone(dataset)
+    return problems + check_across(project_facts(project), _DocLocator(project))
 
 
 def check_relative_links(project: Project, repository: Path) -> list[Problem]:
     """A warning for each relative link (``models/x.zip``) that names no file of the
     repository: such links are read from the repository's root, where the README and its
     tables are, and one that resolves to nothing is a broken link on every page."""
+    return relative_link_problems(project_facts(project), _DocLocator(project), repository)
+
+
+# the checks of one file alone: what validate --changed keeps for a file that did not change
+
+def check_task_alone(task: Task, today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
+    seen_ids: dict[str, Leaderboard] = {}
+    for lb in task.leaderboards:
+        if lb.id in seen_ids:
+            first = seen_ids[lb.id].src.doc.where(seen_ids[lb.id].src.path + ("id",))
+            problems.append(lb.src.problem(
+                "id", message=f"duplicate leaderboard id '{lb.id}' (first used at line {first[0]})"))
+        else:
+            seen_ids[lb.id] = lb
+        problems += _check_leaderboard(lb, today)
+    if task.page is not None:
+        problems += _check_page_markers(task)
+    return problems
 
-    def check(src, where: tuple, url: str) -> None:
-        if not url or links.is_absolute_http(url) or _RAW_SCHEME.match(url) \
-                or url.startswith(("#", "//")) or links.scheme(url) is not None:
-            return  # not relative: _check_url judged it
-        path = unquote(url.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
-        if not path or (repository / path).exists():
-            return
-        problems.append(src.problem(*where, severity="warning", message=(
-            f"relative link '{url}' points at nothing: there is no {path} in the repository "
-            "(relative links are read from its root, beside the README); write the full "
-            "address (https://...) or add the file")))
 
-    for lb in project.leaderboards:
+def check_dataset_alone(dataset: Dataset) -> list[Problem]:
+    return [p for i, link in enumerate(dataset.links)
+            for p in _check_url(dataset.src.doc, ("links", i, "url"), link.url)]
+
+
+# the checks across files, on what each file says of the others
+
+@dataclass
+class Facts:
+    """What the checks across files need of one data file: its id, the ids it refers to
+    and its relative links, each with its path in the file (plain data, so that
+    ``validate --changed`` can keep it for a file that did not change)."""
+
+    kind: str  # "task" or "dataset"
+    id: str
+    file: str
+    parents: list[tuple[tuple, str]] = field(default_factory=list)  # (path, parent id)
+    datasets: list[tuple[tuple, str]] = field(default_factory=list)  # (path, dataset id)
+    relative: list[tuple[tuple, str]] = field(default_factory=list)  # (path, link)
+    leaderboards: int = 0
+    results: int = 0
+
+
+def task_facts(task: Task) -> Facts:
+    facts = Facts("task", task.id, str(task.src.doc.path) if task.src else "",
+                  leaderboards=len(task.leaderboards),
+                  results=sum(len(lb.results) for lb in task.leaderboards))
+    for i, parent in enumerate(task.parents):
+        if _is_id(parent):  # else the schema pass reported it
+            facts.parents.append((("parent", i) if len(task.parents) > 1 else ("parent",), parent))
+    for lb in task.leaderboards:
+        if lb.dataset and _is_id(lb.dataset):
+            facts.datasets.append((lb.src.path + ("dataset",), lb.dataset))
         for result in lb.results:
             if result.src is None:
                 continue
-            if result.paper:
-                check(result.src, ("paper",), result.paper)
+            if result.paper and _is_relative(result.paper):
+                facts.relative.append((result.src.path + ("paper",), result.paper))
             for kind in ("weights", "code"):
                 for i, link in enumerate(getattr(result, kind)):
-                    check(result.src, (kind, i, "url"), link.url)
-    for dataset in project.datasets.values():
-        if dataset.src is not None:
-            for i, link in enumerate(dataset.links):
-                check(dataset.src, ("links", i, "url"), link.url)
+                    if _is_relative(link.url):
+                        facts.relative.append((result.src.path + (kind, i, "url"), link.url))
+    return facts
+
+
+def dataset_facts(dataset: Dataset) -> Facts:
+    facts = Facts("dataset", dataset.id, str(dataset.src.doc.path) if dataset.src else "")
+    facts.relative = [(("links", i, "url"), link.url) for i, link in enumerate(dataset.links)
+                      if _is_relative(link.url)]
+    return facts
+
+
+def project_facts(project: Project) -> list[Facts]:
+    return [task_facts(t) for t in project.tasks if t.src is not None] + \
+           [dataset_facts(d) for d in project.datasets.values() if d.src is not None] + \
+           [Facts("task", t.id, "") for t in project.tasks if t.src is None] + \
+           [Facts("dataset", d.id, "") for d in project.datasets.values() if d.src is None]
+
+
+class _DocLocator:
+    """A problem at a path of a file, from the documents the project was built from."""
+
+    def __init__(self, project: Project) -> None:
+        self.docs = {str(x.src.doc.path): x.src.doc
+                     for x in [*project.tasks, *project.datasets.values()] if x.src is not None}
+
+    def __call__(self, file: str, path: tuple, message: str, severity: str = "error") -> Problem:
+        return self.docs[file].problem(path, message, severity=severity)
+
+
+def check_across(facts: list[Facts], problem) -> list[Problem]:
+    """Unknown parents and parent loops, unknown datasets; ``problem(file, path, message)``
+    places each."""
+    problems: list[Problem] = []
+    parents = {f.id: [p for _, p in f.parents] for f in facts if f.kind == "task"}
+    dataset_ids = sorted(f.id for f in facts if f.kind == "dataset")
+    known_datasets = set(dataset_ids)
+    for f in facts:
+        for path, parent in f.parents:
+            if parent not in parents:
+                problems.append(problem(f.file, path, f"unknown parent task '{parent}'"))
+            elif _is_ancestor(f.id, parent, parents):
+                problems.append(problem(f.file, path, f"task '{f.id}' would be its own "
+                                                      f"ancestor through parent '{parent}'"))
+        for path, dataset in f.datasets:
+            if dataset not in known_datasets:
+                hint = difflib.get_close_matches(dataset, dataset_ids, n=1)
+                extra = f"; did you mean '{hint[0]}'?" if hint else \
+                    f" (no file data/datasets/{dataset}.yml)"
+                problems.append(problem(f.file, path, f"unknown dataset '{dataset}'{extra}"))
     return problems
+
+
+def relative_link_problems(facts: list[Facts], problem, repository: Path) -> list[Problem]:
+    problems = []
+    for f in facts:
+        for where, url in f.relative:
+            path = unquote(url.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+            if not path or (repository / path).exists():
+                continue
+            problems.append(problem(f.file, where, (
+                f"relative link '{url}' points at nothing: there is no {path} in the repository "
+                "(relative links are read from its root, beside the README); write the full "
+                "address (https://...) or add the file"), "warning"))
+    return problems
+
+
+def _is_relative(url: str) -> bool:
+    """A link read from the repository's root: not http(s), no scheme, no anchor."""
+    return bool(url) and not (links.is_absolute_http(url) or _RAW_SCHEME.match(url)
+                              or url.startswith(("#", "//")) or links.scheme(url) is not None)
 
 
 def _check_page_markers(task: Task) -> list[Problem]:
@@ -439,25 +526,11 @@ def _check_page_markers(task: Task) -> list[Problem]:
     return problems
 
 
-def _check_parent(task: Task, project: Project, task_ids: set[str]) -> list[Problem]:
-    problems = []
-    for i, parent in enumerate(task.parents):
-        where = ("parent", i) if len(task.parents) > 1 else ("parent",)
-        if not _is_id(parent):
-            continue  # the schema pass reported it
-        if parent not in task_ids:
-            problems.append(task.src.problem(*where, message=f"unknown parent task '{parent}'"))
-        elif _is_ancestor(task.id, parent, project):
-            problems.append(task.src.problem(*where, message=f"task '{task.id}' would be its own "
-                                                             f"ancestor through parent '{parent}'"))
-    return problems
-
-
 def _is_id(text: str) -> bool:
     return ids.is_id(text)
 
 
-def _is_ancestor(task_id: str, start: str, project: Project) -> bool:
+def _is_ancestor(task_id: str, start: str, parents: dict[str, list[str]]) -> bool:
     """Whether ``task_id`` is ``start`` or one of its ancestors."""
     seen, stack = set(), [start]
     while stack:
@@ -467,8 +540,7 @@ def _is_ancestor(task_id: str, start: str, project: Project) -> bool:
         if current in seen:
             continue
         seen.add(current)
-        found = project.task(current)
-        stack.extend(found.parents if found else [])
+        stack.extend(parents.get(current, []))
     return False
 
 

@@ -1,0 +1,205 @@
+"""``validate --changed`` and ``validate PATH...``: the check of a change, without reading
+again what did not change.
+
+For each data file the cache keeps, by path and content hash, the file's own problems
+(reading, YAML, schema, text, its values and dates: ``validate.check_task_alone``) and its
+``validate.Facts`` (its id, the parents and datasets it names, its relative links).  The
+checks across files (unknown or looping parents, unknown datasets, links to nothing, two
+files with one id, sources.yml) run every time, over every file's facts, with the same code
+as the full check, so the result is the full check's.  A file is read again when it is
+named, when git sees it changed (``--changed``), or when its size, times or inode changed
+and its content hash with them (as git's index does); the cache is dropped when the code or
+the day changes (dates are checked against today).
+
+The cache lives in ``.leaderboard-cache/`` beside the data folder (``.gitignore`` covers
+it).  One that cannot be read or written is ignored.  It is read by an unpickler that
+builds plain data only, so a cache file planted in a checkout cannot run code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import astuple, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from . import loader, model, pipeline, validate
+from .problems import Problem
+from .rules import files
+
+FOLDER = ".leaderboard-cache"
+_NAME = "validate.pickle"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the code whose results the cache keeps; another version's are not used."""
+    h = hashlib.sha256()
+    package = resources.files("generator")
+    for name in ("loader.py", "validate.py", "model.py", "problems.py", "checkcache.py"):
+        h.update(package.joinpath(name).read_bytes())
+    for folder in ("rules", "schema"):
+        for entry in sorted(package.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".json")):
+                h.update(entry.name.encode() + entry.read_bytes())
+    return h.hexdigest()
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+@dataclass
+class Checked:
+    problems: list[Problem]
+    counts: dict[str, int]
+    read: int  # files read and checked afresh
+    kept: int  # files whose own problems and facts came from the cache
+
+
+def check(data_dir: Path, fresh: list[Path] = (), today: dt.date | None = None) -> Checked:
+    """Every problem the full check (``pipeline.load_project``) finds, and the counts."""
+    today = today or dt.date.today()
+    cache = _Cache.open(data_dir, today)
+    fresh_names = {os.path.abspath(p) for p in fresh}
+    found, problems = pipeline.discover(data_dir)
+    facts: list[validate.Facts] = []
+    for folder, kind in pipeline.KINDS.items():
+        for path in found[folder]:
+            own, f = cache.file(path, kind, today, os.path.abspath(path) in fresh_names)
+            problems += own
+            facts.append(f)
+    problems += pipeline.load_sources(data_dir)[1]
+    locate = _Locator()
+    problems += validate.check_across(facts, locate)
+    problems += validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
+    problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
+    cache.save()
+    tasks = [f for f in facts if f.kind == "task"]
+    counts = {"tasks": len(tasks), "datasets": len(facts) - len(tasks),
+              "leaderboards": sum(f.leaderboards for f in tasks),
+              "results": sum(f.results for f in tasks)}
+    return Checked(problems, counts, cache.misses, cache.hits)
+
+
+class _Locator:
+    """A problem at a path of a file that the cache answered for: the file is parsed again,
+    once, to find the line (rare: only when a change elsewhere makes a problem in it)."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, loader.Document | None] = {}
+
+    def __call__(self, file: str, path: tuple, message: str, severity: str = "error") -> Problem:
+        if file not in self.docs:
+            self.docs[file] = loader.load_file(Path(file))[0]
+        doc = self.docs[file]
+        if doc is None:
+            return Problem(file, 1, 1, message, severity)
+        return doc.problem(path, message, severity=severity)
+
+
+@dataclass
+class _Cache:
+    path: Path
+    version: str
+    entries: dict[str, tuple] = field(default_factory=dict)
+    used: dict[str, tuple] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    @classmethod
+    def open(cls, data_dir: Path, today: dt.date) -> "_Cache":
+        cache = cls(data_dir.resolve().parent / FOLDER / _NAME, f"{code_version()} {today}")
+        try:
+            with open(cache.path, "rb") as handle:
+                version, entries = _Unpickler(handle).load()
+            if version == cache.version and isinstance(entries, dict):
+                cache.entries = entries
+        except Exception:  # absent, unreadable or from another version: start empty
+            pass
+        return cache
+
+    def file(self, path: Path, kind: str, today: dt.date, fresh: bool):
+        """(the file's own problems, its facts)."""
+        name = os.path.abspath(path)
+        try:
+            st = os.stat(path)
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        except OSError:
+            stamp = None
+        entry = self.entries.get(name)
+        if entry is not None and not fresh and stamp is not None and entry[0] == stamp:
+            return self._hit(name, path, entry)
+        try:
+            text = files.read_text(path, loader.MAX_FILE_BYTES)
+        except files.Unreadable as exc:
+            self.misses += 1
+            return [Problem(str(path), exc.line, exc.col, exc.message)], _stub(kind, path)
+        key = digest(text)
+        if entry is not None and not fresh and entry[1] == key:
+            return self._hit(name, path, (stamp, *entry[1:]))
+        self.misses += 1
+        doc, own = loader.parse_text(text, path)
+        if doc is None:
+            facts = _stub(kind, path)
+        else:
+            own = own + validate.check_document(doc, kind)
+            if kind == "task":
+                task = model.build_task(doc, path.stem)
+                own += validate.check_task_alone(task, today)
+                facts = validate.task_facts(task)
+            else:
+                dataset = model.build_dataset(doc, path.stem)
+                own += validate.check_dataset_alone(dataset)
+                facts = validate.dataset_facts(dataset)
+        if stamp is not None:
+            self.used[name] = (stamp, key, [(p.line, p.col, p.message, p.severity) for p in own],
+                               astuple(facts))
+        return own, facts
+
+    def _hit(self, name: str, path: Path, entry: tuple):
+        self.hits += 1
+        self.used[name] = entry
+        _, _, own, facts = entry
+        facts = validate.Facts(*facts)
+        if facts.file:
+            facts.file = str(path)
+        return [Problem(str(path), *p) for p in own], facts
+
+    def save(self) -> None:
+        """Keep the entries of the files seen this time; say nothing if it cannot."""
+        if self.misses == 0 and self.used == self.entries:
+            return
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                       dir=self.path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.version, self.used), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except Exception:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+
+
+def _stub(kind: str, path: Path) -> validate.Facts:
+    """An unreadable file still has its id, so that references to it do not cascade."""
+    return validate.Facts(kind, path.stem, "")
+
+
+class _Unpickler(pickle.Unpickler):
+    """Plain data only (tuples, lists, dicts, strings, numbers): no class may be built."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"not in a validation cache: {module}.{name}")
