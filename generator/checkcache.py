@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from . import loader, model, pipeline, validate
+from . import loader, pipeline, validate
 from .problems import Problem
 from .rules import files
 
@@ -40,7 +40,8 @@ def code_version() -> str:
     """A hash of the code whose results the cache keeps; another version's are not used."""
     h = hashlib.sha256()
     package = resources.files("generator")
-    for name in ("loader.py", "validate.py", "model.py", "problems.py", "checkcache.py"):
+    for name in ("loader.py", "validate.py", "model.py", "problems.py", "pipeline.py",
+                 "checkcache.py"):
         h.update(package.joinpath(name).read_bytes())
     for folder in ("rules", "schema"):
         for entry in sorted(package.joinpath(folder).iterdir(), key=lambda e: e.name):
@@ -136,30 +137,19 @@ class _Cache:
             return self._hit(name, path, entry)
         try:
             text = files.read_text(path, loader.MAX_FILE_BYTES)
-        except files.Unreadable as exc:
+        except files.Unreadable:
             self.misses += 1
-            return [Problem(str(path), exc.line, exc.col, exc.message)], _stub(kind, path)
+            loaded = pipeline.load_file(path, kind, today)  # says why, at its place
+            return loaded.problems, loaded.facts
         key = digest(text)
         if entry is not None and not fresh and entry[1] == key:
             return self._hit(name, path, (stamp, *entry[1:]))
         self.misses += 1
-        doc, own = loader.parse_text(text, path)
-        if doc is None:
-            facts = _stub(kind, path)
-        else:
-            own = own + validate.check_document(doc, kind)
-            if kind == "task":
-                task = model.build_task(doc, path.stem)
-                own += validate.check_task_alone(task, today)
-                facts = validate.task_facts(task)
-            else:
-                dataset = model.build_dataset(doc, path.stem)
-                own += validate.check_dataset_alone(dataset)
-                facts = validate.dataset_facts(dataset)
+        loaded = pipeline.load_file(path, kind, today, text)
         if stamp is not None:
-            self.used[name] = (stamp, key, [(p.line, p.col, p.message, p.severity) for p in own],
-                               astuple(facts))
-        return own, facts
+            self.used[name] = (stamp, key, [(p.line, p.col, p.message, p.severity)
+                                            for p in loaded.problems], astuple(loaded.facts))
+        return loaded.problems, loaded.facts
 
     def _hit(self, name: str, path: Path, entry: tuple):
         self.hits += 1
@@ -191,11 +181,6 @@ class _Cache:
                     os.unlink(tmp)
                 except OSError:
                     pass
-
-
-def _stub(kind: str, path: Path) -> validate.Facts:
-    """An unreadable file still has its id, so that references to it do not cascade."""
-    return validate.Facts(kind, path.stem, "")
 
 
 class _Unpickler(pickle.Unpickler):

@@ -6,10 +6,11 @@ model on; rendering never reads files of ``data/`` itself.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import collector, loader, model, validate
@@ -120,18 +121,73 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None) -> Loaded:
+def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None,
+                 memory: "Memory | None" = None) -> Loaded:
     """Load, build and validate the data in ``data_dir``.
 
     ``overrides`` maps a file's path to the text to use instead of the file's own, or for
     a file not written yet (``data_dir/tasks/ID.yml``, ``data_dir/datasets/ID.yml``): how
     ``add`` and the importers validate what they would write before writing it.
+    ``memory`` (``mkdocs serve``'s rebuilds) hands back each file that did not change since
+    the previous load as it was loaded then; the checks across files run in full either way.
     """
     with collector.paused():
-        return _load_project(Path(data_dir), overrides or {})
+        return _load_project(Path(data_dir), overrides or {}, memory)
 
 
-def _load_project(data_dir: Path, overrides: dict[Path, str]) -> Loaded:
+@dataclass
+class LoadedFile:
+    """One data file, loaded: its document (None if unreadable), its own problems, the task
+    or dataset built from it (a stub when unreadable, so that references to it do not
+    cascade) and what the checks across files need of it."""
+
+    doc: "loader.Document | None"
+    problems: list[Problem]
+    built: "model.Task | model.Dataset"
+    facts: validate.Facts
+
+
+def load_file(path: Path, kind: str, today, text: str | None = None) -> LoadedFile:
+    """Read (or take ``text``), parse and check one data file on its own."""
+    if text is None:
+        doc, problems = loader.load_file(path)
+    else:
+        doc, problems = loader.parse_text(text, path)
+    if doc is None:
+        built = model.Task(id=path.stem, title=path.stem, leaderboards=[]) if kind == "task" \
+            else model.Dataset(id=path.stem, name=path.stem)
+        return LoadedFile(None, problems, built, validate.Facts(kind, path.stem, ""))
+    problems = problems + validate.check_document(doc, kind)
+    if kind == "task":
+        built = model.build_task(doc, path.stem)
+        return LoadedFile(doc, problems + validate.check_task_alone(built, today), built,
+                          validate.task_facts(built))
+    built = model.build_dataset(doc, path.stem)
+    return LoadedFile(doc, problems + validate.check_dataset_alone(built), built,
+                      validate.dataset_facts(built))
+
+
+@dataclass
+class Memory:
+    """The files of the previous load, by path, with the stat that dates them; what changed
+    in the last load (``changed``: (kind, id) of every file read again, added or gone)."""
+
+    files: dict[str, tuple[tuple, LoadedFile]] = field(default_factory=dict)
+    today: object = None
+    changed: set[tuple[str, str]] = field(default_factory=set)
+    reused: int = 0
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _load_project(data_dir: Path, overrides: dict[Path, str],
+                  memory: Memory | None = None) -> Loaded:
     if overrides and not (data_dir / "tasks").is_dir():
         files, problems = {kind: [] for kind in KINDS}, []  # a data folder the import creates
     else:
@@ -143,31 +199,51 @@ def _load_project(data_dir: Path, overrides: dict[Path, str]) -> Loaded:
         files[folder] = sorted([*files[folder], *(p for p in new if p.parent.name == folder)],
                                key=lambda p: p.name)
     overrides = {p.resolve(): text for p, text in overrides.items()}
-    tasks, datasets = [], {}
+    today = dt.date.today()
+    if memory is not None and memory.today != today:  # dates are checked against today
+        memory.files, memory.today = {}, today
+    seen: dict[str, tuple[tuple, LoadedFile]] = {}
+    tasks, datasets, facts, docs = [], {}, [], {}
     for folder, kind in KINDS.items():
         for path in files[folder]:
             if overrides and path.resolve() in overrides:
-                doc, found = loader.parse_text(overrides[path.resolve()], path)
-            else:
-                doc, found = loader.load_file(path)
-            problems += found
-            if doc is None:  # a stub, so that references to it do not cascade
-                if kind == "task":
-                    tasks.append(model.Task(id=path.stem, title=path.stem, leaderboards=[]))
+                loaded = load_file(path, kind, today, overrides[path.resolve()])
+            elif memory is not None:
+                name, stamp = os.path.abspath(path), _stamp(path)
+                kept = memory.files.get(name)
+                if kept is not None and stamp is not None and kept[0] == stamp:
+                    loaded = kept[1]
+                    memory.reused += 1
                 else:
-                    datasets[path.stem] = model.Dataset(id=path.stem, name=path.stem)
-                continue
-            problems += validate.check_document(doc, kind)
-            if kind == "task":
-                tasks.append(model.build_task(doc, path.stem))
+                    loaded = load_file(path, kind, today)
+                    memory.changed.add((kind, path.stem))
+                    if kept is not None:  # its id may have been another's
+                        memory.changed.add((kind, kept[1].built.id))
+                if stamp is not None:
+                    seen[name] = (stamp, loaded)
             else:
-                datasets[path.stem] = model.build_dataset(doc, path.stem)
+                loaded = load_file(path, kind, today)
+            problems += loaded.problems
+            facts.append(loaded.facts)
+            if loaded.doc is not None:
+                docs[str(path)] = loaded.doc
+            if kind == "task":
+                tasks.append(loaded.built)
+            else:
+                datasets[path.stem] = loaded.built
+    if memory is not None:
+        memory.changed |= {(kept.facts.kind, kept.built.id) for name, (_, kept)
+                           in memory.files.items() if name not in seen}  # gone
+        memory.files = seen
     tasks.sort(key=lambda t: (re.sub(r"^\W+", "", t.title).casefold(), t.id))
     sources, found = load_sources(data_dir)
     problems += found
     project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())), sources=sources)
-    problems += validate.check_project(project)
-    problems += validate.check_relative_links(project, data_dir.resolve().parent)
+
+    def locate(file: str, path: tuple, message: str, severity: str = "error") -> Problem:
+        return docs[file].problem(path, message, severity=severity)
+    problems += validate.check_across(facts, locate)
+    problems += validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
     return Loaded(project, problems)
 
