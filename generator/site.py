@@ -17,7 +17,7 @@ a data file cannot inject markup.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -234,22 +234,113 @@ def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
     return f"{lb.task_id}/{lb.id}"
 
 
+@dataclass
+class Reuse:
+    """What a rebuild (``mkdocs serve``) takes from the previous build: its pages and files,
+    and what the change touched: the tasks, leaderboards (``key_of``), datasets, papers and
+    models whose pages may read differently. Every other page and file is handed back as
+    it was."""
+
+    pages: dict[str, str]
+    files: dict[str, str]
+    tasks: set[str] = field(default_factory=set)
+    boards: set[str] = field(default_factory=set)
+    datasets: set[str] = field(default_factory=set)
+    papers: set[str] = field(default_factory=set)
+    models: set[str] = field(default_factory=set)
+
+
+def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: dict[str, str],
+            files: dict[str, str]) -> Reuse:
+    """What a change of the files ``changed`` ((kind, id) of each task or dataset file read
+    again, added or gone) touches, from the project before (``old``) and after (``new``):
+
+    - the leaderboards of a changed task, and those on a changed dataset;
+    - their tasks, and each changed task's parents, children, ancestors and descendants
+      (which show its title, its area and its results' count);
+    - the datasets, papers and models of those leaderboards' rows, and the models shown
+      beside a model whose name changed (its rivals);
+    - the indexes, home, compare page and the files across the site, always (not here)."""
+    reuse = Reuse(pages, files)
+    tasks_changed = {i for kind, i in changed if kind == "task"}
+    datasets_changed = {i for kind, i in changed if kind == "dataset"}
+    reuse.datasets |= datasets_changed
+    for project in (old, new):
+        by_id = {t.id: t for t in project.tasks}
+        children: dict[str, list[str]] = {}
+        for task in project.tasks:
+            for parent in task.parents:
+                children.setdefault(parent, []).append(task.id)
+        for task_id in tasks_changed & by_id.keys():
+            reuse.tasks.add(task_id)
+            for links in (lambda t: by_id[t].parents if t in by_id else [],
+                          lambda t: children.get(t, [])):  # up, then down, all the way
+                stack, seen = list(links(task_id)), set()
+                while stack:
+                    current = stack.pop()
+                    if current not in seen:
+                        seen.add(current)
+                        stack += links(current)
+                reuse.tasks |= seen
+        for lb in project.leaderboards:
+            if lb.task_id in tasks_changed or (lb.dataset and lb.dataset in datasets_changed):
+                reuse.boards.add(key_of(lb))
+                reuse.tasks.add(lb.task_id)
+                if lb.dataset:
+                    reuse.datasets.add(lb.dataset)
+                for row in views.leaderboard_view(lb).rows:
+                    reuse.models.add(row.model_key)
+                    if row.paper:
+                        reuse.papers.add(row.paper_key)
+    renamed = set()
+    old_models, new_models = (_once(p, "models", lambda p=p: models(p, {
+        key_of(lb): views.leaderboard_view(lb) for lb in p.leaderboards})) for p in (old, new))
+    for key in reuse.models:
+        before, after = old_models.get(key), new_models.get(key)
+        if before is None or after is None or before.name != after.name:
+            renamed.add(key)
+    if renamed:  # a model's name shows on the pages of the models beside it
+        for project in (old, new):
+            for lb in project.leaderboards:
+                keys = [row.model_key for row in views.leaderboard_view(lb).rows]
+                for a, b in zip(keys, keys[1:]):
+                    if a in renamed:
+                        reuse.models.add(b)
+                    if b in renamed:
+                        reuse.models.add(a)
+    return reuse
+
+
 def site_files(project: Project, site_url: str = "", templates_dir: Path | None = None,
-               site_name: str = "Leaderboards") -> dict[str, str]:
+               site_name: str = "Leaderboards", reuse: Reuse | None = None) -> dict[str, str]:
     """The files the site carries besides its pages: the exports under data/ with the JSON
     schema, the models' results for the compare page (data/models.json), a badge per ranked
-    result under badges/, and the Atom feed feed.xml."""
+    result under badges/, and the Atom feed feed.xml.  ``reuse``: a leaderboard's exports
+    and badges that a change did not touch are the previous build's."""
     from . import render
 
     files = {"data/all.json": exports.all_json(project)}
+    kept = set()
     for lb in project.leaderboards:
-        for fmt in exports.FORMATS:
-            files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt, templates_dir)
+        paths = [site_file(lb, fmt) for fmt in exports.FORMATS]
+        if reuse is not None and key_of(lb) not in reuse.boards \
+                and all(path in reuse.files for path in paths):
+            kept.add(key_of(lb))
+            for path in paths:
+                files[path] = reuse.files[path]
+            continue
+        for fmt, path in zip(exports.FORMATS, paths):
+            files[path] = exports.exports_of(lb, project, fmt, templates_dir)
     files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
         "export.schema.json").read_text("utf-8")
     all_views = [views.leaderboard_view(lb) for lb in project.leaderboards]
     for view in all_views:
         for row in view.rows:
+            if key_of(view) in kept:
+                path = badge_path(view, row)
+                if path in reuse.files:
+                    files[path] = reuse.files[path]
+                continue
             badge = result_badge(view, row)
             if badge:
                 files[badge_path(view, row)] = render.render("result_badge.svg.j2", templates_dir,
@@ -433,11 +524,13 @@ def is_overview(task: Task) -> bool:
 
 
 def site_pages(project: Project, home_intro: str = "", templates_dir: Path | None = None,
-               edit_base: str | None = None) -> dict[str, str]:
+               edit_base: str | None = None, reuse: Reuse | None = None) -> dict[str, str]:
     """Every generated page of the site: {path relative to docs: markdown text}.
     ``templates_dir``: a folder whose templates replace the shipped ones of the same name;
     ``edit_base``: the address under which the data folder's files are edited
-    (``https://github.com/OWNER/REPO/edit/main/data/``), for "Edit this leaderboard" links."""
+    (``https://github.com/OWNER/REPO/edit/main/data/``), for "Edit this leaderboard" links;
+    ``reuse``: the previous build's pages, for those of the tasks, datasets, papers and
+    models a change did not touch (``touched``)."""
     from . import render
 
     children: dict[str, list[Task]] = {}
@@ -469,11 +562,21 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         pages[path] = render.render(template, templates_dir, root=root_of(path), **context,
                                     **extra)
 
+    def kept(paths: list[str], untouched: bool) -> bool:
+        """The previous build's pages at ``paths``, when the change did not touch them."""
+        if reuse is None or not untouched or not all(p in reuse.pages for p in paths):
+            return False
+        pages.update((p, reuse.pages[p]) for p in paths)
+        return True
+
     page("index.md", "site_home.md.j2", intro=home_intro, **home)
     page("tasks/index.md", "site_tasks_index.md.j2")
     page("datasets/index.md", "site_datasets_index.md.j2",
          groups=datasets_by_area(project, boards_by_dataset))
     for task in project.tasks:
+        if kept([task_path(task), *(leaderboard_path(lb) for lb in task.leaderboards)],
+                reuse is not None and task.id not in reuse.tasks):
+            continue
         edit_url = f"{edit_base}tasks/{task.id}.yml" if edit_base else None
         boards = []
         for lb in task.leaderboards:
@@ -485,14 +588,20 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         for board in boards:
             page(leaderboard_path(board.view), "site_leaderboard.md.j2", task=task, board=board)
     for dataset in project.datasets.values():
+        if kept([dataset_path(dataset)], reuse is not None and dataset.id not in reuse.datasets):
+            continue
         page(dataset_path(dataset), "site_dataset.md.j2", dataset=dataset,
              boards=boards_by_dataset.get(dataset.id, []))
     page("papers/index.md", "site_papers_index.md.j2")
     for paper in all_papers.values():
+        if kept([paper_path(paper.key)], reuse is not None and paper.key not in reuse.papers):
+            continue
         page(paper_path(paper.key), "site_paper.md.j2", paper=paper)
     page("models/index.md", "site_models_index.md.j2")
     met = rivals(all_models, views_of)
     for model in all_models.values():
+        if kept([model_path(model.key)], reuse is not None and model.key not in reuse.models):
+            continue
         page(model_path(model.key), "site_model.md.j2", model=model, rivals=met[model.key])
     page("compare.md", "site_compare.md.j2")
     return pages

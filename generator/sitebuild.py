@@ -98,30 +98,46 @@ class Generated:
     stamped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # files written straight into the built site, past MkDocs (``DIRECT``)
     direct: dict[str, str] = field(default_factory=dict)
+    # all of site.site_pages and site.site_files, and the data: what a rebuild may reuse
+    pages: dict[str, str] = field(default_factory=dict, repr=False)
+    site_files: dict[str, str] = field(default_factory=dict, repr=False)
+    project: Project | None = field(default=None, repr=False)
 
 
 def generate(project: Project, intro: str = "", sections=SECTIONS,
              templates_dir: Path | None = None, site_url: str = "",
-             site_name: str = "Leaderboards", edit_base: str | None = None) -> Generated:
+             site_name: str = "Leaderboards", edit_base: str | None = None,
+             previous: Generated | None = None,
+             changed: set[tuple[str, str]] | None = None) -> Generated:
     """The site's generated files: home (``intro`` is docs/index.md's text) and the data
     exports always, the pages of ``sections``; ``templates_dir`` holds template overrides.
-    Pages of the sections left out are not published, but the pages kept still link to them."""
+    Pages of the sections left out are not published, but the pages kept still link to them.
+    ``previous``: the last build's, made with the same settings and templates, of which the
+    pages and files that the files ``changed`` ((kind, id)) do not touch are reused."""
     with collector.paused():
-        return _generate(project, intro, sections, templates_dir, site_url, site_name, edit_base)
+        reuse = None
+        if previous is not None and previous.project is not None and changed is not None:
+            reuse = site.touched(previous.project, project, changed, previous.pages,
+                                 previous.site_files)
+        return _generate(project, intro, sections, templates_dir, site_url, site_name,
+                         edit_base, reuse)
 
 
 def _generate(project: Project, intro: str, sections, templates_dir: Path | None,
-              site_url: str, site_name: str, edit_base: str | None) -> Generated:
+              site_url: str, site_name: str, edit_base: str | None,
+              reuse: "site.Reuse | None" = None) -> Generated:
     left_out = {s for s in SECTIONS if s not in sections}
-    out = Generated()
-    for path, text in site.site_pages(project, intro, templates_dir, edit_base).items():
+    out = Generated(project=project)
+    out.pages = site.site_pages(project, intro, templates_dir, edit_base, reuse)
+    out.site_files = site.site_files(project, site_url, templates_dir, site_name, reuse)
+    for path, text in out.pages.items():
         if ("models" if path == "compare.md" else path.split("/")[0]) in left_out:
             continue
         if stamping.stampable(path):
             out.stamped.setdefault(stamping.section_of(path), []).append((path, text))
         else:
             out.files[path] = text
-    for path, text in site.site_files(project, site_url, templates_dir, site_name).items():
+    for path, text in out.site_files.items():
         (out.direct if path.startswith(DIRECT) else out.files)[path] = text
     for section in out.stamped:
         out.files[stamping.placeholder_path(section)] = stamping.PLACEHOLDER
