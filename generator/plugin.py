@@ -21,12 +21,22 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import blocks, collector, searchindex, sitebuild, sitemap, stamping
+from . import blocks, collector, pipeline, searchindex, sitebuild, sitemap, stamping
 from .fsutil import Spooler, describe
 from .problems import display_path
 from .publish import Output
 
 log = logging.getLogger("mkdocs.plugins.leaderboards")
+
+
+class _Converted:
+    """A generated page as MkDocs converted it: its markdown, and what Python-Markdown made
+    of it (the HTML, the table of contents, the title, the anchors, the lifted blocks)."""
+
+    def __init__(self, markdown: str) -> None:
+        self.markdown = markdown
+        self.html = self.toc = self.title = self.anchors = self.links = None
+        self.lifted: tuple = ()
 
 
 class _Sections(c.ListOfItems):
@@ -53,6 +63,13 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.dirty = False  # `--dirty`: update the site in place, no staging folder
         self.output: Output | None = None  # the site folder's lock and staging folder
         self.warnings: CountHandler | None = None  # MkDocs's warnings: will --strict fail?
+        # `mkdocs serve` only: what a rebuild reuses of the previous build (an edit reads
+        # again, renders again and converts again only what it touches)
+        self.memory: pipeline.Memory | None = None  # the data files as last loaded
+        self.previous: sitebuild.Generated | None = None  # the pages and files generated
+        self.settings: tuple | None = None  # what else they were generated from
+        self.converted: dict[str, _Converted] = {}  # generated page -> its HTML, by MkDocs
+        self.reused: dict[str, _Converted] = {}  # this build's pages taken from converted
         self._reset()
 
     def _reset(self) -> None:
@@ -62,9 +79,13 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(path, markdown)]
         self.written: list[str] = []  # URLs of the pages written from placeholders
         self.spooler: Spooler | None = None  # writes the files MkDocs does not, meanwhile
+        self.rebuilt: tuple | None = None  # (files changed, reused, pages rendered, pages)
+        self.converted_now = 0  # generated pages Python-Markdown converted in this build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
+        if command == "serve":
+            self.memory = pipeline.Memory()
 
     def on_config(self, config):
         """Check the data before MkDocs empties the site folder (bad data never costs the
@@ -81,7 +102,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             if folder is not None and str(folder) not in config.watch:
                 config.watch.append(str(folder))
         try:
-            self.project = sitebuild.load(self.data_dir)
+            self.project = sitebuild.load(self.data_dir, self.memory)
         except sitebuild.SiteError as exc:
             raise PluginError(str(exc)) from None
         config.copyright = sitebuild.footer(self.project.sources) or config.copyright
@@ -101,9 +122,24 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         intro = files.get_file_from_path("index.md")
         self.edit_base = sitebuild.edit_base(config.repo_url, config.edit_uri, self.root,
                                              self.data_dir)
-        generated = sitebuild.generate(self.project, intro.content_string if intro else "",
-                                       self.config.sections, self.templates_dir,
-                                       config.site_url or "", config.site_name, self.edit_base)
+        intro_text = intro.content_string if intro else ""
+        settings = (intro_text, tuple(self.config.sections), config.site_url, config.site_name,
+                    self.edit_base, sitebuild.folder_stamp(self.templates_dir))
+        same = self.memory is not None and settings == self.settings
+        generated = sitebuild.generate(self.project, intro_text, self.config.sections,
+                                       self.templates_dir, config.site_url or "",
+                                       config.site_name, self.edit_base,
+                                       previous=self.previous if same else None,
+                                       changed=set(self.memory.changed) if same else None)
+        if self.memory is not None:  # the next rebuild starts from this one
+            previous = self.previous.pages if same and self.previous else {}
+            self.rebuilt = (len(self.memory.changed), self.memory.reused,
+                            sum(previous.get(p) is not t for p, t in generated.pages.items()),
+                            len(generated.pages))
+            self.previous, self.settings = generated, settings
+            self.memory.changed.clear()
+            if not same:
+                self.converted = {}
         self.stamped = generated.stamped
         self.spooler = Spooler()  # the badges and exports, written while MkDocs builds pages
         sitebuild.write_direct(Path(config.site_dir), generated.direct, self.spooler)
@@ -116,13 +152,40 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
 
     def on_page_markdown(self, markdown: str, page, config, **kwargs) -> str:
         """Fill the repository marks of hand-written pages; lift the big HTML blocks out
-        before Python-Markdown parses the page."""
+        before Python-Markdown parses the page.  In a rebuild of `mkdocs serve`, a generated
+        page whose markdown did not change is not converted again (``on_page_content``)."""
+        src = page.file.src_uri
         if page.file.generated_by is None:
             markdown = sitebuild.fill_repository(markdown, config.repo_url)
+        elif self.memory is not None:
+            done = self.converted.get(src)
+            if done is not None and done.markdown == markdown and done.html is not None:
+                self.reused[src] = done
+                return ""  # nothing for Python-Markdown to do: its HTML is kept
+            self.converted[src] = _Converted(markdown)
+            self.converted_now += 1
         markdown, lifted = blocks.lift(markdown)
         if lifted:
-            self.stash[page.file.src_uri] = lifted
+            self.stash[src] = lifted
         return markdown
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """A page not converted again gets its HTML, contents and title as converted last
+        time; a page converted now is kept for the next rebuild."""
+        src = page.file.src_uri
+        done = self.reused.pop(src, None)
+        if done is not None:
+            page.toc, page._title_from_render = done.toc, done.title
+            page.present_anchor_ids, page.links_to_anchors = done.anchors, done.links
+            if done.lifted:
+                self.stash[src] = list(done.lifted)
+            return done.html
+        done = self.converted.get(src) if self.memory is not None else None
+        if done is not None and done.html is None:
+            done.html, done.toc, done.title = html, page.toc, page._title_from_render
+            done.anchors, done.links = page.present_anchor_ids, page.links_to_anchors
+            done.lifted = tuple(self.stash.get(src, ()))
+        return html
 
     def on_page_context(self, context, page, config, nav):
         """The theme's edit button on a task page opens the task's YAML file."""
@@ -154,6 +217,11 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                        [stamping.placeholder_url(s) for s in self.stamped],
                        sitemap.commit_date(self.root))
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.memory is not None and self.rebuilt is not None:
+            changed, reused, rendered, pages = self.rebuilt
+            log.info(f"Rebuilt from {changed} changed data files ({reused} unchanged, reused): "
+                     f"{rendered} of {pages} generated pages rendered again, "
+                     f"{self.converted_now} converted again by MkDocs")
         if self.output is None or (config.strict and sum(self.warnings.counts.values())):
             return
         output, self.output = self.output, None

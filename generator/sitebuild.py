@@ -34,16 +34,33 @@ def data_folder(root: Path, option: str | Path, environ: Mapping[str, str] = os.
     return root / (environ.get(DATA_ENV) or option)
 
 
-def load(data_dir: Path) -> Project:
-    """The data, checked: invalid data stops the build before MkDocs touches the site."""
+def load(data_dir: Path, memory: pipeline.Memory | None = None) -> Project:
+    """The data, checked: invalid data stops the build before MkDocs touches the site.
+    ``memory``: the files of the previous load (``mkdocs serve``), handed back unless they
+    changed."""
     try:
-        loaded = pipeline.load_project(data_dir)
+        loaded = pipeline.load_project(data_dir, memory=memory)
     except InputError as exc:
         raise SiteError(f"the leaderboard data cannot be read:\n{exc}") from None
     if errors(loaded.problems):
         lines = "\n".join(p.format() for p in loaded.problems)
         raise SiteError(f"the leaderboard data is invalid:\n{lines}")
     return loaded.project
+
+
+def folder_stamp(folder: Path | None) -> tuple:
+    """What dates a folder's files (names, sizes, times): a template override that changed
+    means no page of the previous build may be reused."""
+    if folder is None or not folder.is_dir():
+        return ()
+    out = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def edit_base(repo_url: str | None, edit_uri: str | None, root: Path, data_dir: Path) -> str | None:

@@ -1,0 +1,69 @@
+"""`mkdocs serve`'s rebuilds (generator/plugin.py with pipeline.Memory and site.touched):
+after each edit of the data, the site a rebuild writes is the site a clean `mkdocs build`
+of the same data writes, file for file."""
+from __future__ import annotations
+
+import filecmp
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from helpers import ROOT
+from test_rebuild import EDITS
+
+pytestmark = pytest.mark.slow
+
+
+def _tree(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def _differences(built, clean):
+    a, b = _tree(built), _tree(clean)
+    out = [f"only in the rebuild: {p}" for p in sorted(set(a) - set(b))]
+    out += [f"only in the clean build: {p}" for p in sorted(set(b) - set(a))]
+    out += [f"differs: {p}" for p in sorted(set(a) & set(b))
+            if not filecmp.cmp(built / p, clean / p, shallow=False)]
+    return out
+
+
+def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    env = dict(os.environ, LEADERBOARD_DATA=str(data), NO_MKDOCS_2_WARNING="1",
+               SITE_URL="http://127.0.0.1:8000/")
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "serve_rebuilds.py"),
+                               str(ROOT / "mkdocs.yml"), str(tmp_path / "serve")],
+                              cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    rng = random.Random(3)
+    rebuilt = []
+    try:
+        for step in range(5):
+            if step:
+                edit = rng.choice(EDITS)
+                edit(data, rng)
+            built = tmp_path / f"rebuild-{step}"
+            server.stdin.write(f"{built}\n")
+            server.stdin.flush()
+            answer = server.stdout.readline()
+            assert answer.startswith("built"), answer
+            _, _, changed, reused, rendered, pages, converted = answer.split()
+            if step:  # a rebuild: only what the edit touched was read, rendered, converted
+                assert int(changed) <= 3 and int(reused) >= 12, answer
+                assert int(rendered) < int(pages) and int(converted) < int(pages), answer
+                rebuilt.append((int(rendered), int(converted), int(pages)))
+            clean = tmp_path / f"clean-{step}"
+            proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(clean)],
+                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            found = _differences(built, clean)
+            assert not found, f"step {step}: {found[:10]}"
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
+    assert len(rebuilt) == 4
