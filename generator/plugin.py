@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import jinja2
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -31,12 +33,17 @@ log = logging.getLogger("mkdocs.plugins.leaderboards")
 
 class _Converted:
     """A generated page as MkDocs converted it: its markdown, and what Python-Markdown made
-    of it (the HTML, the table of contents, the title, the anchors, the lifted blocks)."""
+    of it (the HTML, the table of contents, the title, the anchors, the lifted blocks), and
+    the finished page."""
 
-    def __init__(self, markdown: str) -> None:
-        self.markdown = markdown
+    def __init__(self, markdown: str, url: str) -> None:
+        self.markdown, self.url = markdown, url
         self.html = self.toc = self.title = self.anchors = self.links = None
         self.lifted: tuple = ()
+        self.output: str | None = None  # the finished page, theme and all
+
+
+_FINISHED = "leaderboards-finished.html"  # the template of a page kept finished
 
 
 class _Sections(c.ListOfItems):
@@ -70,6 +77,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.settings: tuple | None = None  # what else they were generated from
         self.converted: dict[str, _Converted] = {}  # generated page -> its HTML, by MkDocs
         self.reused: dict[str, _Converted] = {}  # this build's pages taken from converted
+        self.layout: tuple | None = None  # what else a page's finished HTML depends on
+        self.searched: dict[str, list] = {}  # page URL -> its search entries, last build
         self._reset()
 
     def _reset(self) -> None:
@@ -81,6 +90,9 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.spooler: Spooler | None = None  # writes the files MkDocs does not, meanwhile
         self.rebuilt: tuple | None = None  # (files changed, reused, pages rendered, pages)
         self.converted_now = 0  # generated pages Python-Markdown converted in this build
+        self.same_layout = False  # every page's theme around it is as in the last build
+        self.finished: set[str] = set()  # pages whose finished HTML is the last build's
+        self.order: list[str] = []  # the URLs of the pages MkDocs renders, in its order
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -132,6 +144,11 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                                        previous=self.previous if same else None,
                                        changed=set(self.memory.changed) if same else None)
         if self.memory is not None:  # the next rebuild starts from this one
+            # the theme around a page is the same if the set of pages (the navigation), the
+            # footer and the settings are
+            layout = (settings, config.copyright,
+                      tuple(f.src_uri for f in files.documentation_pages()))
+            self.same_layout, self.layout = same and layout == self.layout, layout
             previous = self.previous.pages if same and self.previous else {}
             self.rebuilt = (len(self.memory.changed), self.memory.reused,
                             sum(previous.get(p) is not t for p, t in generated.pages.items()),
@@ -162,7 +179,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             if done is not None and done.markdown == markdown and done.html is not None:
                 self.reused[src] = done
                 return ""  # nothing for Python-Markdown to do: its HTML is kept
-            self.converted[src] = _Converted(markdown)
+            self.converted[src] = _Converted(markdown, page.url)
             self.converted_now += 1
         markdown, lifted = blocks.lift(markdown)
         if lifted:
@@ -179,6 +196,12 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             page.present_anchor_ids, page.links_to_anchors = done.anchors, done.links
             if done.lifted:
                 self.stash[src] = list(done.lifted)
+            if self.same_layout and done.output is not None:
+                # the finished page is the last build's: no theme to render around it, no
+                # search entries to make (on_post_page, on_post_build put them back)
+                self.finished.add(src)
+                page.meta = dict(page.meta, template=_FINISHED,
+                                 search=dict(page.meta.get("search") or {}, exclude=True))
             return done.html
         done = self.converted.get(src) if self.memory is not None else None
         if done is not None and done.html is None:
@@ -187,8 +210,17 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             done.lifted = tuple(self.stash.get(src, ()))
         return html
 
+    def on_env(self, env, config, files):
+        """A rebuild of `mkdocs serve` renders a page whose finished HTML it keeps with a
+        template that writes nothing (on_post_page puts the page in)."""
+        if self.memory is not None:
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_FINISHED: ""}), env.loader])
+        return env
+
     def on_page_context(self, context, page, config, nav):
         """The theme's edit button on a task page opens the task's YAML file."""
+        if self.memory is not None:
+            self.order.append(page.url)
         task = sitebuild.task_of_page(page.file.src_uri)
         if self.edit_base and task and page.file.generated_by is not None:
             page.edit_url = f"{self.edit_base}tasks/{task}.yml"
@@ -197,7 +229,14 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
     def on_post_page(self, output: str, page, config, **kwargs) -> str:
         """Put the blocks back (after search indexing); write a section's pages from its
         placeholder."""
-        output = blocks.restore(output, self.stash.pop(page.file.src_uri, []))
+        src = page.file.src_uri
+        if src in self.finished:
+            output = self.converted[src].output
+            self.stash.pop(src, None)
+        else:
+            output = blocks.restore(output, self.stash.pop(src, []))
+            if self.memory is not None and src in self.converted:
+                self.converted[src].output = output
         section = stamping.placeholder_section(page.file.src_uri)
         if section in self.stamped:
             self.written += stamping.write_section(Path(config.site_dir), output, section,
@@ -212,6 +251,9 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         stamping.remove_placeholders(site_dir, self.stamped)
         spooler, self.spooler = self.spooler, None
         spooler.finish()
+        if self.memory is not None:  # the search entries of the pages kept finished
+            self.searched = searchindex.keep(site_dir, self.order, self.searched,
+                                             {self.converted[src].url for src in self.finished})
         searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         sitemap.update(site_dir, config.site_url or "", self.written,
                        [stamping.placeholder_url(s) for s in self.stamped],

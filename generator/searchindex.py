@@ -21,3 +21,33 @@ def add(site_dir: Path, docs: list[dict]) -> None:
     index = json.loads(path.read_text(encoding="utf-8"))
     index.setdefault("docs", []).extend(sorted(docs, key=lambda d: d["location"]))
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[str]) -> dict[str, list]:
+    """For a rebuild of `mkdocs serve`: put back the entries of the pages kept ``finished``
+    (by URL; MkDocs did not index them this time) from ``kept`` (the last build's, by page
+    URL), so the index is in MkDocs's page order (``order``) as a clean build writes it.
+    Returns the entries by page URL, for the next rebuild."""
+    path = Path(site_dir) / INDEX
+    if not path.is_file():
+        return {}
+    index = json.loads(path.read_text(encoding="utf-8"))
+    by_page: dict[str, list] = {}
+    for doc in index.get("docs", []):
+        by_page.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    for url in finished:
+        by_page[url] = kept.get(url, [])
+    docs = [doc for url in dict.fromkeys(order) for doc in by_page.pop(url, [])]
+    docs += [doc for rest in by_page.values() for doc in rest]
+    if finished:
+        index["docs"] = docs
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
+    return {url: by_page_docs for url, by_page_docs in _group(docs).items()}
+
+
+def _group(docs: list[dict]) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for doc in docs:
+        out.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    return out

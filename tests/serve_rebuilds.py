@@ -27,7 +27,7 @@ def main(config_file: str, site_dir: str) -> None:
         if config is None:
             config = load_config(config_file=config_file, site_dir=site_dir)
         started = time.perf_counter()
-        build(config)
+        build(config, serve_url="http://127.0.0.1:8000/")  # as the server builds
         seconds = time.perf_counter() - started
         plugin = config.plugins["leaderboards"]
         shutil.copytree(site_dir, target)
