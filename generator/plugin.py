@@ -79,6 +79,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.reused: dict[str, _Converted] = {}  # this build's pages taken from converted
         self.layout: tuple | None = None  # what else a page's finished HTML depends on
         self.searched: dict[str, list] = {}  # page URL -> its search entries, last build
+        self.placeholders: dict[str, str] = {}  # section -> its placeholder's HTML, last build
         self._reset()
 
     def _reset(self) -> None:
@@ -93,6 +94,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.same_layout = False  # every page's theme around it is as in the last build
         self.finished: set[str] = set()  # pages whose finished HTML is the last build's
         self.order: list[str] = []  # the URLs of the pages MkDocs renders, in its order
+        self.carried: list[str] = []  # folders of the last build moved into this one
+        self.stamped_before: dict[str, str] | None = None  # stamped page -> its markdown, then
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -121,6 +124,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.site_dir = config.site_dir
         self.output = Output(self.site_dir, on_wait=lambda: log.info(
             f"Waiting for another build of {display_path(self.site_dir)} to finish"))
+        self.output.remove_later = self.memory is not None  # serve: the old site, meanwhile
         try:  # also the probe that the place can be written: one line if it cannot
             config.site_dir = str(self.output.open(staged=not self.dirty))
         except OSError as exc:
@@ -138,6 +142,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         settings = (intro_text, tuple(self.config.sections), config.site_url, config.site_name,
                     self.edit_base, sitebuild.folder_stamp(self.templates_dir))
         same = self.memory is not None and settings == self.settings
+        before = self.previous if same else None
         generated = sitebuild.generate(self.project, intro_text, self.config.sections,
                                        self.templates_dir, config.site_url or "",
                                        config.site_name, self.edit_base,
@@ -159,7 +164,18 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 self.converted = {}
         self.stamped = generated.stamped
         self.spooler = Spooler()  # the badges and exports, written while MkDocs builds pages
-        sitebuild.write_direct(Path(config.site_dir), generated.direct, self.spooler)
+        direct = generated.direct
+        if before is not None and self.output is not None and self.output.staging is not None:
+            # a rebuild: the last build's generated files are moved in, the changed written
+            self.carried = sitebuild.carry_over(Path(self.site_dir), Path(config.site_dir),
+                                                before, generated)
+            if "badges" in self.carried and "data" in self.carried:
+                direct = sitebuild.changed(before.direct, generated.direct)
+            self.stamped_before = {path: text for pages in before.stamped.values()
+                                   for path, text in pages}
+        if not same:
+            self.placeholders = {}
+        sitebuild.write_direct(Path(config.site_dir), direct, self.spooler)
         collector.keep_for_build()
         for path, text in generated.files.items():
             if (existing := files.get_file_from_path(path)) is not None:
@@ -239,8 +255,17 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 self.converted[src].output = output
         section = stamping.placeholder_section(page.file.src_uri)
         if section in self.stamped:
-            self.written += stamping.write_section(Path(config.site_dir), output, section,
-                                                   self.stamped[section], self.spooler.write_all)
+            pages = self.stamped[section]
+            folder = section.split("/", 1)[0]
+            if self.stamped_before is not None and folder in self.carried \
+                    and self.placeholders.get(section) == output:  # only the pages changed
+                pages = [(path, text) for path, text in pages
+                         if self.stamped_before.get(path) != text]
+            stamping.write_section(Path(config.site_dir), output, section, pages,
+                                   self.spooler.write_all)
+            self.written += [stamping.page_url(path) for path, _ in self.stamped[section]]
+            if self.memory is not None:
+                self.placeholders[section] = output
         return output
 
     @event_priority(-100)  # after every plugin has written its files
@@ -294,4 +319,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             spooler.abandon()
         output, self.output = self.output, None
         if output is not None:
+            if self.carried and output.staging is not None:  # the served site gets them back
+                sitebuild.carry_back(Path(self.site_dir), output.staging, self.carried)
+            self.carried = []
             output.abandon()

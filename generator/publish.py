@@ -27,6 +27,7 @@ import os
 import platform
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -71,14 +72,17 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def swap_in(staging: Path, target: Path, atomic: bool = True) -> None:
-    """Put ``staging`` at ``target``; the old ``target`` is removed once replaced.
-    ``atomic=False`` takes the two-rename way (what platforms without an exchange get)."""
+def swap_in(staging: Path, target: Path, atomic: bool = True,
+            remover: Callable[[Path], None] | None = None) -> None:
+    """Put ``staging`` at ``target``; the old ``target`` is removed once replaced (by
+    ``remover``, default ``remove``).  ``atomic=False`` takes the two-rename way (what
+    platforms without an exchange get)."""
+    remover = remover or remove
     if not os.path.lexists(target):
         os.rename(staging, target)
         return
     if atomic and exchange(staging, target):
-        remove(staging)  # it holds the old folder now
+        remover(staging)  # it holds the old folder now
         return
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
     os.rename(target, old)  # replaces the empty folder just made
@@ -87,7 +91,7 @@ def swap_in(staging: Path, target: Path, atomic: bool = True) -> None:
     except OSError:
         os.rename(old, target)
         raise
-    remove(old)
+    remover(old)
 
 
 def remove(path: Path) -> None:
@@ -99,6 +103,10 @@ def remove(path: Path) -> None:
             os.unlink(path)
         except OSError:
             pass
+
+
+def _remove_in_thread(path: Path) -> None:
+    threading.Thread(target=remove, args=(path,), daemon=True).start()
 
 
 def sweep(target: Path) -> None:
@@ -128,6 +136,9 @@ class Output:
         self.shown = Path(target)  # how the user wrote it, for messages
         self.lock = Lock(self.target, on_wait, timeout, shown=self.shown)
         self.staging: Path | None = None
+        # remove the replaced site in a thread, while the new one is served (`mkdocs serve`);
+        # what is left when the process ends goes with the next run's sweep
+        self.remove_later = False
 
     def open(self, staged: bool = True) -> Path:
         make_folder(self.target.parent)
@@ -157,7 +168,8 @@ class Output:
         try:
             if self.staging is not None:
                 try:
-                    swap_in(self.staging, self.target)
+                    swap_in(self.staging, self.target,
+                            remover=_remove_in_thread if self.remove_later else None)
                 except OSError as exc:
                     raise OutputError("replace", self.shown, exc) from None
                 self.staging = None

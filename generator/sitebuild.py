@@ -166,6 +166,63 @@ def _generate(project: Project, intro: str, sections, templates_dir: Path | None
 DIRECT = ("badges/", "data/")
 
 
+# the top folders of the built site that hold generated files: a rebuild of `mkdocs serve`
+# carries them over from the last build instead of writing their 45,000 files again
+CARRIED = ("badges", "data", "papers", "datasets", "models", "tasks")
+
+
+def carry_over(old_site: Path, staging: Path, before: Generated, now: Generated) -> list[str]:
+    """Move the generated folders of the last build (``old_site``) into ``staging`` and take
+    out what this build no longer has: exports and badges, stamped pages and MkDocs's pages
+    of the generated files gone.  What changed is written again by the build (``changed``).
+    Returns the folders moved (``carry_back`` returns them if the build fails)."""
+    moved = []
+    for name in CARRIED:
+        source, target = old_site / name, staging / name
+        if source.is_dir() and not source.is_symlink() and not os.path.lexists(target):
+            os.rename(source, target)
+            moved.append(name)
+    gone = [path for path in before.direct.keys() - now.direct.keys()]
+    stamped_now = {path for pages in now.stamped.values() for path, _ in pages}
+    gone += [stamping.page_url(path) + "index.html" for pages in before.stamped.values()
+             for path, _ in pages if path not in stamped_now]
+    gone += [_page_output(path) for path in before.files.keys() - now.files.keys()
+             if path.endswith(".md")]
+    for path in gone:
+        target = staging / path
+        try:
+            target.unlink()
+        except OSError:
+            continue
+        try:
+            for folder in target.parents:  # folders left empty go too: a clean build has none
+                if folder == staging or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        except OSError:
+            pass
+    return moved
+
+
+def carry_back(old_site: Path, staging: Path, moved: list[str]) -> None:
+    """Put the folders ``carry_over`` moved back into the site still served."""
+    for name in moved:
+        source = staging / name
+        if source.is_dir() and not os.path.lexists(old_site / name):
+            os.rename(source, old_site / name)
+
+
+def changed(before: dict[str, str], now: dict[str, str]) -> dict[str, str]:
+    """The files of ``now`` that ``before`` did not have as they are."""
+    return {path: text for path, text in now.items() if before.get(path) != text}
+
+
+def _page_output(path: str) -> str:
+    """Where MkDocs writes a page (directory URLs): ``a/b.md`` -> ``a/b/index.html``."""
+    stem = path[:-len(".md")]
+    return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+
+
 def write_direct(site_dir: Path, files: dict[str, str], spooler: Spooler) -> None:
     """Have ``spooler`` write ``files`` ({path relative to the site: text}) into the built
     site."""
