@@ -29,11 +29,15 @@ def test_report_prints_ratios_and_growth():
              "c": 4.0, "d": 10.0, "e": 1.0, "peak_mb": 300, "budget": BUDGET},
             {"data": "synthetic x4", "files": 40, "results": 400, "pages": 80, "a": 8.0, "b": 4.0,
              "c": 17.0, "d": 60.0, "e": 4.0, "peak_mb": 900, "budget": BUDGET}]
+    for row, edit in zip(rows, [(8.0, 0.4, 3.0, 0.5), (2.0, 0.3, 1.0, 0.4), (8.0, 0.33, 3.0, 0.5)]):
+        row.update(zip(("validate", "validate_changed", "serve_first", "edit_to_page"), edit))
     text = report(rows, {"leaderboard": "t/l", "rows": 5, "sort_median": 1.0, "sort_max": 2.0,
                          "filter_median": 3.0, "filter_max": 4.0}, 3, [1, 4])
     assert "| archive | 10 | 100 | 20 | 2.00 | 1.00 | 4.00 | 10.00 | 1.00 | 2.00 | 0.40 | 300 |" in text
     assert "growth of (c) from x1 to x4: 4.25x for 4x the data" in text
     assert "sort click median 1.0 ms" in text
+    assert "| archive | 8.00 | 0.40 | 0.050 | 4.00 | 3.00 | 0.50 | 0.125 |" in text
+    assert "growth from x1 to x4: validate --changed 1.10x, serve edit to page 1.25x" in text
     assert "| archive | 20 | tasks/x/ | 1.23 MB | 0.12 MB | 1 | 9.00 MB | 45 KB | 9 KB |" in text
 
 
