@@ -200,8 +200,10 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
                                key=lambda p: p.name)
     overrides = {p.resolve(): text for p, text in overrides.items()}
     today = dt.date.today()
-    if memory is not None and memory.today != today:  # dates are checked against today
-        memory.files, memory.today = {}, today
+    if memory is not None:
+        memory.reused = 0
+        if memory.today != today:  # dates are checked against today
+            memory.files, memory.today = {}, today
     seen: dict[str, tuple[tuple, LoadedFile]] = {}
     tasks, datasets, facts, docs = [], {}, [], {}
     for folder, kind in KINDS.items():

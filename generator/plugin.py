@@ -323,3 +323,10 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 sitebuild.carry_back(Path(self.site_dir), output.staging, self.carried)
             self.carried = []
             output.abandon()
+            self._forget()  # the site served is not the one the kept state describes
+
+    def _forget(self) -> None:
+        """After a build that was not published, the next one starts afresh (the data
+        files as loaded are still good: pipeline.Memory checks each against the disk)."""
+        self.previous = self.settings = self.layout = None
+        self.converted, self.searched, self.placeholders = {}, {}, {}

@@ -6,7 +6,7 @@ rebuild with a clean build.
 
 Reads a line per build from stdin (a folder to copy the built site to), builds with the
 plugin instance MkDocs keeps between a server's builds (it has on_startup), and answers
-``built`` with the seconds the build took, the data files read again and reused, the
+``built`` (or ``failed``, when the data is invalid) with the seconds the build took, the data files read again and reused, the
 generated pages rendered again and in all, and the pages MkDocs converted again.
 """
 import shutil
@@ -27,7 +27,12 @@ def main(config_file: str, site_dir: str) -> None:
         if config is None:
             config = load_config(config_file=config_file, site_dir=site_dir)
         started = time.perf_counter()
-        build(config, serve_url="http://127.0.0.1:8000/")  # as the server builds
+        try:
+            build(config, serve_url="http://127.0.0.1:8000/")  # as the server builds
+        except Exception as exc:  # as the server does: say so, keep serving the last site
+            config = None
+            print(f"failed {type(exc).__name__}", flush=True)
+            continue
         seconds = time.perf_counter() - started
         plugin = config.plugins["leaderboards"]
         shutil.copytree(site_dir, target)

@@ -47,6 +47,14 @@ def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path):
             if step:
                 edit = rng.choice(EDITS)
                 edit(data, rng)
+            if step == 2:  # a mistake first: the build fails, the next one starts from it
+                task = sorted((data / "tasks").glob("*.yml"))[0]
+                good = task.read_text(encoding="utf-8")
+                task.write_text(good + "\nleaderboards: [\n", encoding="utf-8")
+                server.stdin.write(f"{tmp_path / 'failed'}\n")
+                server.stdin.flush()
+                assert server.stdout.readline().startswith("failed")
+                task.write_text(good, encoding="utf-8")
             built = tmp_path / f"rebuild-{step}"
             server.stdin.write(f"{built}\n")
             server.stdin.flush()
