@@ -298,9 +298,11 @@ def serve_edit(data: Path, work: Path) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/",
                LEADERBOARD_DATA=str(copy))
     start = time.monotonic()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a",
-                               f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = work / "serve" / "log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload",
+                                   "-a", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=out)
     url = f"http://127.0.0.1:{port}/{url_path}"
 
     def page() -> str:
@@ -315,7 +317,10 @@ def serve_edit(data: Path, work: Path) -> dict:
             time.sleep(0.2)
             first = page()
         served = time.monotonic() - start
-        time.sleep(2)  # the server settles (its watcher starts after the first build)
+        # the server watches for changes once it says it serves (after its first build)
+        while b"Serving on" not in log.read_bytes() and time.monotonic() < start + 900:
+            time.sleep(0.2)
+        time.sleep(1)
         new = _edit(path, old, metric, first)
         edited = time.monotonic()
         while new not in page() and time.monotonic() < edited + 300:

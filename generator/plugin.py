@@ -46,6 +46,21 @@ class _Converted:
 _FINISHED = "leaderboards-finished.html"  # the template of a page kept finished
 
 
+class _Bytecode(jinja2.BytecodeCache):
+    """The theme's templates compiled once for all the builds of `mkdocs serve` (MkDocs
+    makes a new environment for each); jinja checks each template's source against it."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
 class _Sections(c.ListOfItems):
     def run_validation(self, value: object) -> list:
         if isinstance(value, str):
@@ -80,6 +95,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.layout: tuple | None = None  # what else a page's finished HTML depends on
         self.searched: dict[str, list] = {}  # page URL -> its search entries, last build
         self.placeholders: dict[str, str] = {}  # section -> its placeholder's HTML, last build
+        self.search_memo: dict[str, tuple] = {}  # stamped page -> (markdown, search entry)
+        self.bytecode = _Bytecode()  # the theme's templates, compiled once
         self._reset()
 
     def _reset(self) -> None:
@@ -231,6 +248,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         template that writes nothing (on_post_page puts the page in)."""
         if self.memory is not None:
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_FINISHED: ""}), env.loader])
+            env.bytecode_cache = self.bytecode
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -276,10 +294,13 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         stamping.remove_placeholders(site_dir, self.stamped)
         spooler, self.spooler = self.spooler, None
         spooler.finish()
-        if self.memory is not None:  # the search entries of the pages kept finished
-            self.searched = searchindex.keep(site_dir, self.order, self.searched,
-                                             {self.converted[src].url for src in self.finished})
-        searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
+        if self.memory is not None:  # the entries of the pages kept finished, put back
+            self.searched = searchindex.keep(
+                site_dir, self.order, self.searched,
+                {self.converted[src].url for src in self.finished},
+                stamping.search_docs(self.stamped, self.search_memo))
+        else:
+            searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         sitemap.update(site_dir, config.site_url or "", self.written,
                        [stamping.placeholder_url(s) for s in self.stamped],
                        sitemap.commit_date(self.root))
@@ -329,4 +350,4 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         """After a build that was not published, the next one starts afresh (the data
         files as loaded are still good: pipeline.Memory checks each against the disk)."""
         self.previous = self.settings = self.layout = None
-        self.converted, self.searched, self.placeholders = {}, {}, {}
+        self.converted, self.searched, self.placeholders, self.search_memo = {}, {}, {}, {}

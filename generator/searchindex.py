@@ -23,11 +23,13 @@ def add(site_dir: Path, docs: list[dict]) -> None:
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[str]) -> dict[str, list]:
+def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[str],
+         docs_added: list[dict]) -> dict[str, list]:
     """For a rebuild of `mkdocs serve`: put back the entries of the pages kept ``finished``
     (by URL; MkDocs did not index them this time) from ``kept`` (the last build's, by page
-    URL), so the index is in MkDocs's page order (``order``) as a clean build writes it.
-    Returns the entries by page URL, for the next rebuild."""
+    URL), so the index is in MkDocs's page order (``order``) as a clean build writes it, and
+    append ``docs_added`` as ``add`` does (one read and one write of the index, not two).
+    Returns the entries of MkDocs's pages by page URL, for the next rebuild."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
         return {}
@@ -39,11 +41,11 @@ def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[
         by_page[url] = kept.get(url, [])
     docs = [doc for url in dict.fromkeys(order) for doc in by_page.pop(url, [])]
     docs += [doc for rest in by_page.values() for doc in rest]
-    if finished:
-        index["docs"] = docs
+    if finished or docs_added:
+        index["docs"] = docs + sorted(docs_added, key=lambda d: d["location"])
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")
-    return {url: by_page_docs for url, by_page_docs in _group(docs).items()}
+    return _group(docs)
 
 
 def _group(docs: list[dict]) -> dict[str, list]:

@@ -136,13 +136,19 @@ def write_section(site_dir: Path, template: str, section: str, pages: list[tuple
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def search_docs(stamped: dict[str, list[tuple[str, str]]]) -> list[dict]:
+def search_docs(stamped: dict[str, list[tuple[str, str]]],
+                memo: dict[str, tuple[str, dict]] | None = None) -> list[dict]:
     """Search index entries (Material's ``docs`` items) for the pages written from
     placeholders: the title, and as text the page's first line of facts (a paper's address,
-    which holds its arXiv id; a dataset's links) and its headings."""
+    which holds its arXiv id; a dataset's links) and its headings.  ``memo`` (path ->
+    (markdown, entry)) keeps them between the builds of `mkdocs serve`."""
     docs = []
     for section, pages in stamped.items():
         for path, markdown in pages:
+            kept = memo.get(path) if memo is not None else None
+            if kept is not None and kept[0] is markdown:
+                docs.append(kept[1])
+                continue
             title, body = front_matter_title(markdown)
             facts = " ".join(_TAGS.sub(" ", line) for line in body.split("\n")[1:8]
                              if line.startswith(("<p class=\"lb-meta\"", "<li>")))
@@ -152,6 +158,8 @@ def search_docs(stamped: dict[str, list[tuple[str, str]]]) -> list[dict]:
                              for w in re.split(r"[/:?=&#]+", url) if w and w not in ("http", "https"))
             docs.append({"location": page_url(path),
                          "title": title or "", "text": " ".join(f"{facts} {words}".split())})
+            if memo is not None:
+                memo[path] = (markdown, docs[-1])
     return docs
 
 
