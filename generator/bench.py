@@ -354,7 +354,8 @@ def main(archive: Path, scales: list[int], repeat: int, browser: bool,
         for name, data in datasets:
             print(f"measuring {name} ...", file=sys.stderr)
             scale = int(name.split("x")[-1]) if name.startswith("synthetic") else 0
-            folder = work / name.replace(" ", "-")
+            # its own folder, not inside the data folder: `mkdocs serve` watches all of that
+            folder = work / "measured" / name.replace(" ", "-")
             rows.append(measure(name, data, folder, repeat,
                                 baseline=baseline_up_to is None or scale <= baseline_up_to))
             print(f"measuring one edit on {name} ...", file=sys.stderr)
