@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import blocks, collector, pipeline, searchindex, sitebuild, sitemap, stamping
+from . import blocks, collector, pipeline, publish, searchindex, sitebuild, sitemap, stamping
 from .fsutil import Spooler, describe
 from .problems import display_path
 from .publish import Output
@@ -330,6 +330,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
 
     def on_shutdown(self) -> None:
         self._close()
+        publish.finish_removals()  # no replaced site left half removed
         collector.release_kept()
 
     def _close(self) -> None:

@@ -105,8 +105,19 @@ def remove(path: Path) -> None:
             pass
 
 
+_removing: list[threading.Thread] = []
+
+
 def _remove_in_thread(path: Path) -> None:
-    threading.Thread(target=remove, args=(path,), daemon=True).start()
+    thread = threading.Thread(target=remove, args=(path,), daemon=True)
+    thread.start()
+    _removing.append(thread)
+
+
+def finish_removals() -> None:
+    """Wait for the replaced sites still being removed (``Output.remove_later``)."""
+    while _removing:
+        _removing.pop().join()
 
 
 def sweep(target: Path) -> None:
