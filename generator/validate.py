@@ -8,8 +8,12 @@ Two passes:
 * ``check_text``: what strangers' text may hold: names and titles are one line
   of plain text (no HTML, no invisible direction controls); markdown fields
   have no raw HTML and link only to http(s) URLs, relative paths or anchors;
-* ``check_project``: what a schema cannot say (references between files,
-  duplicates, finite numbers, values for undeclared metrics, dates, links).
+* the semantic pass, what a schema cannot say, in two parts: ``check_task_alone`` and
+  ``check_dataset_alone`` for what one file says on its own (duplicates, finite numbers,
+  values for undeclared metrics, dates, links), and ``check_across`` and
+  ``relative_link_problems`` over every file's ``Facts`` (parents, dataset references,
+  relative links that name no file).  ``pipeline.load_project`` runs them file by file;
+  ``checkcache`` keeps a file's own part for ``validate --changed``.
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ from markdown_it import MarkdownIt
 from referencing import Registry, Resource
 
 from .loader import Document
-from .model import Dataset, Leaderboard, Project, Src, Task, arxiv_id
+from .model import Dataset, Leaderboard, Src, Task, arxiv_id
 from .rules import text as text_rules
 from .rules import ids, links
 from .rules.links import safe_link
@@ -356,25 +360,6 @@ def _is_block_scalar(doc: Document, line: int, col: int) -> bool:
 
 # --- semantic pass ----------------------------------------------------------
 
-def check_project(project: Project, *, today: dt.date | None = None) -> list[Problem]:
-    """Every semantic problem: each file's own (``check_task_alone``, ``check_dataset_alone``)
-    and those across files (``check_across``, from each file's ``Facts``)."""
-    today = today or dt.date.today()
-    problems: list[Problem] = []
-    for task in project.tasks:
-        problems += check_task_alone(task, today)
-    for dataset in project.datasets.values():
-        problems += check_dataset_alone(dataset)
-    return problems + check_across(project_facts(project), _DocLocator(project))
-
-
-def check_relative_links(project: Project, repository: Path) -> list[Problem]:
-    """A warning for each relative link (``models/x.zip``) that names no file of the
-    repository: such links are read from the repository's root, where the README and its
-    tables are, and one that resolves to nothing is a broken link on every page."""
-    return relative_link_problems(project_facts(project), _DocLocator(project), repository)
-
-
 # the checks of one file alone: what validate --changed keeps for a file that did not change
 
 def check_task_alone(task: Task, today: dt.date) -> list[Problem]:
@@ -443,24 +428,6 @@ def dataset_facts(dataset: Dataset) -> Facts:
     facts.relative = [(("links", i, "url"), link.url) for i, link in enumerate(dataset.links)
                       if _is_relative(link.url)]
     return facts
-
-
-def project_facts(project: Project) -> list[Facts]:
-    return [task_facts(t) for t in project.tasks if t.src is not None] + \
-           [dataset_facts(d) for d in project.datasets.values() if d.src is not None] + \
-           [Facts("task", t.id, "") for t in project.tasks if t.src is None] + \
-           [Facts("dataset", d.id, "") for d in project.datasets.values() if d.src is None]
-
-
-class _DocLocator:
-    """A problem at a path of a file, from the documents the project was built from."""
-
-    def __init__(self, project: Project) -> None:
-        self.docs = {str(x.src.doc.path): x.src.doc
-                     for x in [*project.tasks, *project.datasets.values()] if x.src is not None}
-
-    def __call__(self, file: str, path: tuple, message: str, severity: str = "error") -> Problem:
-        return self.docs[file].problem(path, message, severity=severity)
 
 
 def check_across(facts: list[Facts], problem) -> list[Problem]:
@@ -638,7 +605,7 @@ _RAW_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 def _check_url(doc: Document, path: tuple, url: str) -> list[Problem]:
     """A URL must be http(s), judged as a browser reads it (entities and percent-encoding
-    decoded, controls dropped); a relative link is left to ``check_relative_links``."""
+    decoded, controls dropped); a relative link is left to ``relative_link_problems``."""
     if links.is_absolute_http(url):
         return []
     if _RAW_SCHEME.match(url) or url.startswith("//") or re.search(r"[\s<>\"`]", url):
@@ -649,7 +616,7 @@ def _check_url(doc: Document, path: tuple, url: str) -> list[Problem]:
     if scheme is not None:
         return [doc.problem(path, f"{_field_name(path)} {url!r} reads as a '{scheme}:' link "
                                   "once decoded; a link must be an http(s) URL")]
-    return []  # relative: check_relative_links warns if it names no file of the repository
+    return []  # relative: relative_link_problems warns if it names no file of the repository
 
 
 def _check_date(src, text: str, today: dt.date) -> list[Problem]:
