@@ -126,12 +126,7 @@ class _Cache:
 
     def file(self, path: Path, kind: str, today: dt.date, fresh: bool):
         """(the file's own problems, its facts)."""
-        name = os.path.abspath(path)
-        try:
-            st = os.stat(path)
-            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        except OSError:
-            stamp = None
+        name, stamp = os.path.abspath(path), pipeline.file_stamp(path)
         entry = self.entries.get(name)
         if entry is not None and not fresh and stamp is not None and entry[0] == stamp:
             return self._hit(name, path, entry)

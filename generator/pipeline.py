@@ -178,7 +178,9 @@ class Memory:
     reused: int = 0
 
 
-def _stamp(path: Path) -> tuple | None:
+def file_stamp(path: Path) -> tuple | None:
+    """What dates a file's content without reading it (size, times, inode), as git's index
+    does; None if it cannot be read."""
     try:
         st = os.stat(path)
     except OSError:
@@ -211,7 +213,7 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
             if overrides and path.resolve() in overrides:
                 loaded = load_file(path, kind, today, overrides[path.resolve()])
             elif memory is not None:
-                name, stamp = os.path.abspath(path), _stamp(path)
+                name, stamp = os.path.abspath(path), file_stamp(path)
                 kept = memory.files.get(name)
                 if kept is not None and stamp is not None and kept[0] == stamp:
                     loaded = kept[1]

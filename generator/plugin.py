@@ -163,7 +163,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         generated = sitebuild.generate(self.project, intro_text, self.config.sections,
                                        self.templates_dir, config.site_url or "",
                                        config.site_name, self.edit_base,
-                                       previous=self.previous if same else None,
+                                       previous=before,
                                        changed=set(self.memory.changed) if same else None)
         if self.memory is not None:  # the next rebuild starts from this one
             # the theme around a page is the same if the set of pages (the navigation), the
@@ -171,7 +171,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             layout = (settings, config.copyright,
                       tuple(f.src_uri for f in files.documentation_pages()))
             self.same_layout, self.layout = same and layout == self.layout, layout
-            previous = self.previous.pages if same and self.previous else {}
+            previous = before.pages if before is not None else {}
             self.rebuilt = (len(self.memory.changed), self.memory.reused,
                             sum(previous.get(p) is not t for p, t in generated.pages.items()),
                             len(generated.pages))

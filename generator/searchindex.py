@@ -34,9 +34,7 @@ def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[
     if not path.is_file():
         return {}
     index = json.loads(path.read_text(encoding="utf-8"))
-    by_page: dict[str, list] = {}
-    for doc in index.get("docs", []):
-        by_page.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    by_page = _group(index.get("docs", []))
     for url in finished:
         by_page[url] = kept.get(url, [])
     docs = [doc for url in dict.fromkeys(order) for doc in by_page.pop(url, [])]
