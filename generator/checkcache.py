@@ -67,11 +67,15 @@ def check(data_dir: Path, fresh: list[Path] = (), today: dt.date | None = None) 
     today = today or dt.date.today()
     cache = _Cache.open(data_dir, today)
     fresh_names = {os.path.abspath(p) for p in fresh}
-    found, problems = pipeline.discover(data_dir)
+    stamps: dict[str, tuple] = {}
+    found, problems = pipeline.discover(data_dir, stamps)
     facts: list[validate.Facts] = []
     for folder, kind in pipeline.KINDS.items():
+        absolute = os.path.abspath(data_dir / folder) + os.sep
         for path in found[folder]:
-            own, f = cache.file(path, kind, today, os.path.abspath(path) in fresh_names)
+            name = absolute + path[path.rfind(os.sep) + 1:]
+            own, f = cache.file(path, name, stamps.get(name) or pipeline.file_stamp(path),
+                                kind, today, name in fresh_names)
             problems += own
             facts.append(f)
     problems += pipeline.load_sources(data_dir)[1]
@@ -124,36 +128,37 @@ class _Cache:
             pass
         return cache
 
-    def file(self, path: Path, kind: str, today: dt.date, fresh: bool):
-        """(the file's own problems, its facts)."""
-        name, stamp = os.path.abspath(path), pipeline.file_stamp(path)
+    def file(self, path: str, name: str, stamp: tuple | None, kind: str, today: dt.date,
+             fresh: bool):
+        """(the file's own problems, its facts): ``name`` is its absolute path, ``stamp``
+        its ``pipeline.file_stamp``."""
         entry = self.entries.get(name)
         if entry is not None and not fresh and stamp is not None and entry[0] == stamp:
             return self._hit(name, path, entry)
         try:
-            text = files.read_text(path, loader.MAX_FILE_BYTES)
+            text = files.read_text(Path(path), loader.MAX_FILE_BYTES)
         except files.Unreadable:
             self.misses += 1
-            loaded = pipeline.load_file(path, kind, today)  # says why, at its place
+            loaded = pipeline.load_file(Path(path), kind, today)  # says why, at its place
             return loaded.problems, loaded.facts
         key = digest(text)
         if entry is not None and not fresh and entry[1] == key:
             return self._hit(name, path, (stamp, *entry[1:]))
         self.misses += 1
-        loaded = pipeline.load_file(path, kind, today, text)
+        loaded = pipeline.load_file(Path(path), kind, today, text)
         if stamp is not None:
             self.used[name] = (stamp, key, [(p.line, p.col, p.message, p.severity)
                                             for p in loaded.problems], astuple(loaded.facts))
         return loaded.problems, loaded.facts
 
-    def _hit(self, name: str, path: Path, entry: tuple):
+    def _hit(self, name: str, path: str, entry: tuple):
         self.hits += 1
         self.used[name] = entry
         _, _, own, facts = entry
         facts = validate.Facts(*facts)
         if facts.file:
-            facts.file = str(path)
-        return [Problem(str(path), *p) for p in own], facts
+            facts.file = path
+        return [Problem(path, *p) for p in own], facts
 
     def save(self) -> None:
         """Keep the entries of the files seen this time; say nothing if it cannot."""

@@ -32,16 +32,20 @@ class Loaded:
         return not errors(self.problems)
 
 
-def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
-    """The YAML files of each kind, sorted by name, and problems with the layout.
+def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
+             ) -> tuple[dict[str, list[str]], list[Problem]]:
+    """The YAML files of each kind (their paths, under ``data_dir``), sorted by name, and
+    problems with the layout.
 
     Every entry of ``tasks/`` and ``datasets/`` is either read or reported: a data file
     whose extension is not lowercase, a link that leads out of the folder or in a loop, a
     FIFO or other special file, a folder named like a data file.  Hidden entries (``.x``)
     without a YAML extension are left alone; anything else that is not a data file gets a warning.
+    ``stamps``: filled with each plain file's ``file_stamp`` by absolute path, from the
+    folder's listing (one stat per file, which the caches need anyway).
     """
     problems: list[Problem] = []
-    found: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
     if not data_dir.is_dir():
         raise InputError(general("data folder not found", str(data_dir)))
     if not (data_dir / "tasks").is_dir():
@@ -52,23 +56,37 @@ def discover(data_dir: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
         sub = data_dir / folder
         if not sub.is_dir():
             continue
-        stems: dict[str, Path] = {}
+        stems: dict[str, str] = {}
         # entries that are not links, in a folder that is where it says: no need to resolve
         plain_folder = _inside(sub.resolve(), root) and sub.resolve() == root / folder
-        for path in sorted(sub.iterdir(), key=lambda p: p.name):
-            problem = _entry_problem(path, root, folder, plain_folder)
+        absolute, prefix = os.path.abspath(sub), str(sub) + os.sep
+        with os.scandir(sub) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            name = entry.name
+            stem = name[:name.rfind(".")] if "." in name else name
+            path = prefix + name
+            if plain_folder and name.endswith(YAML_SUFFIXES) and not name.startswith(".") \
+                    and entry.is_file(follow_symlinks=False):  # no link: the common case
+                problem = _name_problem(path, name, stem)
+            else:
+                problem = _entry_problem(Path(path), root, folder, plain_folder)
             if problem is not None:
                 if problem.message:
                     problems.append(problem)
                 continue
-            stem = path.stem
             if stem in stems:
-                problems.append(Problem(str(path), 1, 1,
+                problems.append(Problem(path, 1, 1,
                                         f"duplicate {KINDS[folder]} id '{stem}': "
-                                        f"{stems[stem].name} has the same id"))
+                                        f"{stems[stem]} has the same id"))
                 continue
-            stems[stem] = path
+            stems[stem] = name
             found[folder].append(path)
+            if stamps is not None:
+                try:
+                    stamps[absolute + os.sep + name] = _stamp(entry.stat())
+                except OSError:
+                    pass
     return found, problems
 
 
@@ -103,12 +121,19 @@ def _entry_problem(path: Path, root: Path, folder: str,
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         return Problem(str(path), 1, 1, f"'{name}' is {what}; a data file must be a plain file")
-    stem = path.stem
-    if not re.match(ids.PATTERN, stem):
-        return Problem(str(path), 1, 1, f"file name '{name}' is not a valid id: use lowercase "
+    return _name_problem(str(path), name, path.stem)
+
+
+_ID = re.compile(ids.PATTERN).match
+
+
+def _name_problem(path: str, name: str, stem: str) -> Problem | None:
+    """Why a data file's name is no id, or None."""
+    if not _ID(stem):
+        return Problem(path, 1, 1, f"file name '{name}' is not a valid id: use lowercase "
                                         "letters, digits and single '-', '_' or '.' between them")
     if len(stem) > ids.MAX_LENGTH:
-        return Problem(str(path), 1, 1, f"file name '{name}' is too long: an id has at most "
+        return Problem(path, 1, 1, f"file name '{name}' is too long: an id has at most "
                                         f"{ids.MAX_LENGTH} characters (it names files and addresses)")
     return None
 
@@ -182,18 +207,24 @@ def file_stamp(path: Path) -> tuple | None:
     """What dates a file's content without reading it (size, times, inode), as git's index
     does; None if it cannot be read."""
     try:
-        st = os.stat(path)
+        return _stamp(os.stat(path))
     except OSError:
         return None
+
+
+def _stamp(st: os.stat_result) -> tuple:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _load_project(data_dir: Path, overrides: dict[Path, str],
                   memory: Memory | None = None) -> Loaded:
+    stamps: dict[str, tuple] = {}
     if overrides and not (data_dir / "tasks").is_dir():
         files, problems = {kind: [] for kind in KINDS}, []  # a data folder the import creates
     else:
-        files, problems = discover(data_dir)
+        files, problems = discover(data_dir, stamps)
+    if overrides:
+        files = {folder: [Path(p) for p in paths] for folder, paths in files.items()}
     overrides = {Path(p): text for p, text in overrides.items()}
     known = {p.resolve() for folder in files.values() for p in folder} if overrides else set()
     new = [p for p in overrides if p.parent.name in files and p.resolve() not in known]
@@ -209,24 +240,26 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
     seen: dict[str, tuple[tuple, LoadedFile]] = {}
     tasks, datasets, facts, docs = [], {}, [], {}
     for folder, kind in KINDS.items():
+        absolute = os.path.abspath(data_dir / folder) + os.sep
         for path in files[folder]:
-            if overrides and path.resolve() in overrides:
-                loaded = load_file(path, kind, today, overrides[path.resolve()])
-            elif memory is not None:
-                name, stamp = os.path.abspath(path), file_stamp(path)
+            if overrides and Path(path).resolve() in overrides:
+                loaded = load_file(Path(path), kind, today, overrides[Path(path).resolve()])
+            elif memory is not None:  # a path as discovered, a string
+                name = absolute + os.path.basename(path)
+                stamp = stamps.get(name) or file_stamp(path)
                 kept = memory.files.get(name)
                 if kept is not None and stamp is not None and kept[0] == stamp:
                     loaded = kept[1]
                     memory.reused += 1
                 else:
-                    loaded = load_file(path, kind, today)
-                    memory.changed.add((kind, path.stem))
+                    loaded = load_file(Path(path), kind, today)
+                    memory.changed.add((kind, loaded.facts.id))
                     if kept is not None:  # its id may have been another's
                         memory.changed.add((kind, kept[1].built.id))
                 if stamp is not None:
                     seen[name] = (stamp, loaded)
             else:
-                loaded = load_file(path, kind, today)
+                loaded = load_file(Path(path), kind, today)
             problems += loaded.problems
             facts.append(loaded.facts)
             if loaded.doc is not None:
@@ -234,7 +267,7 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
             if kind == "task":
                 tasks.append(loaded.built)
             else:
-                datasets[path.stem] = loaded.built
+                datasets[os.path.splitext(os.path.basename(path))[0]] = loaded.built
     if memory is not None:
         memory.changed |= {(kept.facts.kind, kept.built.id) for name, (_, kept)
                            in memory.files.items() if name not in seen}  # gone
