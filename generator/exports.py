@@ -75,21 +75,53 @@ def leaderboard_json(lb: Leaderboard, project: Project) -> dict:
     }
 
 
-def collection_json(project: Project) -> dict:
+def _task_json(task, project: Project) -> dict:
+    return {"id": task.id, "title": task.title, "parents": list(task.parents),
+            "leaderboards": [leaderboard_json(lb, project) for lb in task.leaderboards]}
+
+
+def collection_json(project: Project, tasks: bool = True) -> dict:
     return {
         "$schema": SCHEMA_ID,
         "counts": project.counts(),
-        "tasks": [{"id": t.id, "title": t.title, "parents": list(t.parents),
-                   "leaderboards": [leaderboard_json(lb, project) for lb in t.leaderboards]}
-                  for t in project.tasks],
+        "tasks": [_task_json(t, project) for t in project.tasks] if tasks else [],
         "datasets": [{"id": d.id, "name": d.name,
                       "links": [{"kind": l.kind, "label": l.label, "url": l.url} for l in d.links]}
                      for d in project.datasets.values()],
     }
 
 
-def all_json(project: Project) -> str:
-    return _dump(collection_json(project))
+def all_json(project: Project, memo: dict | None = None, before: dict | None = None) -> str:
+    """``collection_json`` as written to data/all.json.  ``memo`` is filled with each task's
+    part by task id, with the task and datasets it was made from; a part of ``before`` made
+    from the very same objects is taken over (a rebuild of `mkdocs serve`): the same text
+    as dumping the whole."""
+    if memo is None and before is None:
+        return _dump(collection_json(project))
+    parts = []
+    for task in project.tasks:
+        datasets = tuple(project.datasets.get(lb.dataset) if lb.dataset else None
+                         for lb in task.leaderboards)
+        done = before.get(task.id) if before else None
+        if done is not None and done[0] is task and len(done[1]) == len(datasets) \
+                and all(a is b for a, b in zip(done[1], datasets)):
+            part = done[2]
+        else:
+            part = _dump_part(_task_json(task, project))
+        if memo is not None:
+            memo[task.id] = (task, datasets, part)
+        parts.append(part)
+    whole = collection_json(project, tasks=False)
+    whole["tasks"] = _SPLICE
+    head, tail = _dump(whole).split(_dump_part(_SPLICE), 1)
+    return f"{head}[{','.join(parts)}]{tail}"
+
+
+_SPLICE = "\x00tasks"  # where the tasks' parts go into the dump of the rest
+
+
+def _dump_part(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _dump(data: dict) -> str:

@@ -46,6 +46,40 @@ class _Converted:
 _FINISHED = "leaderboards-finished.html"  # the template of a page kept finished
 
 
+class _KeptPage(File):
+    """A generated page of a rebuild of `mkdocs serve` whose finished HTML the build has
+    from the last one (its folder carried over): MkDocs resolves links to it, lists it (in
+    our sitemap and search index), but neither converts, themes nor writes it: past a few
+    thousand pages, that per-page pass was most of a rebuild."""
+
+    @classmethod
+    def of(cls, file: File) -> "_KeptPage":
+        kept = cls(file.src_uri, None, file.dest_dir, file.use_directory_urls,
+                   dest_uri=file.dest_uri, inclusion=file.inclusion)
+        kept.generated_by = file.generated_by
+        return kept
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass  # in the site already
+
+
+def _nav_paths(nav) -> set[str]:
+    """The pages mkdocs.yml's ``nav`` names (they must stay MkDocs's pages)."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_paths(v) for v in nav.values())) if nav else set()
+    if isinstance(nav, list):
+        return set().union(*(_nav_paths(v) for v in nav)) if nav else set()
+    return set()
+
+
 class _Bytecode(jinja2.BytecodeCache):
     """The theme's templates compiled once for all the builds of `mkdocs serve` (MkDocs
     makes a new environment for each); jinja checks each template's source against it."""
@@ -110,7 +144,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.converted_now = 0  # generated pages Python-Markdown converted in this build
         self.same_layout = False  # every page's theme around it is as in the last build
         self.finished: set[str] = set()  # pages whose finished HTML is the last build's
-        self.order: list[str] = []  # the URLs of the pages MkDocs renders, in its order
+        self.order: list[str] = []  # the URLs of MkDocs's pages, kept ones too, in its order
+        self.listed: list[str] = []  # the URLs of the pages its sitemap lists, in its order
         self.carried: list[str] = []  # folders of the last build moved into this one
         self.stamped_before: dict[str, str] | None = None  # stamped page -> its markdown, then
 
@@ -194,11 +229,46 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             self.placeholders = {}
         sitebuild.write_direct(Path(config.site_dir), direct, self.spooler)
         collector.keep_for_build()
+        kept = self._kept_pages(generated, before, config) if before is not None else set()
         for path, text in generated.files.items():
             if (existing := files.get_file_from_path(path)) is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=text))
+            file = File.generated(config, path, content=text)
+            if path in kept:
+                file = _KeptPage.of(file)
+                self.finished.add(path)
+            files.append(file)
         return files
+
+    def _kept_pages(self, generated: sitebuild.Generated, before: sitebuild.Generated,
+                    config) -> set[str]:
+        """The generated pages of a rebuild whose finished HTML is the last build's: the
+        same markdown, the same theme around it (``same_layout``), its folder carried over
+        with the HTML in it, and not in the navigation."""
+        if not self.same_layout or not self.carried:
+            return set()
+        nav = _nav_paths(config.nav)
+        out = set()
+        for path, text in generated.files.items():
+            if not path.endswith(".md") or path in nav or before.files.get(path) != text \
+                    or stamping.placeholder_section(path) is not None:
+                continue
+            done = self.converted.get(path)
+            if done is None or done.html is None or done.output is None:
+                continue
+            if sitebuild.page_output(path).split("/", 1)[0] in self.carried:
+                out.add(path)
+        return out
+
+    def on_nav(self, nav, config, files):
+        """`mkdocs serve`: the order of the pages, kept ones in their place, for the search
+        index and the sitemap (after MkDocs settled which pages are included)."""
+        if self.memory is not None:
+            pages = [(f, "" if f.url in (".", "./") else f.url) for f in files
+                     if f.is_documentation_page() or isinstance(f, _KeptPage)]  # page URLs
+            self.order = [url for f, url in pages if f.inclusion.is_in_serve()]
+            self.listed = [url for f, url in pages if f.inclusion.is_included()]
+        return nav
 
     def on_page_markdown(self, markdown: str, page, config, **kwargs) -> str:
         """Fill the repository marks of hand-written pages; lift the big HTML blocks out
@@ -253,8 +323,6 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
 
     def on_page_context(self, context, page, config, nav):
         """The theme's edit button on a task page opens the task's YAML file."""
-        if self.memory is not None:
-            self.order.append(page.url)
         task = sitebuild.task_of_page(page.file.src_uri)
         if self.edit_base and task and page.file.generated_by is not None:
             page.edit_url = f"{self.edit_base}tasks/{task}.yml"
@@ -301,9 +369,14 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 stamping.search_docs(self.stamped, self.search_memo))
         else:
             searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
-        sitemap.update(site_dir, config.site_url or "", self.written,
-                       [stamping.placeholder_url(s) for s in self.stamped],
-                       sitemap.commit_date(self.root))
+        placeholders = [stamping.placeholder_url(s) for s in self.stamped]
+        if self.memory is not None:  # MkDocs's sitemap lacks the pages kept: written anew
+            sitemap.write(site_dir, sitemap.compose(self.listed, config.site_url or "",
+                                                    self.written, placeholders,
+                                                    sitemap.commit_date(self.root)))
+        else:
+            sitemap.update(site_dir, config.site_url or "", self.written, placeholders,
+                           sitemap.commit_date(self.root))
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.memory is not None and self.rebuilt is not None:
             changed, reused, rendered, pages = self.rebuilt

@@ -361,6 +361,14 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def overridden(template: str, overrides: Path | None) -> bool:
+    """Whether a site's own templates folder replaces the shipped ``template``."""
+    if overrides is None or not Path(overrides).is_dir():
+        return False
+    return Path(overrides).resolve() != shipped_templates().resolve() \
+        and (Path(overrides) / template).is_file()
+
+
 def render(template: str, templates: Path | None = None, **context) -> str:
     """Render ``template`` (by name) with plain data; ``templates``: a folder of overrides."""
     return environment(Path(templates) if templates is not None else None) \

@@ -248,6 +248,23 @@ class Reuse:
     datasets: set[str] = field(default_factory=set)
     papers: set[str] = field(default_factory=set)
     models: set[str] = field(default_factory=set)
+    memo: "Memo | None" = None  # the previous build's
+
+
+@dataclass
+class Memo:
+    """What a build worked out on the way to its pages and files that the next rebuild of
+    `mkdocs serve` may take over, each kept with the objects it was made from (a data file
+    that did not change is loaded as the same objects, ``pipeline.Memory``), so that it is
+    used only for the very same inputs:
+
+    - ``indexes``: an index page by path -> (what the page shows of the data, its text);
+    - ``exported``: a task's part of data/all.json by task id -> (task, its datasets, JSON);
+    - ``feed``: a leaderboard's feed entries by ``key_of`` -> (view, task title, entries)."""
+
+    indexes: dict[str, tuple] = field(default_factory=dict)
+    exported: dict[str, tuple] = field(default_factory=dict)
+    feed: dict[str, tuple] = field(default_factory=dict)
 
 
 def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: dict[str, str],
@@ -312,14 +329,19 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
 
 
 def site_files(project: Project, site_url: str = "", templates_dir: Path | None = None,
-               site_name: str = "Leaderboards", reuse: Reuse | None = None) -> dict[str, str]:
+               site_name: str = "Leaderboards", reuse: Reuse | None = None,
+               memo: Memo | None = None) -> dict[str, str]:
     """The files the site carries besides its pages: the exports under data/ with the JSON
     schema, the models' results for the compare page (data/models.json), a badge per ranked
     result under badges/, and the Atom feed feed.xml.  ``reuse``: a leaderboard's exports
-    and badges that a change did not touch are the previous build's."""
+    and badges that a change did not touch are the previous build's; ``memo`` is filled
+    for the next rebuild (``Memo``)."""
     from . import render
 
-    files = {"data/all.json": exports.all_json(project)}
+    before = reuse.memo if reuse is not None else None
+    memo = memo if memo is not None else Memo()
+    files = {"data/all.json": exports.all_json(project, memo.exported,
+                                               before.exported if before else None)}
     kept = set()
     for lb in project.leaderboards:
         paths = [site_file(lb, fmt) for fmt in exports.FORMATS]
@@ -351,7 +373,8 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
         compare_data(_once(project, "models", lambda: models(project, views_of)), views_of,
                      titles), ensure_ascii=False,
         separators=(",", ":")) + "\n"
-    entries = _once(project, "feed", lambda: feed_entries(all_views, titles))
+    entries = _once(project, "feed", lambda: feed_entries(all_views, titles, memo.feed,
+                                                          before.feed if before else None))
     files["feed.xml"] = render.render(
         "site_feed.xml.j2", templates_dir, entries=entries[:FEED_SIZE], title=site_name,
         base=site_url, updated=entries[0].updated if entries else "1970-01-01T00:00:00Z")
@@ -415,13 +438,29 @@ def _rfc3339(date: str) -> str:
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
 
 
-def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, str]) -> list[FeedEntry]:
+def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, str],
+                 memo: dict | None = None, before: dict | None = None) -> list[FeedEntry]:
     """Every dated result as a feed entry, newest first; a result that beat every earlier one
-    on its leaderboard's primary metric is a 'new best'."""
+    on its leaderboard's primary metric is a 'new best'.  ``memo`` is filled with each
+    leaderboard's entries (``Memo.feed``); those of ``before`` are taken over."""
     entries = []
     for view in all_views:
-        if view.primary is None:
-            continue
+        title = task_titles.get(view.task_id, view.task_id)
+        done = before.get(key_of(view)) if before else None
+        if done is not None and done[0] is view and done[1] == title:
+            own = done[2]
+        else:
+            own = _feed_entries(view, title)
+        if memo is not None:
+            memo[key_of(view)] = (view, title, own)
+        entries += own
+    entries.sort(key=lambda e: (e.date, e.id), reverse=True)
+    return entries
+
+
+def _feed_entries(view: views.LeaderboardView, task_title: str) -> list[FeedEntry]:
+    entries: list[FeedEntry] = []
+    if view.primary is not None:
         lower = view.primary.lower_is_better
         best = None
         for row in sorted((r for r in view.rows if r.date), key=lambda r: (r.date, r.index)):
@@ -429,7 +468,7 @@ def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, 
             record = value is not None and (best is None or (value < best if lower else value > best))
             best = value if record else best
             shown = row.cells[0].shown or "N/A"
-            where = f"{view.title} ({task_titles.get(view.task_id, view.task_id)})"
+            where = f"{view.title} ({task_title})"
             entries.append(FeedEntry(
                 id=f"tag:leaderboards.invalid,{row.date[:4]}:{view.task_id}/{row.anchor}",
                 title=f"{'New best' if record else 'New result'}: {row.display_name}, "
@@ -438,7 +477,6 @@ def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, 
                 summary=f"{row.display_name} reached {view.primary.label} {shown} on {where}"
                         + (f", rank {row.rank} of {len(view.rows)}" if row.rank else ""),
                 date=row.date, record=record))
-    entries.sort(key=lambda e: (e.date, e.id), reverse=True)
     return entries
 
 
@@ -524,14 +562,19 @@ def is_overview(task: Task) -> bool:
 
 
 def site_pages(project: Project, home_intro: str = "", templates_dir: Path | None = None,
-               edit_base: str | None = None, reuse: Reuse | None = None) -> dict[str, str]:
+               edit_base: str | None = None, reuse: Reuse | None = None,
+               memo: Memo | None = None) -> dict[str, str]:
     """Every generated page of the site: {path relative to docs: markdown text}.
     ``templates_dir``: a folder whose templates replace the shipped ones of the same name;
     ``edit_base``: the address under which the data folder's files are edited
     (``https://github.com/OWNER/REPO/edit/main/data/``), for "Edit this leaderboard" links;
     ``reuse``: the previous build's pages, for those of the tasks, datasets, papers and
-    models a change did not touch (``touched``)."""
+    models a change did not touch (``touched``), and the index pages that show the same
+    as before; ``memo`` is filled for the next rebuild (``Memo``)."""
     from . import render
+
+    before = reuse.memo if reuse is not None else None
+    memo = memo if memo is not None else Memo()
 
     children: dict[str, list[Task]] = {}
     for task in project.tasks:
@@ -553,14 +596,28 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     home = dict(
         full_home=len(views_of) <= HOME_FULL_LEADERBOARDS,
         busiest=sorted(views_of.values(), key=lambda v: (-len(v.rows), v.task_id, v.id))[:10],
-        new_bests=[e for e in _once(project, "feed",
-                                    lambda: feed_entries(list(views_of.values()), titles))
+        new_bests=[e for e in _once(project, "feed", lambda: feed_entries(
+            list(views_of.values()), titles, memo.feed, before.feed if before else None))
                    if e.record][:10])
     pages: dict[str, str] = {}
 
     def page(path: str, template: str, **extra) -> None:
         pages[path] = render.render(template, templates_dir, root=root_of(path), **context,
                                     **extra)
+
+    def index(path: str, template: str, shows, **extra) -> None:
+        """An index page, taken from the last build if it shows the same of the data
+        (``shows()``, what its template reads) and its template is not overridden."""
+        if render.overridden(template, templates_dir):  # it may show anything
+            page(path, template, **extra)
+            return
+        key = shows()
+        done = before.indexes.get(path) if before else None
+        if done is not None and done[0] == key:
+            pages[path] = done[1]
+        else:
+            page(path, template, **extra)
+        memo.indexes[path] = (key, pages[path])
 
     def kept(paths: list[str], untouched: bool) -> bool:
         """The previous build's pages at ``paths``, when the change did not touch them."""
@@ -570,9 +627,20 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         return True
 
     page("index.md", "site_home.md.j2", intro=home_intro, **home)
-    page("tasks/index.md", "site_tasks_index.md.j2")
-    page("datasets/index.md", "site_datasets_index.md.j2",
-         groups=datasets_by_area(project, boards_by_dataset))
+    index("tasks/index.md", "site_tasks_index.md.j2", lambda: (
+        tuple((a.name, a.anchor, a.tasks, a.leaderboards, a.results, tuple(t.id for t in a.roots))
+              for a in context["areas"]),
+        tuple((parent, tuple(t.id for t in subs)) for parent, subs in children.items()),
+        frozenset(context["empty_tasks"]),
+        tuple((t.id, t.title, len(t.leaderboards), sum(len(lb.results) for lb in t.leaderboards))
+              for t in project.tasks)))
+    groups = datasets_by_area(project, boards_by_dataset)
+    index("datasets/index.md", "site_datasets_index.md.j2", lambda: (
+        tuple((name, anchor, tuple(d.id for d in found)) for name, anchor, found in groups),
+        tuple((d.id, d.name) for d in project.datasets.values()),
+        tuple((dataset, tuple((lb.task_id, len(lb.results)) for lb in boards))
+              for dataset, boards in boards_by_dataset.items()),
+        tuple((t.id, t.title) for t in project.tasks)), groups=groups)
     for task in project.tasks:
         if kept([task_path(task), *(leaderboard_path(lb) for lb in task.leaderboards)],
                 reuse is not None and task.id not in reuse.tasks):
@@ -592,12 +660,14 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
             continue
         page(dataset_path(dataset), "site_dataset.md.j2", dataset=dataset,
              boards=boards_by_dataset.get(dataset.id, []))
-    page("papers/index.md", "site_papers_index.md.j2")
+    index("papers/index.md", "site_papers_index.md.j2", lambda: tuple(
+        (p.key, p.name, p.date, len(p.entries)) for p in all_papers.values()))
     for paper in all_papers.values():
         if kept([paper_path(paper.key)], reuse is not None and paper.key not in reuse.papers):
             continue
         page(paper_path(paper.key), "site_paper.md.j2", paper=paper)
-    page("models/index.md", "site_models_index.md.j2")
+    index("models/index.md", "site_models_index.md.j2", lambda: tuple(
+        (m.key, m.name, m.boards, m.firsts) for m in all_models.values()))
     met = rivals(all_models, views_of)
     for model in all_models.values():
         if kept([model_path(model.key)], reuse is not None and model.key not in reuse.models):

@@ -119,6 +119,7 @@ class Generated:
     pages: dict[str, str] = field(default_factory=dict, repr=False)
     site_files: dict[str, str] = field(default_factory=dict, repr=False)
     project: Project | None = field(default=None, repr=False)
+    memo: "site.Memo | None" = field(default=None, repr=False)  # for the next rebuild
 
 
 def generate(project: Project, intro: str = "", sections=SECTIONS,
@@ -136,6 +137,7 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
         if previous is not None and previous.project is not None and changed is not None:
             reuse = site.touched(previous.project, project, changed, previous.pages,
                                  previous.site_files)
+            reuse.memo = previous.memo
         return _generate(project, intro, sections, templates_dir, site_url, site_name,
                          edit_base, reuse)
 
@@ -144,9 +146,10 @@ def _generate(project: Project, intro: str, sections, templates_dir: Path | None
               site_url: str, site_name: str, edit_base: str | None,
               reuse: "site.Reuse | None" = None) -> Generated:
     left_out = {s for s in SECTIONS if s not in sections}
-    out = Generated(project=project)
-    out.pages = site.site_pages(project, intro, templates_dir, edit_base, reuse)
-    out.site_files = site.site_files(project, site_url, templates_dir, site_name, reuse)
+    out = Generated(project=project, memo=site.Memo())
+    out.pages = site.site_pages(project, intro, templates_dir, edit_base, reuse, out.memo)
+    out.site_files = site.site_files(project, site_url, templates_dir, site_name, reuse,
+                                     out.memo)
     for path, text in out.pages.items():
         if ("models" if path == "compare.md" else path.split("/")[0]) in left_out:
             continue
@@ -186,7 +189,7 @@ def carry_over(old_site: Path, staging: Path, before: Generated, now: Generated)
     stamped_now = {path for pages in now.stamped.values() for path, _ in pages}
     gone += [stamping.page_url(path) + "index.html" for pages in before.stamped.values()
              for path, _ in pages if path not in stamped_now]
-    gone += [_page_output(path) for path in before.files.keys() - now.files.keys()
+    gone += [page_output(path) for path in before.files.keys() - now.files.keys()
              if path.endswith(".md")]
     for path in gone:
         target = staging / path
@@ -217,7 +220,7 @@ def changed(before: dict[str, str], now: dict[str, str]) -> dict[str, str]:
     return {path: text for path, text in now.items() if before.get(path) != text}
 
 
-def _page_output(path: str) -> str:
+def page_output(path: str) -> str:
     """Where MkDocs writes a page (directory URLs): ``a/b.md`` -> ``a/b/index.html``."""
     stem = path[:-len(".md")]
     return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"

@@ -14,6 +14,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable
+from urllib.parse import urljoin
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _URL, _LOC, _LASTMOD = f"{{{NS}}}url", f"{{{NS}}}loc", f"{{{NS}}}lastmod"
@@ -45,6 +46,42 @@ def rewrite(xml: str, base: str, add: Iterable[str] = (), drop: Iterable[str] = 
     ET.indent(root, space="    ")
     text = ET.tostring(root, encoding="unicode", short_empty_elements=False)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'
+
+
+def compose(urls: Iterable[str], base: str, add: Iterable[str] = (), drop: Iterable[str] = (),
+            date: str | None = None) -> str:
+    """What ``rewrite`` makes of MkDocs's sitemap listing the pages at ``urls`` (relative to
+    the site, in its order), without parsing one: for a rebuild of `mkdocs serve`, whose
+    MkDocs left out the pages it kept from the last build."""
+    # as MkDocs lists a page: by its canonical URL, and none without a site_url
+    root = base if base.endswith("/") else base + "/"
+    listed = [root + url if _PLAIN.match(url) and "/." not in url else urljoin(root, "" if url in (".", "./") else url)
+              for url in urls] if base else []
+    base = base or "/"
+    dropped = {base + url for url in drop}
+    locs = [loc for loc in listed if loc not in dropped]
+    locs += [base + url for url in sorted(set(add) - set(drop))]
+    lastmod = f"        <lastmod>{date}</lastmod>\n" if date is not None else ""
+    entries = "".join(f"    <url>\n        <loc>{_escape(loc)}</loc>\n{lastmod}    </url>\n"
+                      for loc in locs)
+    body = f"\n{entries}" if entries else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}">{body}</urlset>\n'
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_~%-][^:?#]*\Z")  # with no "/." in it: a path urljoin appends as it is
+
+
+def _escape(text: str) -> str:  # as xml.etree writes text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write(site_dir: Path, text: str) -> None:
+    """The finished sitemap.xml and its sitemap.xml.gz; nothing if the site has no sitemap
+    (a theme without one)."""
+    path = site_dir / "sitemap.xml"
+    if path.exists():
+        path.write_text(text, encoding="utf-8")
+        (site_dir / "sitemap.xml.gz").write_bytes(gzipped(text))
 
 
 def update(site_dir: Path, base: str, add: Iterable[str] = (), drop: Iterable[str] = (),

@@ -110,3 +110,34 @@ def test_paper_page_lists_its_results_on_every_dataset(project):
         assert dataset in page
     assert page.count("<tr><td>") == len(paper.entries) == 13
     assert "../../tasks/semantic_segmentation/pascal-voc-2012-validation-set/#pascal-voc-2012-validation-set--resnet-38-model-a2-2" in page
+
+
+def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
+    """`mkdocs serve` writes data/all.json from each task's part, taking over the parts of
+    the tasks (and datasets) an edit left alone: the same text as dumping it whole, after
+    an edit too, with a task title that holds the splice mark and JSON's specials."""
+    import shutil
+
+    from generator import exports as ex
+    from generator.pipeline import Memory, load_project
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    task = sorted((data / "tasks").glob("*.yml"))[0]
+    text = task.read_text(encoding="utf-8")
+    task.write_text(text.replace("title:", 'title: "\\u0000tasks \\" \\\\ é"  #', 1),
+                    encoding="utf-8")
+    memory = Memory()
+    project = load_project(data, memory=memory).project
+    memo: dict = {}
+    assert ex.all_json(project, memo) == ex.all_json(project)
+    titles = {t["id"]: t["title"] for t in json.loads(ex.all_json(project))["tasks"]}
+    assert titles[task.stem].startswith("\x00tasks \" \\ é")
+    other = sorted((data / "tasks").glob("*.yml"))[1]
+    other.write_text(other.read_text(encoding="utf-8").replace("title:", "title: Edited  #", 1),
+                     encoding="utf-8")
+    edited = load_project(data, memory=memory).project
+    again: dict = {}
+    assert ex.all_json(edited, again, memo) == ex.all_json(edited)
+    kept = [t.id for t in edited.tasks if again[t.id][2] is memo[t.id][2]]
+    assert len(kept) == len(edited.tasks) - 1 and other.stem not in kept

@@ -225,3 +225,26 @@ def test_a_model_renamed_elsewhere_is_renamed_on_the_pages_of_the_models_beside_
     assert memory.changed == {("task", "alpha")}
     assert ">ResNet</a>" in built.pages["models/mnet.md"]
     assert built.pages == sitebuild.generate(pipeline.load_project(data).project).pages
+
+
+INDEXES = ("tasks/index.md", "datasets/index.md", "papers/index.md", "models/index.md")
+
+
+def test_an_index_page_is_taken_over_while_it_shows_the_same(tmp_path):
+    """A value edited: no index shows it, all four are the last build's.  A task retitled:
+    the tasks and datasets indexes show it and are drawn again, the others taken over."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    memory = pipeline.Memory()
+    previous = sitebuild.generate(pipeline.load_project(data, memory=memory).project)
+    memory.changed.clear()
+    for edit, drawn in ((edit_value, set()),
+                        (retitle_task, {"tasks/index.md", "datasets/index.md"})):
+        edit(data, random.Random(5))
+        built = sitebuild.generate(pipeline.load_project(data, memory=memory).project,
+                                   previous=previous, changed=set(memory.changed))
+        memory.changed.clear()
+        clean = _clean(data)
+        assert {p for p in INDEXES if built.pages[p] is not previous.pages[p]} == drawn, edit
+        assert all(built.pages[p] == clean.pages[p] for p in INDEXES)
+        previous = built

@@ -139,3 +139,22 @@ def test_outside_a_checkout_there_is_no_date(tmp_path, monkeypatch):
     assert sitemap.commit_date(None) is None
     monkeypatch.setenv("PATH", str(tmp_path))  # no git program at all
     assert sitemap.commit_date(tmp_path) is None
+
+
+@pytest.mark.parametrize("base", [BASE, ""])
+@pytest.mark.parametrize("date", ["2026-11-25", None])
+@pytest.mark.parametrize("urls,add", [(["./", "papers/_stamp/", "tasks/a&b/"], ["papers/b/", "x/<y>/"]),
+                                      (["papers/_stamp/"], []), ([], [])])
+def test_composed_for_serve_is_what_rewrite_makes_of_mkdocs_sitemap(urls, add, date, base):
+    """`mkdocs serve` writes the sitemap from the page list (MkDocs's lacks the pages kept
+    from the last build): the same bytes as the clean build's rewrite of MkDocs's (which
+    lists the home, whose file URL is ./, at the site's URL, and no page without one)."""
+    listed = [u.replace("./", "").replace("&", "&amp;") for u in urls] if base else []
+    mkdocs = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              + "".join(f"\n    <url>\n         <loc>{base}{u}</loc>\n"
+                        f"         <lastmod>2031-01-02</lastmod>\n    </url>" for u in listed)
+              + "\n</urlset>")
+    drop = ["papers/_stamp/"]
+    assert sitemap.compose(urls, base, add, drop, date) == \
+        sitemap.rewrite(mkdocs, base, add, drop, date)
