@@ -114,14 +114,17 @@ class Spooler:
     lazily in the child) and writes each file in place: the folder is published only once
     the whole build has succeeded.  ``finish`` waits for every child and raises the first
     write error as the ``OSError`` it was; ``abandon`` stops them.  Where ``fork`` is not
-    available the files are written at once.
+    available, or with ``fork=False``, the files are written at once: a rebuild of
+    `mkdocs serve` writes a handful, and forking a process as big as one holding the
+    archive costs more than writing them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fork: bool = True) -> None:
         self._children: list[tuple[int, int]] = []  # (pid, read end of its error pipe)
+        self.fork = fork
 
     def write_all(self, items: Iterable[tuple[Path, str]]) -> None:
-        if not hasattr(os, "fork"):
+        if not self.fork or not hasattr(os, "fork"):
             _write_new(items)
             return
         read_end, write_end = os.pipe()

@@ -69,6 +69,30 @@ class _KeptPage(File):
         pass  # in the site already
 
 
+class _ChangesOnly:
+    """An observer of file events for MkDocs's ``server.watch`` to schedule its handler on,
+    which hands it only the events of a change: inotify also reports a file opened or
+    closed unwritten, and a build reads data/sources.yml, so each build would start the
+    next."""
+
+    _CHANGES = {"created", "deleted", "modified", "moved", "closed"}
+
+    def __init__(self, observer) -> None:
+        self.observer = observer
+
+    def schedule(self, handler, path: str, recursive: bool = False):
+        import watchdog.events
+
+        class Changes(watchdog.events.FileSystemEventHandler):
+            def dispatch(self, event) -> None:
+                if event.event_type in _ChangesOnly._CHANGES:
+                    handler.dispatch(event)
+        return self.observer.schedule(Changes(), path, recursive=recursive)
+
+    def unschedule(self, watch) -> None:
+        self.observer.unschedule(watch)
+
+
 def _nav_paths(nav) -> set[str]:
     """The pages mkdocs.yml's ``nav`` names (they must stay MkDocs's pages)."""
     if isinstance(nav, str):
@@ -131,6 +155,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.placeholders: dict[str, str] = {}  # section -> its placeholder's HTML, last build
         self.search_memo: dict[str, tuple] = {}  # stamped page -> (markdown, search entry)
         self.bytecode = _Bytecode()  # the theme's templates, compiled once
+        self.events = None  # `mkdocs serve`: the observer of the data folder's file events
         self._reset()
 
     def _reset(self) -> None:
@@ -223,6 +248,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                                                 before, generated)
             if "badges" in self.carried and "data" in self.carried:
                 direct = sitebuild.changed(before.direct, generated.direct)
+                self.spooler.fork = False  # only what changed is written
             self.stamped_before = {path: text for pages in before.stamped.values()
                                    for path, text in pages}
         if not same:
@@ -269,6 +295,35 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             self.order = [url for f, url in pages if f.inclusion.is_in_serve()]
             self.listed = [url for f, url in pages if f.inclusion.is_included()]
         return nav
+
+    def on_serve(self, server, config, builder):
+        """Watch the data folder through the system's file events (inotify on Linux)
+        instead of MkDocs's polling, which lists and stats every file of the folder twice a
+        second: on the archive that is a tenth of a second each time, taken from the
+        rebuild it is waiting for, and up to half a second before a save is seen.  Where
+        the system has no such events, MkDocs polls it as before."""
+        folder = str(self.data_dir) if self.data_dir is not None else None
+        if folder is None or folder not in config.watch:
+            return server
+        import watchdog.events
+        import watchdog.observers
+
+        events = watchdog.observers.Observer()
+        try:  # a trial watch: no file events here (limits, platform), MkDocs polls
+            events.schedule(watchdog.events.FileSystemEventHandler(), folder, recursive=True)
+            events.start()
+        except Exception as exc:
+            log.debug(f"Watching {folder} by polling: {exc}")
+            return server
+        events.unschedule_all()
+        polling, server.observer = server.observer, _ChangesOnly(events)
+        try:
+            server.watch(folder)  # MkDocs's own handler, on the event observer
+        finally:
+            server.observer = polling
+        config.watch.remove(folder)
+        self.events = events
+        return server
 
     def on_page_markdown(self, markdown: str, page, config, **kwargs) -> str:
         """Fill the repository marks of hand-written pages; lift the big HTML blocks out
@@ -402,6 +457,10 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             raise Abort("Aborted with a BuildError!")
 
     def on_shutdown(self) -> None:
+        if self.events is not None:
+            self.events.stop()
+            self.events.join(timeout=5)
+            self.events = None
         self._close()
         publish.finish_removals()  # no replaced site left half removed
         collector.release_kept()

@@ -102,9 +102,11 @@ def test_serve_rebuilds_when_data_changes(tmp_path):
         (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
     port = _free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload",
-                               "-a", f"127.0.0.1:{port}"], cwd=project, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload",
+                                   "-a", f"127.0.0.1:{port}"], cwd=project, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=out)
     url = f"http://127.0.0.1:{port}/tasks/depth_estimation/"
     try:
         deadline = time.monotonic() + 60
@@ -125,6 +127,25 @@ def test_serve_rebuilds_when_data_changes(tmp_path):
             except OSError:
                 pass
         assert "2.111" in page
+        # saved as many editors save: a new file renamed over the old one
+        saved = task.with_name(".depth_estimation.yml.swp")
+        saved.write_text(task.read_text(encoding="utf-8").replace("2.111", "2.333"),
+                         encoding="utf-8")
+        os.replace(saved, task)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "2.333" not in page:
+            time.sleep(0.3)
+            try:
+                page = _get(url)
+            except OSError:
+                pass
+        assert "2.333" in page
+        # and then it rests: a build reads the data (sources.yml), which is no change
+        time.sleep(2)
+        rebuilds = log.read_bytes().count(b"Detected file changes")
+        time.sleep(3)
+        assert log.read_bytes().count(b"Detected file changes") == rebuilds
+        assert 2 <= rebuilds <= 4
     finally:
         server.terminate()
         server.wait(timeout=20)
