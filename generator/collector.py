@@ -37,3 +37,19 @@ def release_kept() -> None:
     """Undo ``keep_for_build`` (a new build of ``mkdocs serve`` starts; the previous
     build's data can be collected again)."""
     gc.unfreeze()
+
+
+class Releaser:
+    """When `mkdocs serve` releases what its builds kept: a release makes the next
+    collection walk every object alive (the loaded archive is millions), so a rebuild of
+    one edit releases only every ``every`` builds; the cycles that earlier builds left
+    meanwhile wait until then."""
+
+    def __init__(self, every: int = 10) -> None:
+        self.every, self.builds = every, 0
+
+    def build_starts(self) -> None:
+        self.builds += 1
+        if self.builds >= self.every:
+            self.builds = 0
+            release_kept()

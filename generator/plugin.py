@@ -44,6 +44,7 @@ class _Converted:
 
 
 _FINISHED = "leaderboards-finished.html"  # the template of a page kept finished
+_PLUGIN = "leaderboards"  # as MkDocs names the plugin generating a file
 
 
 class _KeptPage(File):
@@ -53,10 +54,12 @@ class _KeptPage(File):
     thousand pages, that per-page pass was most of a rebuild."""
 
     @classmethod
-    def of(cls, file: File) -> "_KeptPage":
-        kept = cls(file.src_uri, None, file.dest_dir, file.use_directory_urls,
-                   dest_uri=file.dest_uri, inclusion=file.inclusion)
-        kept.generated_by = file.generated_by
+    def of(cls, path: str, config) -> "_KeptPage":
+        """The page at ``path`` (relative to docs), where MkDocs writes it."""
+        dest = sitebuild.page_output(path) if config.use_directory_urls \
+            else path[:-len(".md")] + ".html"
+        kept = cls(path, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
+        kept.generated_by = _PLUGIN
         return kept
 
     def is_documentation_page(self) -> bool:
@@ -156,6 +159,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.search_memo: dict[str, tuple] = {}  # stamped page -> (markdown, search entry)
         self.bytecode = _Bytecode()  # the theme's templates, compiled once
         self.events = None  # `mkdocs serve`: the observer of the data folder's file events
+        self.releaser = collector.Releaser()  # when the builds' kept objects are released
         self._reset()
 
     def _reset(self) -> None:
@@ -185,7 +189,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         under its lock, into a folder swapped in only if the build succeeds."""
         self._close()  # a build of this process that never ended (`mkdocs serve`)
         self._reset()
-        collector.release_kept()  # the previous build's data (`mkdocs serve`)
+        self.releaser.build_starts()  # the previous builds' data (`mkdocs serve`)
         self.root = Path(config.config_file_path or "mkdocs.yml").parent
         self.data_dir = sitebuild.data_folder(self.root, self.config.data_)
         templates = Path(self.config.templates)
@@ -259,11 +263,11 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         for path, text in generated.files.items():
             if (existing := files.get_file_from_path(path)) is not None:
                 files.remove(existing)
-            file = File.generated(config, path, content=text)
             if path in kept:
-                file = _KeptPage.of(file)
+                files.append(_KeptPage.of(path, config))
                 self.finished.add(path)
-            files.append(file)
+            else:
+                files.append(File.generated(config, path, content=text))
         return files
 
     def _kept_pages(self, generated: sitebuild.Generated, before: sitebuild.Generated,

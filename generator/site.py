@@ -229,6 +229,12 @@ def _once(project: Project, name: str, make):
     return cached
 
 
+def views_by_key(project: Project) -> dict[str, views.LeaderboardView]:
+    """Every leaderboard's view by ``key_of``, once per loaded project."""
+    return _once(project, "views", lambda: {key_of(lb): views.leaderboard_view(lb)
+                                            for lb in project.leaderboards})
+
+
 def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
     """A leaderboard's key in ``views``: TASK/LEADERBOARD."""
     return f"{lb.task_id}/{lb.id}"
@@ -310,8 +316,8 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
                     if row.paper:
                         reuse.papers.add(row.paper_key)
     renamed = set()
-    old_models, new_models = (_once(p, "models", lambda p=p: models(p, {
-        key_of(lb): views.leaderboard_view(lb) for lb in p.leaderboards})) for p in (old, new))
+    old_models, new_models = (_once(p, "models", lambda p=p: models(p, views_by_key(p)))
+                              for p in (old, new))
     for key in reuse.models:
         before, after = old_models.get(key), new_models.get(key)
         if before is None or after is None or before.name != after.name:
@@ -355,7 +361,8 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
             files[path] = exports.exports_of(lb, project, fmt, templates_dir)
     files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
         "export.schema.json").read_text("utf-8")
-    all_views = [views.leaderboard_view(lb) for lb in project.leaderboards]
+    views_of = views_by_key(project)
+    all_views = list(views_of.values())
     for view in all_views:
         for row in view.rows:
             if key_of(view) in kept:
@@ -368,7 +375,6 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
                 files[badge_path(view, row)] = render.render("result_badge.svg.j2", templates_dir,
                                                              badge=badge)
     titles = {t.id: t.title for t in project.tasks}
-    views_of = {key_of(view): view for view in all_views}
     files["data/models.json"] = json.dumps(  # for the compare page; compact, C encoder
         compare_data(_once(project, "models", lambda: models(project, views_of)), views_of,
                      titles), ensure_ascii=False,
@@ -584,7 +590,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     for lb in project.leaderboards:
         if lb.dataset:
             boards_by_dataset.setdefault(lb.dataset, []).append(lb)
-    views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
+    views_of = views_by_key(project)
     all_papers = papers(project, views_of)
     all_models = _once(project, "models", lambda: models(project, views_of))
     titles = {t.id: t.title for t in project.tasks}
@@ -618,6 +624,14 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         else:
             page(path, template, **extra)
         memo.indexes[path] = (key, pages[path])
+
+    def kept_one(path: str) -> bool:
+        """The previous build's page at ``path``, if it has one (``kept`` for one page)."""
+        text = reuse.pages.get(path)
+        if text is None:
+            return False
+        pages[path] = text
+        return True
 
     def kept(paths: list[str], untouched: bool) -> bool:
         """The previous build's pages at ``paths``, when the change did not touch them."""
@@ -656,21 +670,21 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         for board in boards:
             page(leaderboard_path(board.view), "site_leaderboard.md.j2", task=task, board=board)
     for dataset in project.datasets.values():
-        if kept([dataset_path(dataset)], reuse is not None and dataset.id not in reuse.datasets):
+        if reuse is not None and dataset.id not in reuse.datasets and kept_one(dataset_path(dataset)):
             continue
         page(dataset_path(dataset), "site_dataset.md.j2", dataset=dataset,
              boards=boards_by_dataset.get(dataset.id, []))
     index("papers/index.md", "site_papers_index.md.j2", lambda: tuple(
         (p.key, p.name, p.date, len(p.entries)) for p in all_papers.values()))
     for paper in all_papers.values():
-        if kept([paper_path(paper.key)], reuse is not None and paper.key not in reuse.papers):
+        if reuse is not None and paper.key not in reuse.papers and kept_one(paper_path(paper.key)):
             continue
         page(paper_path(paper.key), "site_paper.md.j2", paper=paper)
     index("models/index.md", "site_models_index.md.j2", lambda: tuple(
         (m.key, m.name, m.boards, m.firsts) for m in all_models.values()))
     met = rivals(all_models, views_of)
     for model in all_models.values():
-        if kept([model_path(model.key)], reuse is not None and model.key not in reuse.models):
+        if reuse is not None and model.key not in reuse.models and kept_one(model_path(model.key)):
             continue
         page(model_path(model.key), "site_model.md.j2", model=model, rivals=met[model.key])
     page("compare.md", "site_compare.md.j2")

@@ -97,8 +97,14 @@ def update(site_dir: Path, base: str, add: Iterable[str] = (), drop: Iterable[st
 
 
 def gzipped(text: str) -> bytes:
-    """``sitemap.xml.gz``: the same bytes for the same text (no time or name in the header)."""
-    return gzip.compress(text.encode("utf-8"), mtime=0)
+    """``sitemap.xml.gz``: the same bytes for the same text (no time or name in the header;
+    the last one is kept, for the rebuilds of `mkdocs serve` that list the same pages)."""
+    if _last[0] != text:
+        _last[:] = [text, gzip.compress(text.encode("utf-8"), mtime=0)]
+    return _last[1]
+
+
+_last: list = [None, b""]  # the last text gzipped, and its bytes
 
 
 def commit_date(root: Path | None) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -35,6 +36,7 @@ _MD = MarkdownIt("commonmark", {"html": True})  # our own generated markdown: HT
 _HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>")
 
 
+@lru_cache(maxsize=None)  # asked of every generated page in every build
 def section_of(path: str) -> str | None:
     """The section a page belongs to: ``papers/x.md`` -> ``papers/``,
     ``tasks/t/l.md`` -> ``tasks/*/``; None for a page of no section."""
@@ -48,6 +50,7 @@ def section_of(path: str) -> str | None:
     return section if section in SECTIONS else None
 
 
+@lru_cache(maxsize=None)
 def stampable(path: str) -> bool:
     """Whether a generated page (``papers/x.md``) is written from its section's placeholder."""
     return path.endswith(".md") and not path.endswith("index.md") and section_of(path) is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import ranking
 from .model import Leaderboard, Metric, Result
@@ -136,6 +137,7 @@ class LeaderboardView:
 _CONFIGURATION = re.compile(r"(?:\s+\+\s.*|\s*\([^()]*\)|\s*[*†‡]+)$")
 
 
+@lru_cache(maxsize=None)  # a pure function of a name, asked for every row of every build
 def model_name(name: str) -> str:
     """The model a result's name belongs to: ``DeepLab_v3-Xception-65 + COCO`` and
     ``DeepLab_v3-Xception-65`` are one model in two configurations; so are
