@@ -216,6 +216,13 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        """The generated files join MkDocs's; what the build keeps is frozen out of the
+        collector's walks before the collector runs again (after the pause, its first
+        collection would otherwise walk everything just made)."""
+        with collector.paused():
+            return self._add_files(files, config)
+
+    def _add_files(self, files: Files, config) -> Files:
         intro = files.get_file_from_path("index.md")
         self.edit_base = sitebuild.edit_base(config.repo_url, config.edit_uri, self.root,
                                              self.data_dir)
