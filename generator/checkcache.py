@@ -66,15 +66,18 @@ def check(data_dir: Path, fresh: list[Path] = (), today: dt.date | None = None) 
     """Every problem the full check (``pipeline.load_project``) finds, and the counts."""
     today = today or dt.date.today()
     cache = _Cache.open(data_dir, today)
-    fresh_names = {os.path.abspath(p) for p in fresh}
+    base = os.path.abspath(data_dir)
+    fresh_names = {os.path.relpath(os.path.abspath(p), base).replace(os.sep, "/") for p in fresh}
     stamps: dict[str, tuple] = {}
     found, problems = pipeline.discover(data_dir, stamps)
     facts: list[validate.Facts] = []
     for folder, kind in pipeline.KINDS.items():
         absolute = os.path.abspath(data_dir / folder) + os.sep
         for path in found[folder]:
-            name = absolute + path[path.rfind(os.sep) + 1:]
-            own, f = cache.file(path, name, stamps.get(name) or pipeline.file_stamp(path),
+            file_name = path[path.rfind(os.sep) + 1:]
+            name = f"{folder}/{file_name}"  # the cache's key: the path in the data folder
+            own, f = cache.file(path, name,
+                                stamps.get(absolute + file_name) or pipeline.file_stamp(path),
                                 kind, today, name in fresh_names)
             problems += own
             facts.append(f)
@@ -130,8 +133,8 @@ class _Cache:
 
     def file(self, path: str, name: str, stamp: tuple | None, kind: str, today: dt.date,
              fresh: bool):
-        """(the file's own problems, its facts): ``name`` is its absolute path, ``stamp``
-        its ``pipeline.file_stamp``."""
+        """(the file's own problems, its facts): ``name`` is its path in the data folder
+        (``tasks/x.yml``), ``stamp`` its ``pipeline.file_stamp``."""
         entry = self.entries.get(name)
         if entry is not None and not fresh and stamp is not None and entry[0] == stamp:
             return self._hit(name, path, entry)
@@ -148,7 +151,8 @@ class _Cache:
         loaded = pipeline.load_file(Path(path), kind, today, text)
         if stamp is not None:
             self.used[name] = (stamp, key, [(p.line, p.col, p.message, p.severity)
-                                            for p in loaded.problems], astuple(loaded.facts))
+                                            for p in loaded.problems] or (),
+                               _stored(loaded.facts))
         return loaded.problems, loaded.facts
 
     def _hit(self, name: str, path: str, entry: tuple):
@@ -156,9 +160,8 @@ class _Cache:
         self.used[name] = entry
         _, _, own, facts = entry
         facts = validate.Facts(*facts)
-        if facts.file:
-            facts.file = path
-        return [Problem(path, *p) for p in own], facts
+        facts.file = path if facts.file else ""
+        return [Problem(path, *p) for p in own] if own else [], facts
 
     def save(self) -> None:
         """Keep the entries of the files seen this time; say nothing if it cannot."""
@@ -181,6 +184,14 @@ class _Cache:
                     os.unlink(tmp)
                 except OSError:
                     pass
+
+
+def _stored(facts: validate.Facts) -> tuple:
+    """A file's facts as the cache keeps them: plain data, its path only as whether it has
+    one (the path is the entry's)."""
+    kind, id_, file, *rest = astuple(facts)
+    # an empty list as (): pickle writes one for all, and reads it back as fast
+    return (kind, id_, bool(file), *(r if r or not isinstance(r, list) else () for r in rest))
 
 
 class _Unpickler(pickle.Unpickler):

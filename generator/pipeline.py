@@ -68,7 +68,8 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
             path = prefix + name
             if plain_folder and name.endswith(YAML_SUFFIXES) and not name.startswith(".") \
                     and entry.is_file(follow_symlinks=False):  # no link: the common case
-                problem = _name_problem(path, name, stem)
+                problem = None if _ID(stem) and len(stem) <= ids.MAX_LENGTH \
+                    else _name_problem(path, name, stem)
             else:
                 problem = _entry_problem(Path(path), root, folder, plain_folder)
             if problem is not None:
@@ -84,9 +85,11 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
             found[folder].append(path)
             if stamps is not None:
                 try:
-                    stamps[absolute + os.sep + name] = _stamp(entry.stat())
+                    st = entry.stat()
                 except OSError:
-                    pass
+                    continue
+                stamps[absolute + os.sep + name] = \
+                    (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # as _stamp
     return found, problems
 
 
