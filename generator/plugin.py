@@ -157,7 +157,6 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.searched: dict[str, list] = {}  # page URL -> its search entries, last build
         self.placeholders: dict[str, str] = {}  # section -> its placeholder's HTML, last build
         self.search_memo: dict[str, tuple] = {}  # stamped page -> (markdown, search entry)
-        self.search_texts: dict[int, tuple] = {}  # search entry's id -> (entry, its JSON)
         self.bytecode = _Bytecode()  # the theme's templates, compiled once
         self.events = None  # `mkdocs serve`: the observer of the data folder's file events
         self.releaser = collector.Releaser()  # when the builds' kept objects are released
@@ -432,7 +431,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             self.searched = searchindex.keep(
                 site_dir, self.order, self.searched,
                 {self.converted[src].url for src in self.finished},
-                stamping.search_docs(self.stamped, self.search_memo), self.search_texts)
+                stamping.search_docs(self.stamped, self.search_memo))
         else:
             searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         placeholders = [stamping.placeholder_url(s) for s in self.stamped]
@@ -495,4 +494,3 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         files as loaded are still good: pipeline.Memory checks each against the disk)."""
         self.previous = self.settings = self.layout = None
         self.converted, self.searched, self.placeholders, self.search_memo = {}, {}, {}, {}
-        self.search_texts = {}

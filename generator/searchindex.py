@@ -7,7 +7,6 @@ here imports MkDocs.
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 INDEX = Path("search") / "search_index.json"
@@ -25,12 +24,11 @@ def add(site_dir: Path, docs: list[dict]) -> None:
 
 
 def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[str],
-         docs_added: list[dict], texts: dict[int, tuple] | None = None) -> dict[str, list]:
+         docs_added: list[dict]) -> dict[str, list]:
     """For a rebuild of `mkdocs serve`: put back the entries of the pages kept ``finished``
     (by URL; MkDocs did not index them this time) from ``kept`` (the last build's, by page
     URL), so the index is in MkDocs's page order (``order``) as a clean build writes it, and
     append ``docs_added`` as ``add`` does (one read and one write of the index, not two).
-    ``texts`` keeps each entry's JSON between rebuilds (``dump``).
     Returns the entries of MkDocs's pages by page URL, for the next rebuild."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
@@ -43,28 +41,9 @@ def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[
     docs += [doc for rest in by_page.values() for doc in rest]
     if finished or docs_added:
         index["docs"] = docs + sorted(docs_added, key=lambda d: d["location"])
-        path.write_text(dump(index, texts), encoding="utf-8")
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
     return _group(docs)
-
-
-def dump(index: dict, texts: dict[int, tuple] | None = None) -> str:
-    """The index as ``add`` writes it.  ``texts`` (id of an entry -> (the entry, its JSON))
-    holds the JSON of the last dump's entries: an entry that is the very same object is not
-    encoded again (most of them, in a rebuild), and ``texts`` is left holding this dump's."""
-    compact = dict(ensure_ascii=False, separators=(",", ":"))
-    if texts is None:
-        return json.dumps(index, **compact)
-    parts, now = [], {}
-    for doc in index.get("docs", []):
-        done = texts.get(id(doc))
-        text = done[1] if done is not None and done[0] is doc else json.dumps(doc, **compact)
-        now[id(doc)] = (doc, text)
-        parts.append(text)
-    texts.clear()
-    texts.update(now)
-    mark = f"\x00docs {uuid.uuid4().hex}"  # where the entries go: in no setting of the config
-    head, tail = json.dumps({**index, "docs": mark}, **compact).split(json.dumps(mark), 1)
-    return f"{head}[{','.join(parts)}]{tail}"
 
 
 def _group(docs: list[dict]) -> dict[str, list]:

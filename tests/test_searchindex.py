@@ -28,24 +28,3 @@ def test_entries_are_appended_to_the_index_the_search_plugin_wrote(tmp_path):
     docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
     assert [d["location"] for d in docs] == ["", "papers/a/", "papers/b/"]
     searchindex.add(tmp_path / "no-site", [{"location": "x/", "title": "X", "text": ""}])  # no index: nothing
-
-
-def test_a_dump_that_keeps_each_entrys_json_writes_the_same_index():
-    """`mkdocs serve` keeps each entry's JSON between rebuilds: the index written is the one
-    encoded whole, entries changed or new are encoded again, and the rest are not."""
-    same = {"location": "a/", "title": "A \x00docs \"q\" é", "text": "x"}
-    index = {"config": {"lang": ["en"], "separator": "[\\s\\-]+"},
-             "docs": [same, {"location": "b/", "title": "B", "text": ""}]}
-    texts: dict = {}
-    whole = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    assert searchindex.dump(index, texts) == whole
-    first = texts[id(same)][1]
-    changed = {"location": "b/", "title": "B 2", "text": ""}
-    index["docs"] = [same, changed, {"location": "c/", "title": "C", "text": "\x00docs"}]
-    assert searchindex.dump(index, texts) == json.dumps(index, ensure_ascii=False,
-                                                        separators=(",", ":"))
-    assert texts[id(same)][1] is first and texts[id(changed)][0] is changed
-    assert len(texts) == 3
-    index["docs"] = []
-    assert searchindex.dump(index, texts) == json.dumps(index, ensure_ascii=False,
-                                                        separators=(",", ":"))
