@@ -125,7 +125,8 @@ class _Cache:
         try:
             with open(cache.path, "rb") as handle:
                 version, entries = _Unpickler(handle).load()
-            if version == cache.version and isinstance(entries, dict):
+            if version == cache.version and isinstance(entries, dict) and all(
+                    type(e) is tuple and len(e) == _WIDTH for e in entries.values()):
                 cache.entries = entries
         except Exception:  # absent, unreadable or from another version: start empty
             pass
@@ -136,7 +137,7 @@ class _Cache:
         """(the file's own problems, its facts): ``name`` is its path in the data folder
         (``tasks/x.yml``), ``stamp`` its ``pipeline.file_stamp``."""
         entry = self.entries.get(name)
-        if entry is not None and not fresh and stamp is not None and entry[0] == stamp:
+        if entry is not None and not fresh and stamp is not None and entry[:4] == stamp:
             return self._hit(name, path, entry)
         try:
             text = files.read_text(Path(path), loader.MAX_FILE_BYTES)
@@ -145,21 +146,21 @@ class _Cache:
             loaded = pipeline.load_file(Path(path), kind, today)  # says why, at its place
             return loaded.problems, loaded.facts
         key = digest(text)
-        if entry is not None and not fresh and entry[1] == key:
-            return self._hit(name, path, (stamp, *entry[1:]))
+        if entry is not None and not fresh and entry[4] == key and stamp is not None:
+            return self._hit(name, path, (*stamp, *entry[4:]))
         self.misses += 1
         loaded = pipeline.load_file(Path(path), kind, today, text)
         if stamp is not None:
-            self.used[name] = (stamp, key, [(p.line, p.col, p.message, p.severity)
-                                            for p in loaded.problems] or (),
-                               _stored(loaded.facts))
+            self.used[name] = (*stamp, key, [(p.line, p.col, p.message, p.severity)
+                                             for p in loaded.problems] or (),
+                               *_stored(loaded.facts))
         return loaded.problems, loaded.facts
 
     def _hit(self, name: str, path: str, entry: tuple):
         self.hits += 1
         self.used[name] = entry
-        _, _, own, facts = entry
-        facts = validate.Facts(*facts)
+        own = entry[5]
+        facts = validate.Facts(*entry[6:])
         facts.file = path if facts.file else ""
         return [Problem(path, *p) for p in own] if own else [], facts
 
@@ -192,6 +193,11 @@ def _stored(facts: validate.Facts) -> tuple:
     kind, id_, file, *rest = astuple(facts)
     # an empty list as (): pickle writes one for all, and reads it back as fast
     return (kind, id_, bool(file), *(r if r or not isinstance(r, list) else () for r in rest))
+
+
+# an entry, one flat tuple (half the time to unpickle of nested ones): the file's stamp
+# (size, mtime, ctime, inode), its content's digest, its own problems, its facts (_stored)
+_WIDTH = 4 + 1 + 1 + 8
 
 
 class _Unpickler(pickle.Unpickler):
