@@ -108,38 +108,29 @@ def test_serve_rebuilds_when_data_changes(tmp_path):
                                    "-a", f"127.0.0.1:{port}"], cwd=project, env=env,
                                   stdout=subprocess.DEVNULL, stderr=out)
     url = f"http://127.0.0.1:{port}/tasks/depth_estimation/"
-    try:
+
+    def shows(text: str) -> bool:
+        """Whether the page comes to show ``text`` within a minute."""
         deadline = time.monotonic() + 60
-        page = ""
-        while time.monotonic() < deadline and "2.271" not in page:
+        while time.monotonic() < deadline:
             try:
-                page = _get(url)
-            except OSError:
-                time.sleep(0.3)
-        assert "2.271" in page
-        task = project / "data" / "tasks" / "depth_estimation.yml"
-        task.write_text(task.read_text(encoding="utf-8").replace("2.271", "2.111"), encoding="utf-8")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and "2.111" not in page:
-            time.sleep(0.3)
-            try:
-                page = _get(url)
+                if text in _get(url):
+                    return True
             except OSError:
                 pass
-        assert "2.111" in page
+            time.sleep(0.3)
+        return False
+    try:
+        assert shows("2.271")
+        task = project / "data" / "tasks" / "depth_estimation.yml"
+        task.write_text(task.read_text(encoding="utf-8").replace("2.271", "2.111"), encoding="utf-8")
+        assert shows("2.111")
         # saved as many editors save: a new file renamed over the old one
         saved = task.with_name(".depth_estimation.yml.swp")
         saved.write_text(task.read_text(encoding="utf-8").replace("2.111", "2.333"),
                          encoding="utf-8")
         os.replace(saved, task)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and "2.333" not in page:
-            time.sleep(0.3)
-            try:
-                page = _get(url)
-            except OSError:
-                pass
-        assert "2.333" in page
+        assert shows("2.333")
         # and then it rests: a build reads the data (sources.yml), which is no change
         time.sleep(2)
         rebuilds = log.read_bytes().count(b"Detected file changes")
