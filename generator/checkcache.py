@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from . import loader, pipeline, validate
+from . import collector, loader, pipeline, validate
 from .problems import Problem
 from .rules import files
 
@@ -64,6 +64,11 @@ class Checked:
 
 def check(data_dir: Path, fresh: list[Path] = (), today: dt.date | None = None) -> Checked:
     """Every problem the full check (``pipeline.load_project``) finds, and the counts."""
+    with collector.paused():  # the cache's entries are many objects and no cycles
+        return _check(data_dir, fresh, today)
+
+
+def _check(data_dir: Path, fresh: list[Path], today: dt.date | None) -> Checked:
     today = today or dt.date.today()
     cache = _Cache.open(data_dir, today)
     base = os.path.abspath(data_dir)
@@ -72,12 +77,9 @@ def check(data_dir: Path, fresh: list[Path] = (), today: dt.date | None = None) 
     found, problems = pipeline.discover(data_dir, stamps)
     facts: list[validate.Facts] = []
     for folder, kind in pipeline.KINDS.items():
-        absolute = os.path.abspath(data_dir / folder) + os.sep
         for path in found[folder]:
-            file_name = path[path.rfind(os.sep) + 1:]
-            name = f"{folder}/{file_name}"  # the cache's key: the path in the data folder
-            own, f = cache.file(path, name,
-                                stamps.get(absolute + file_name) or pipeline.file_stamp(path),
+            name = f"{folder}/{path[path.rfind(os.sep) + 1:]}"  # the key: its path in the data
+            own, f = cache.file(path, name, stamps.get(path) or pipeline.file_stamp(path),
                                 kind, today, name in fresh_names)
             problems += own
             facts.append(f)

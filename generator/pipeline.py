@@ -41,7 +41,7 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
     whose extension is not lowercase, a link that leads out of the folder or in a loop, a
     FIFO or other special file, a folder named like a data file.  Hidden entries (``.x``)
     without a YAML extension are left alone; anything else that is not a data file gets a warning.
-    ``stamps``: filled with each plain file's ``file_stamp`` by absolute path, from the
+    ``stamps``: filled with each file's ``file_stamp`` by its path as returned, from the
     folder's listing (one stat per file, which the caches need anyway).
     """
     problems: list[Problem] = []
@@ -59,7 +59,7 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
         stems: dict[str, str] = {}
         # entries that are not links, in a folder that is where it says: no need to resolve
         plain_folder = _inside(sub.resolve(), root) and sub.resolve() == root / folder
-        absolute, prefix = os.path.abspath(sub), str(sub) + os.sep
+        prefix = str(sub) + os.sep
         with os.scandir(sub) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         for entry in entries:
@@ -88,8 +88,7 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
                     st = entry.stat()
                 except OSError:
                     continue
-                stamps[absolute + os.sep + name] = \
-                    (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # as _stamp
+                stamps[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # _stamp
     return found, problems
 
 
@@ -249,7 +248,7 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
                 loaded = load_file(Path(path), kind, today, overrides[Path(path).resolve()])
             elif memory is not None:  # a path as discovered, a string
                 name = absolute + os.path.basename(path)
-                stamp = stamps.get(name) or file_stamp(path)
+                stamp = stamps.get(path) or file_stamp(path)
                 kept = memory.files.get(name)
                 if kept is not None and stamp is not None and kept[0] == stamp:
                     loaded = kept[1]
