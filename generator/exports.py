@@ -121,12 +121,12 @@ _SPLICE = "\x00tasks"  # where the tasks' parts go into the dump of the rest
 
 
 def _dump_part(data) -> str:
+    # compact: the C encoder (indent= would fall back to pure Python, 10x slower at scale)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _dump(data: dict) -> str:
-    # compact: the C encoder (indent= would fall back to pure Python, 10x slower at scale)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _dump_part(data) + "\n"
 
 
 # --- CSV --------------------------------------------------------------------

@@ -85,10 +85,9 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
             found[folder].append(path)
             if stamps is not None:
                 try:
-                    st = entry.stat()
+                    stamps[path] = _stamp(entry.stat())
                 except OSError:
-                    continue
-                stamps[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # _stamp
+                    pass
     return found, problems
 
 

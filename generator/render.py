@@ -342,9 +342,8 @@ def _autoescaped(name: str | None) -> bool:
 def environment(overrides: Path | None = None) -> jinja2.Environment:
     """The Jinja environment: a template in ``overrides`` (a site's own templates folder)
     replaces the shipped one of the same name, as MkDocs' ``custom_dir`` does."""
-    folders = [str(overrides)] if overrides is not None and Path(overrides).is_dir() else []
-    if overrides is not None and Path(overrides).resolve() == shipped_templates().resolve():
-        folders = []  # this repository's own templates/: nothing to override
+    folder = _override_folder(overrides)
+    folders = [str(folder)] if folder is not None else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*folders, str(shipped_templates())]),
         autoescape=_autoescaped,
@@ -361,12 +360,19 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def _override_folder(overrides: Path | None) -> Path | None:
+    """The folder whose templates replace the shipped ones: None for none, or for this
+    repository's own templates/ (the shipped ones themselves)."""
+    if overrides is None or not Path(overrides).is_dir() \
+            or Path(overrides).resolve() == shipped_templates().resolve():
+        return None
+    return Path(overrides)
+
+
 def overridden(template: str, overrides: Path | None) -> bool:
     """Whether a site's own templates folder replaces the shipped ``template``."""
-    if overrides is None or not Path(overrides).is_dir():
-        return False
-    return Path(overrides).resolve() != shipped_templates().resolve() \
-        and (Path(overrides) / template).is_file()
+    folder = _override_folder(overrides)
+    return folder is not None and (folder / template).is_file()
 
 
 def render(template: str, templates: Path | None = None, **context) -> str:

@@ -362,8 +362,7 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
         "export.schema.json").read_text("utf-8")
     views_of = views_by_key(project)
-    all_views = list(views_of.values())
-    for view in all_views:
+    for view in views_of.values():
         for row in view.rows:
             if key_of(view) in kept:
                 path = badge_path(view, row)
@@ -379,8 +378,7 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
         compare_data(_once(project, "models", lambda: models(project, views_of)), views_of,
                      titles), ensure_ascii=False,
         separators=(",", ":")) + "\n"
-    entries = _once(project, "feed", lambda: feed_entries(all_views, titles, memo.feed,
-                                                          before.feed if before else None))
+    entries = _feed(project, views_of, titles, memo, before)
     files["feed.xml"] = render.render(
         "site_feed.xml.j2", templates_dir, entries=entries[:FEED_SIZE], title=site_name,
         base=site_url, updated=entries[0].updated if entries else "1970-01-01T00:00:00Z")
@@ -442,6 +440,13 @@ class FeedEntry:
 def _rfc3339(date: str) -> str:
     parts = (date.split("-") + ["01", "01"])[:3]
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+def _feed(project: Project, views_of: dict[str, views.LeaderboardView],
+          titles: dict[str, str], memo: Memo, before: Memo | None) -> list[FeedEntry]:
+    """``feed_entries`` once per loaded project (home and feed.xml both need them)."""
+    return _once(project, "feed", lambda: feed_entries(
+        list(views_of.values()), titles, memo.feed, before.feed if before else None))
 
 
 def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, str],
@@ -602,9 +607,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     home = dict(
         full_home=len(views_of) <= HOME_FULL_LEADERBOARDS,
         busiest=sorted(views_of.values(), key=lambda v: (-len(v.rows), v.task_id, v.id))[:10],
-        new_bests=[e for e in _once(project, "feed", lambda: feed_entries(
-            list(views_of.values()), titles, memo.feed, before.feed if before else None))
-                   if e.record][:10])
+        new_bests=[e for e in _feed(project, views_of, titles, memo, before) if e.record][:10])
     pages: dict[str, str] = {}
 
     def page(path: str, template: str, **extra) -> None:
