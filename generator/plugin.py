@@ -20,7 +20,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from . import blocks, collector, pipeline, publish, searchindex, sitebuild, sitemap, stamping
@@ -152,11 +152,12 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.previous: sitebuild.Generated | None = None  # the pages and files generated
         self.settings: tuple | None = None  # what else they were generated from
         self.converted: dict[str, _Converted] = {}  # generated page -> its HTML, by MkDocs
+        self.kept_files: dict[str, _KeptPage] = {}  # kept page -> its file, for MkDocs
         self.reused: dict[str, _Converted] = {}  # this build's pages taken from converted
         self.layout: tuple | None = None  # what else a page's finished HTML depends on
-        self.searched: dict[str, list] = {}  # page URL -> its search entries, last build
+        self.search_kept = searchindex.Kept()  # the last build's search entries
+        self.sitemap_kept: tuple | None = None  # (what the last sitemap lists, its text)
         self.placeholders: dict[str, str] = {}  # section -> its placeholder's HTML, last build
-        self.search_memo: dict[str, tuple] = {}  # stamped page -> (markdown, search entry)
         self.bytecode = _Bytecode()  # the theme's templates, compiled once
         self.events = None  # `mkdocs serve`: the observer of the data folder's file events
         self.releaser = collector.Releaser()  # when the builds' kept objects are released
@@ -166,8 +167,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.project = self.root = self.data_dir = self.templates_dir = self.site_dir = None
         self.edit_base: str | None = None  # where the data files are edited (repo_url)
         self.stash: dict[str, list[str]] = {}  # page -> the blocks lifted out of it
-        self.stamped: dict[str, list[tuple[str, str]]] = {}  # section -> [(path, markdown)]
-        self.written: list[str] = []  # URLs of the pages written from placeholders
+        self.stamped: dict[str, dict[str, str]] = {}  # section -> {path: markdown}
+        self.generated: sitebuild.Generated | None = None  # this build's
         self.spooler: Spooler | None = None  # writes the files MkDocs does not, meanwhile
         self.rebuilt: tuple | None = None  # (files changed, reused, pages rendered, pages)
         self.converted_now = 0  # generated pages Python-Markdown converted in this build
@@ -243,14 +244,17 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                       tuple(f.src_uri for f in files.documentation_pages()))
             self.same_layout, self.layout = same and layout == self.layout, layout
             previous = before.pages if before is not None else {}
-            self.rebuilt = (len(self.memory.changed), self.memory.reused,
-                            sum(previous.get(p) is not t for p, t in generated.pages.items()),
+            rendered = sum(p in generated.pages for p in generated.changed) \
+                if generated.changed is not None else \
+                sum(previous.get(p) is not t for p, t in generated.pages.items())
+            self.rebuilt = (len(self.memory.changed), self.memory.reused, rendered,
                             len(generated.pages))
             self.previous, self.settings = generated, settings
             self.memory.changed.clear()
             if not same:
-                self.converted = {}
+                self.converted, self.kept_files = {}, {}
         self.stamped = generated.stamped
+        self.generated = generated
         self.spooler = Spooler()  # the badges and exports, written while MkDocs builds pages
         direct = generated.direct
         if before is not None and self.output is not None and self.output.staging is not None:
@@ -258,7 +262,9 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             self.carried = sitebuild.carry_over(Path(self.site_dir), Path(config.site_dir),
                                                 before, generated)
             if "badges" in self.carried and "data" in self.carried:
-                direct = sitebuild.changed(before.direct, generated.direct)
+                direct = {p: generated.direct[p] for p in generated.changed
+                          if p in generated.direct} if generated.changed is not None \
+                    else sitebuild.changed(before.direct, generated.direct)
                 self.spooler.fork = False  # only what changed is written
             self.stamped_before = before.pages  # a stamped page's markdown is its page's
         if not same:
@@ -266,15 +272,28 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         sitebuild.write_direct(Path(config.site_dir), direct, self.spooler)
         collector.keep_for_build()
         kept = self._kept_pages(generated, before, config) if before is not None else set()
+        present = files.src_uris
         for path, text in generated.files.items():
-            if (existing := files.get_file_from_path(path)) is not None:
+            if (existing := present.get(path)) is not None:
                 files.remove(existing)
             if path in kept:
-                files.append(_KeptPage.of(path, config))
+                files.append(self._kept_file(path, config))
                 self.finished.add(path)
             else:
                 files.append(File.generated(config, path, content=text))
         return files
+
+    def _kept_file(self, path: str, config) -> "_KeptPage":
+        """The kept page at ``path``, as made for the last rebuild (MkDocs only reads it)
+        with this build's site folder."""
+        kept = self.kept_files.get(path)
+        if kept is None:
+            kept = self.kept_files[path] = _KeptPage.of(path, config)
+        elif kept.dest_dir != config.site_dir:
+            kept.dest_dir = config.site_dir
+            kept.__dict__.pop("abs_dest_path", None)
+        kept.inclusion = InclusionLevel.UNDEFINED  # MkDocs sets it again
+        return kept
 
     def _kept_pages(self, generated: sitebuild.Generated, before: sitebuild.Generated,
                     config) -> set[str]:
@@ -408,13 +427,17 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         if section in self.stamped:
             pages = self.stamped[section]
             folder = section.split("/", 1)[0]
+            changed = self.generated.changed if self.generated.same_pages else None
             if self.stamped_before is not None and folder in self.carried \
                     and self.placeholders.get(section) == output:  # only the pages changed
-                pages = [(path, text) for path, text in pages
-                         if self.stamped_before.get(path) != text]
+                pages = [(path, pages[path]) for path in changed if path in pages] \
+                    if changed is not None else \
+                    [(path, text) for path, text in pages.items()
+                     if self.stamped_before.get(path) != text]
+            else:
+                pages = list(pages.items())
             stamping.write_section(Path(config.site_dir), output, section, pages,
                                    self.spooler.write_all)
-            self.written += [stamping.page_url(path) for path, _ in self.stamped[section]]
             if self.memory is not None:
                 self.placeholders[section] = output
         return output
@@ -427,21 +450,23 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         stamping.remove_placeholders(site_dir, self.stamped)
         spooler, self.spooler = self.spooler, None
         spooler.finish()
+        same = self.generated is not None and self.generated.same_pages
         if self.memory is not None:  # the entries of the pages kept finished, put back
-            self.searched = searchindex.keep(
-                site_dir, self.order, self.searched,
-                {self.converted[src].url for src in self.finished},
-                stamping.search_docs(self.stamped, self.search_memo))
+            self.search_kept = searchindex.keep(
+                site_dir, self.order, {self.converted[src].url for src in self.finished},
+                self.stamped, self.generated.changed if same else None, self.search_kept)
         else:
             searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         placeholders = [stamping.placeholder_url(s) for s in self.stamped]
+        date = sitemap.commit_date(self.root)
         if self.memory is not None:  # MkDocs's sitemap lacks the pages kept: written anew
-            sitemap.write(site_dir, sitemap.compose(self.listed, config.site_url or "",
-                                                    self.written, placeholders,
-                                                    sitemap.commit_date(self.root)))
+            shows = (self.listed, config.site_url or "", placeholders, date)
+            if not same or self.sitemap_kept is None or self.sitemap_kept[0] != shows:
+                self.sitemap_kept = (shows, sitemap.compose(
+                    self.listed, config.site_url or "", self.written, placeholders, date))
+            sitemap.write(site_dir, self.sitemap_kept[1])
         else:
-            sitemap.update(site_dir, config.site_url or "", self.written, placeholders,
-                           sitemap.commit_date(self.root))
+            sitemap.update(site_dir, config.site_url or "", self.written, placeholders, date)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.memory is not None and self.rebuilt is not None:
             changed, reused, rendered, pages = self.rebuilt
@@ -456,6 +481,11 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         except OSError as exc:
             raise PluginError(describe(exc)) from None
         config.site_dir = self.site_dir
+
+    @property
+    def written(self) -> list[str]:
+        """The URLs of the pages written from placeholders."""
+        return [stamping.page_url(path) for pages in self.stamped.values() for path in pages]
 
     @event_priority(-100)  # last: it may end the build itself
     def on_build_error(self, error, **kwargs) -> None:
@@ -493,4 +523,5 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         """After a build that was not published, the next one starts afresh (the data
         files as loaded are still good: pipeline.Memory checks each against the disk)."""
         self.previous = self.settings = self.layout = None
-        self.converted, self.searched, self.placeholders, self.search_memo = {}, {}, {}, {}
+        self.converted, self.placeholders, self.kept_files = {}, {}, {}
+        self.search_kept, self.sitemap_kept = searchindex.Kept(), None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import stamping
+
 INDEX = Path("search") / "search_index.json"
 
 
@@ -23,27 +25,71 @@ def add(site_dir: Path, docs: list[dict]) -> None:
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def keep(site_dir: Path, order: list[str], kept: dict[str, list], finished: set[str],
-         docs_added: list[dict]) -> dict[str, list]:
-    """For a rebuild of `mkdocs serve`: put back the entries of the pages kept ``finished``
-    (by URL; MkDocs did not index them this time) from ``kept`` (the last build's, by page
-    URL), so the index is in MkDocs's page order (``order``) as a clean build writes it, and
-    append ``docs_added`` as ``add`` does (one read and one write of the index, not two).
-    Returns the entries of MkDocs's pages by page URL, for the next rebuild."""
+class Kept:
+    """What a rebuild of `mkdocs serve` takes over for its index from the last build's:
+    MkDocs's pages' entries by page URL, with their JSON (``pages``: URL -> (entries,
+    JSON)); the stamped pages' entries' JSON with the markdown they were made from
+    (``stamped``: path -> (markdown, JSON)), and those pages in the index's order."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[list, str]] = {}
+        self.stamped: dict[str, tuple[str, str]] = {}
+        self.order: list[str] = []
+
+
+_DOCS = "\x00lb-docs\x00"  # where the entries go in the index's JSON
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def keep(site_dir: Path, order: list[str], finished: set[str],
+         stamped: dict[str, dict[str, str]], changed: set[str] | None, kept: Kept) -> Kept:
+    """For a rebuild of `mkdocs serve`: the index MkDocs wrote, with the entries of the
+    pages kept ``finished`` (by URL; MkDocs did not index them this time) put back from
+    ``kept`` so that it is in MkDocs's page order (``order``) as a clean build writes it,
+    and the stamped pages' entries (``stamped``: {section: {path: markdown}}) appended as
+    ``add`` does: what a clean build writes.  ``changed``: the only stamped pages that may
+    differ from the last build's, which had the same pages (None: any may).  The JSON is
+    joined from each page's, kept from the last build where its entries are.  Returns what
+    the next rebuild takes over."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
-        return {}
+        return Kept()
     index = json.loads(path.read_text(encoding="utf-8"))
     by_page = _group(index.get("docs", []))
-    for url in finished:
-        by_page[url] = kept.get(url, [])
-    docs = [doc for url in dict.fromkeys(order) for doc in by_page.pop(url, [])]
-    docs += [doc for rest in by_page.values() for doc in rest]
-    if finished or docs_added:
-        index["docs"] = docs + sorted(docs_added, key=lambda d: d["location"])
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-                        encoding="utf-8")
-    return _group(docs)
+    now, parts = Kept(), []
+    for url in [*dict.fromkeys(order), *by_page]:
+        if url in now.pages:
+            continue
+        done = kept.pages.get(url) if url in finished else None
+        if done is None:
+            entries = by_page.get(url, [])
+            done = (entries, ",".join(_json(doc) for doc in entries))
+        now.pages[url] = done
+        if done[1]:
+            parts.append(done[1])
+    if changed is not None and kept.order:
+        now.stamped, now.order = dict(kept.stamped), kept.order
+        for section_pages in stamped.values():
+            for page in changed:
+                if page in section_pages:
+                    now.stamped[page] = (section_pages[page], _json(
+                        stamping.search_doc(page, section_pages[page])))
+    else:
+        for section_pages in stamped.values():
+            for page, markdown in section_pages.items():
+                done = kept.stamped.get(page)
+                if done is None or done[0] is not markdown:
+                    done = (markdown, _json(stamping.search_doc(page, markdown)))
+                now.stamped[page] = done
+        now.order = sorted(now.stamped, key=stamping.page_url)
+    parts += [now.stamped[page][1] for page in now.order]
+    index["docs"] = _DOCS
+    text = _json(index).replace(_json(_DOCS), "[" + ",".join(parts) + "]", 1)
+    path.write_text(text, encoding="utf-8")
+    return now
 
 
 def _group(docs: list[dict]) -> dict[str, list]:

@@ -16,6 +16,8 @@ a data file cannot inject markup.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -144,34 +146,143 @@ def models(project: Project, views_of: dict[str, views.LeaderboardView]) -> dict
     """Every model with its results, keyed by ``views.model_key``, sorted by key; a model is
     named as most of its results name it (the first such name on a tie)."""
     found: dict[str, Model] = {}
-    names: dict[str, dict[str, int]] = {}
     for lb in project.leaderboards:
         view = views_of[key_of(lb)]
         for row in view.rows:
-            model = found.setdefault(row.model_key, Model(row.model_key, "", []))
-            model.entries.append((view, row))
-            counts = names.setdefault(row.model_key, {})
-            base = views.model_name(row.model)
-            counts[base] = counts.get(base, 0) + 1
-    for key, model in found.items():
-        model.name = max(names[key].items(), key=lambda item: item[1])[0]
+            found.setdefault(row.model_key, Model(row.model_key, "", [])).entries.append((view, row))
+    for model in found.values():
+        _name(model)
     return dict(sorted(found.items()))
+
+
+def _name(model: Model) -> None:
+    counts: dict[str, int] = {}
+    for _, row in model.entries:
+        base = views.model_name(row.model)
+        counts[base] = counts.get(base, 0) + 1
+    model.name = max(counts.items(), key=lambda item: item[1])[0]
+
+
+def _patched(before: dict, changed: dict) -> dict:
+    """``before`` with the values of ``changed`` (None: gone), still sorted by key."""
+    if all(before.get(key) is not None for key, value in changed.items() if value is not None) \
+            and all(key in before for key, value in changed.items() if value is None):
+        out = dict(before)  # the same keys, or fewer: the order holds
+        for key, value in changed.items():
+            if value is None:
+                del out[key]
+            else:
+                out[key] = value
+        return out
+    merged = {**before, **changed}
+    return dict(sorted((k, v) for k, v in merged.items() if v is not None))
+
+
+def _entries_now(before: list, boards: set[str], fresh: list, positions: dict[str, int]) -> list:
+    """A model's or paper's entries after a change: those of the leaderboards it did not
+    touch (``boards``), and ``fresh`` of those it did, in the order of the leaderboards."""
+    entries = [e for e in before if key_of(e[0]) not in boards] + fresh
+    entries.sort(key=lambda e: (positions[key_of(e[0])], e[1].index))
+    return entries
+
+
+def patch_models(before: dict[str, Model], views_of: dict[str, views.LeaderboardView],
+                 positions: dict[str, int], boards: set[str], keys: set[str]) -> dict[str, Model]:
+    """``models`` after a change of the leaderboards ``boards`` (``key_of``; those in
+    ``views_of`` now), which held the models ``keys`` before or now; the others are the
+    very same objects."""
+    fresh: dict[str, list] = {key: [] for key in keys}
+    for board in boards:
+        view = views_of.get(board)
+        for row in view.rows if view is not None else ():
+            fresh[row.model_key].append((view, row))
+    changed: dict[str, Model | None] = {}
+    for key in keys:
+        old = before.get(key)
+        entries = _entries_now(old.entries if old else [], boards, fresh[key], positions)
+        if not entries:
+            changed[key] = None
+            continue
+        model = changed[key] = Model(key, "", entries)
+        _name(model)
+    return _patched(before, changed)
+
+
+def patch_papers(before: dict[str, Paper], views_of: dict[str, views.LeaderboardView],
+                 positions: dict[str, int], boards: set[str], keys: set[str]) -> dict[str, Paper]:
+    """``papers`` after a change of the leaderboards ``boards``, which held the papers
+    ``keys`` before or now (``patch_models``)."""
+    fresh: dict[str, list] = {key: [] for key in keys}
+    for board in boards:
+        view = views_of.get(board)
+        for row in view.rows if view is not None else ():
+            if row.paper:
+                fresh[row.paper_key].append((view, row, len(view.rows)))
+    changed: dict[str, Paper | None] = {}
+    for key in keys:
+        old = before.get(key)
+        entries = _entries_now(old.entries if old else [], boards, fresh[key], positions)
+        changed[key] = _paper(key, entries) if entries else None
+    return _patched(before, changed)
+
+
+def _paper(key: str, entries: list) -> Paper:
+    paper = Paper(key, entries[0][1].paper, None, None, entries)
+    for _, row, _ in entries:
+        paper.title = paper.title or row.paper_title
+        paper.date = paper.date or row.date
+    return paper
+
+
+def neighbours(views_of: dict[str, views.LeaderboardView]) -> dict[str, dict[str, int]]:
+    """How often each model ranks right beside each other (the row above or below, on any
+    leaderboard): model key -> {model key: times}."""
+    met: dict[str, dict[str, int]] = {}
+    for view in views_of.values():
+        _meet(met, view, 1)
+    return met
+
+
+def _meet(met: dict, view: views.LeaderboardView, step: int, copied: set | None = None) -> None:
+    keys = [row.model_key for row in view.rows]
+    for a, b in zip(keys, keys[1:]):
+        if a == b:
+            continue
+        for x, y in ((a, b), (b, a)):
+            if copied is not None and x not in copied:  # the previous build's, untouched
+                met[x] = dict(met.get(x, {}))
+                copied.add(x)
+            counts = met.setdefault(x, {})
+            n = counts.get(y, 0) + step
+            if n:
+                counts[y] = n
+            else:
+                del counts[y]
+
+
+def patch_neighbours(before: dict[str, dict[str, int]], old_views: list, new_views: list
+                     ) -> dict[str, dict[str, int]]:
+    """``neighbours`` after the leaderboards ``old_views`` became ``new_views``."""
+    met, copied = dict(before), set()
+    for group, step in ((old_views, -1), (new_views, 1)):
+        for view in group:
+            _meet(met, view, step, copied)
+    return met
+
+
+def rivals_of(key: str, all_models: dict[str, Model], met: dict[str, dict[str, int]],
+              limit: int = 3) -> list[Model]:
+    """The models ``key`` meets most often right beside it in the rankings (``neighbours``):
+    whom a reader would compare it with."""
+    return [all_models[k] for k, _ in sorted(met.get(key, {}).items(),
+                                             key=lambda item: (-item[1], item[0]))[:limit]]
 
 
 def rivals(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardView],
            limit: int = 3) -> dict[str, list[Model]]:
-    """For each model, the models it meets most often right beside it in the rankings (the
-    row above or below, on any leaderboard): whom a reader would compare it with."""
-    met: dict[str, dict[str, int]] = {}
-    for view in views_of.values():
-        keys = [row.model_key for row in view.rows]
-        for a, b in zip(keys, keys[1:]):
-            if a != b:
-                met.setdefault(a, {})[b] = met.setdefault(a, {}).get(b, 0) + 1
-                met.setdefault(b, {})[a] = met.setdefault(b, {}).get(a, 0) + 1
-    return {key: [all_models[k] for k, _ in sorted(met.get(key, {}).items(),
-                                                   key=lambda item: (-item[1], item[0]))[:limit]]
-            for key in all_models}
+    """``rivals_of`` each model."""
+    met = neighbours(views_of)
+    return {key: rivals_of(key, all_models, met, limit) for key in all_models}
 
 
 def compare_data(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardView],
@@ -222,7 +333,8 @@ def papers(project: Project,
 def _once(project: Project, name: str, make):
     """``make()`` computed once per loaded project and kept on it, as each leaderboard's view
     is (the model is not changed once loaded): the pages and the files both need the models
-    and the feed's entries."""
+    and the feed's entries.  A rebuild of `mkdocs serve` fills them in beforehand from the
+    previous project's (``touched``)."""
     cached = project.__dict__.get(f"_{name}")
     if cached is None:
         cached = project.__dict__[f"_{name}"] = make()
@@ -230,7 +342,7 @@ def _once(project: Project, name: str, make):
 
 
 def views_by_key(project: Project) -> dict[str, views.LeaderboardView]:
-    """Every leaderboard's view by ``key_of``, once per loaded project."""
+    """Every leaderboard's view by ``key_of``, in the project's order, once per project."""
     return _once(project, "views", lambda: {key_of(lb): views.leaderboard_view(lb)
                                             for lb in project.leaderboards})
 
@@ -240,12 +352,67 @@ def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
     return f"{lb.task_id}/{lb.id}"
 
 
+def positions(project: Project) -> dict[str, int]:
+    """Each leaderboard's place in the project's order, by ``key_of``."""
+    return _once(project, "positions", lambda: {k: i for i, k in enumerate(views_by_key(project))})
+
+
+def tasks_by_id(project: Project) -> dict[str, Task]:
+    return _once(project, "tasks_by_id", lambda: {t.id: t for t in project.tasks})
+
+
+def children_of(project: Project) -> dict[str, list[Task]]:
+    """Each task's subtasks by the parent's id ('' for the tasks of no parent), in order."""
+    def make():
+        children: dict[str, list[Task]] = {}
+        for task in project.tasks:
+            for parent in task.parents or [""]:
+                children.setdefault(parent, []).append(task)
+        return children
+    return _once(project, "children", make)
+
+
+def boards_by_dataset(project: Project) -> dict[str, list[Leaderboard]]:
+    """The leaderboards on each dataset, in order."""
+    def make():
+        found: dict[str, list[Leaderboard]] = {}
+        for lb in project.leaderboards:
+            if lb.dataset:
+                found.setdefault(lb.dataset, []).append(lb)
+        return found
+    return _once(project, "boards_by_dataset", make)
+
+
+def empty_tasks(project: Project) -> frozenset:
+    """The ids of the tasks with no result in their tree (the indexes fold them)."""
+    return _once(project, "empty", lambda: frozenset(
+        key for key, n in subtree_results(project, children_of(project)).items() if n == 0))
+
+
+def all_models(project: Project) -> dict[str, Model]:
+    return _once(project, "models", lambda: models(project, views_by_key(project)))
+
+
+def all_papers(project: Project) -> dict[str, Paper]:
+    return _once(project, "papers", lambda: papers(project, views_by_key(project)))
+
+
+def all_neighbours(project: Project) -> dict[str, dict[str, int]]:
+    return _once(project, "neighbours", lambda: neighbours(views_by_key(project)))
+
+
+def counts(project: Project) -> dict[str, int]:
+    return _once(project, "counts", project.counts)
+
+
 @dataclass
 class Reuse:
     """What a rebuild (``mkdocs serve``) takes from the previous build: its pages and files,
     and what the change touched: the tasks, leaderboards (``key_of``), datasets, papers and
     models whose pages may read differently. Every other page and file is handed back as
-    it was."""
+    it was.  The build notes which pages and files it made again (``rendered``,
+    ``files_changed``) and which of the previous build's are gone (``dropped``,
+    ``files_dropped``)."""
 
     pages: dict[str, str]
     files: dict[str, str]
@@ -255,6 +422,19 @@ class Reuse:
     papers: set[str] = field(default_factory=set)
     models: set[str] = field(default_factory=set)
     memo: "Memo | None" = None  # the previous build's
+    old: Project | None = None  # the previous build's data
+    # the leaderboards in the same order as before (no task added, gone or retitled, no
+    # leaderboard added or gone); and the tasks' parents, areas and datasets as before; and
+    # each leaderboard with as many results as before
+    same_order: bool = False
+    same_shape: bool = False
+    same_counts: bool = False
+    old_views: list = field(default_factory=list)  # of the leaderboards touched, before
+    new_views: list = field(default_factory=list)  # and now
+    rendered: set[str] = field(default_factory=set)
+    dropped: set[str] = field(default_factory=set)
+    files_changed: set[str] = field(default_factory=set)
+    files_dropped: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -266,11 +446,24 @@ class Memo:
 
     - ``indexes``: an index page by path -> (what the page shows of the data, its text);
     - ``exported``: a task's part of data/all.json by task id -> (task, its datasets, JSON);
-    - ``feed``: a leaderboard's feed entries by ``key_of`` -> (view, task title, entries)."""
+    - ``feed``: a leaderboard's feed entries by ``key_of`` -> (view, task title, entries);
+    - ``compared``: data/models.json's parts: a leaderboard's by ``key_of`` -> (view, task
+      title, JSON), a model's by key -> (model, JSON), and the leaderboards' order;
+    - ``feed_xml``: (the entries it shows, its text)."""
 
     indexes: dict[str, tuple] = field(default_factory=dict)
     exported: dict[str, tuple] = field(default_factory=dict)
     feed: dict[str, tuple] = field(default_factory=dict)
+    compared_boards: dict[str, tuple] = field(default_factory=dict)
+    compared_models: dict[str, tuple] = field(default_factory=dict)
+    compared_order: tuple = ()
+    feed_xml: tuple | None = None
+
+
+def _board(project: Project, key: str) -> Leaderboard | None:
+    task_id, _, lb_id = key.partition("/")
+    task = tasks_by_id(project).get(task_id)
+    return next((lb for lb in task.leaderboards if lb.id == lb_id), None) if task else None
 
 
 def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: dict[str, str],
@@ -283,21 +476,33 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
       (which show its title, its area and its results' count);
     - the datasets, papers and models of those leaderboards' rows, and the models shown
       beside a model whose name changed (its rivals);
-    - the indexes, home, compare page and the files across the site, always (not here)."""
-    reuse = Reuse(pages, files)
+    - the indexes, home, compare page and the files across the site, always (not here).
+
+    It works from what changed, not from all the data: the new project's views, models,
+    papers and the like are the old ones', patched (``_inherit``)."""
+    reuse = Reuse(pages, files, old=old)
     tasks_changed = {i for kind, i in changed if kind == "task"}
     datasets_changed = {i for kind, i in changed if kind == "dataset"}
     reuse.datasets |= datasets_changed
-    for project in (old, new):
-        by_id = {t.id: t for t in project.tasks}
-        children: dict[str, list[str]] = {}
-        for task in project.tasks:
-            for parent in task.parents:
-                children.setdefault(parent, []).append(task.id)
+    old_ids, new_ids = tasks_by_id(old), tasks_by_id(new)
+    both = [(old_ids[i], new_ids[i]) for i in tasks_changed if i in old_ids and i in new_ids]
+    reuse.same_order = len(both) == len(tasks_changed) and all(
+        o.title == n.title and [lb.id for lb in o.leaderboards] == [lb.id for lb in n.leaderboards]
+        for o, n in both)
+    reuse.same_shape = reuse.same_order and all(
+        o.parents == n.parents and o.area == n.area
+        and [lb.dataset for lb in o.leaderboards] == [lb.dataset for lb in n.leaderboards]
+        for o, n in both)
+    reuse.same_counts = reuse.same_shape and all(
+        [len(lb.results) for lb in o.leaderboards] == [len(lb.results) for lb in n.leaderboards]
+        for o, n in both)
+    _inherit(old, new, reuse, both)
+    for project, by_id, out in ((old, old_ids, reuse.old_views), (new, new_ids, reuse.new_views)):
+        children = children_of(project)
         for task_id in tasks_changed & by_id.keys():
             reuse.tasks.add(task_id)
             for links in (lambda t: by_id[t].parents if t in by_id else [],
-                          lambda t: children.get(t, [])):  # up, then down, all the way
+                          lambda t: [c.id for c in children.get(t, ())]):  # up, then down
                 stack, seen = list(links(task_id)), set()
                 while stack:
                     current = stack.pop()
@@ -305,33 +510,62 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
                         seen.add(current)
                         stack += links(current)
                 reuse.tasks |= seen
-        for lb in project.leaderboards:
-            if lb.task_id in tasks_changed or (lb.dataset and lb.dataset in datasets_changed):
-                reuse.boards.add(key_of(lb))
-                reuse.tasks.add(lb.task_id)
-                if lb.dataset:
-                    reuse.datasets.add(lb.dataset)
-                for row in views.leaderboard_view(lb).rows:
-                    reuse.models.add(row.model_key)
-                    if row.paper:
-                        reuse.papers.add(row.paper_key)
+        boards = [lb for i in sorted(tasks_changed & by_id.keys()) for lb in by_id[i].leaderboards]
+        on_datasets = boards_by_dataset(project) if datasets_changed else {}
+        boards += [lb for d in sorted(datasets_changed) for lb in on_datasets.get(d, ())
+                   if lb.task_id not in tasks_changed]
+        for lb in boards:
+            reuse.boards.add(key_of(lb))
+            reuse.tasks.add(lb.task_id)
+            if lb.dataset:
+                reuse.datasets.add(lb.dataset)
+            view = views.leaderboard_view(lb)
+            out.append(view)
+            for row in view.rows:
+                reuse.models.add(row.model_key)
+                if row.paper:
+                    reuse.papers.add(row.paper_key)
+    old_models, old_met = all_models(old), all_neighbours(old)
+    now = views_by_key(new)
+    new.__dict__["_models"] = patch_models(old_models, now, positions(new), reuse.boards,
+                                           reuse.models)
+    new.__dict__["_papers"] = patch_papers(all_papers(old), now, positions(new), reuse.boards,
+                                           reuse.papers)
+    new.__dict__["_neighbours"] = patch_neighbours(old_met, reuse.old_views, reuse.new_views)
+    new_models, new_met = all_models(new), all_neighbours(new)
     renamed = set()
-    old_models, new_models = (_once(p, "models", lambda p=p: models(p, views_by_key(p)))
-                              for p in (old, new))
     for key in reuse.models:
         before, after = old_models.get(key), new_models.get(key)
         if before is None or after is None or before.name != after.name:
             renamed.add(key)
-    if renamed:  # a model's name shows on the pages of the models beside it
-        for project in (old, new):
-            for lb in project.leaderboards:
-                keys = [row.model_key for row in views.leaderboard_view(lb).rows]
-                for a, b in zip(keys, keys[1:]):
-                    if a in renamed:
-                        reuse.models.add(b)
-                    if b in renamed:
-                        reuse.models.add(a)
+    for key in renamed:  # a model's name shows on the pages of the models beside it
+        reuse.models |= old_met.get(key, {}).keys() | new_met.get(key, {}).keys()
     return reuse
+
+
+def _inherit(old: Project, new: Project, reuse: Reuse, both: list[tuple[Task, Task]]) -> None:
+    """Fill in the new project's views, positions, task tree, leaderboards by dataset and
+    counts from the old one's, where the change left their shape as it was (``Reuse``)."""
+    if reuse.same_order:
+        now = dict(views_by_key(old))
+        for _, task in both:
+            for lb in task.leaderboards:
+                now[key_of(lb)] = views.leaderboard_view(lb)
+        new.__dict__["_views"] = now
+        new.__dict__["_positions"] = positions(old)
+    if reuse.same_shape:
+        children, on_datasets = dict(children_of(old)), dict(boards_by_dataset(old))
+        for o, n in both:
+            for parent in n.parents or [""]:
+                children[parent] = [n if t is o else t for t in children[parent]]
+            for old_lb, lb in zip(o.leaderboards, n.leaderboards):
+                if lb.dataset:
+                    on_datasets[lb.dataset] = [lb if x is old_lb else x
+                                               for x in on_datasets[lb.dataset]]
+        new.__dict__["_children"], new.__dict__["_boards_by_dataset"] = children, on_datasets
+    if reuse.same_counts:
+        new.__dict__["_empty"] = empty_tasks(old)
+        new.__dict__["_counts"] = dict(counts(old), datasets=len(new.datasets))
 
 
 def site_files(project: Project, site_url: str = "", templates_dir: Path | None = None,
@@ -346,43 +580,118 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
 
     before = reuse.memo if reuse is not None else None
     memo = memo if memo is not None else Memo()
-    files = {"data/all.json": exports.all_json(project, memo.exported,
-                                               before.exported if before else None)}
-    kept = set()
-    for lb in project.leaderboards:
-        paths = [site_file(lb, fmt) for fmt in exports.FORMATS]
-        if reuse is not None and key_of(lb) not in reuse.boards \
-                and all(path in reuse.files for path in paths):
-            kept.add(key_of(lb))
-            for path in paths:
-                files[path] = reuse.files[path]
-            continue
-        for fmt, path in zip(exports.FORMATS, paths):
-            files[path] = exports.exports_of(lb, project, fmt, templates_dir)
-    files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
-        "export.schema.json").read_text("utf-8")
     views_of = views_by_key(project)
-    for view in views_of.values():
+    if reuse is not None and reuse.old is not None:
+        files = dict(reuse.files)
+        made = _board_files(project, reuse, files, templates_dir)
+    else:
+        files, made = {}, None
+        for lb in project.leaderboards:
+            for fmt in exports.FORMATS:
+                files[site_file(lb, fmt)] = exports.exports_of(lb, project, fmt, templates_dir)
+        for view in views_of.values():
+            for row in view.rows:
+                badge = result_badge(view, row)
+                if badge:
+                    files[badge_path(view, row)] = render.render(
+                        "result_badge.svg.j2", templates_dir, badge=badge)
+        files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
+            "export.schema.json").read_text("utf-8")
+    files["data/all.json"] = exports.all_json(project, memo.exported,
+                                              before.exported if before else None)
+    titles = {t.id: t.title for t in project.tasks}
+    files["data/models.json"] = compare_json(all_models(project), views_of, titles, memo, before)
+    entries = _feed(project, views_of, titles, memo, reuse)
+    shown = (tuple(entries[:FEED_SIZE]), site_name, site_url)
+    if before is not None and before.feed_xml is not None and before.feed_xml[0] == shown \
+            and not render.overridden("site_feed.xml.j2", templates_dir):
+        memo.feed_xml = before.feed_xml
+    else:
+        memo.feed_xml = (shown, render.render(
+            "site_feed.xml.j2", templates_dir, entries=entries[:FEED_SIZE], title=site_name,
+            base=site_url, updated=entries[0].updated if entries else "1970-01-01T00:00:00Z"))
+    files["feed.xml"] = memo.feed_xml[1]
+    if made is not None:
+        made.update(("data/all.json", "data/models.json", "feed.xml"))
+        reuse.files_changed = {p for p in made if reuse.files.get(p) is not files[p]}
+    return files
+
+
+def _board_files(project: Project, reuse: Reuse, files: dict[str, str],
+                 templates_dir: Path | None) -> set[str]:
+    """A rebuild's exports and badges: those of the leaderboards touched (``reuse.boards``)
+    made again in ``files`` (the previous build's) or taken out; returns the paths made."""
+    from . import render
+
+    made, taken = set(), set()
+    before = views_by_key(reuse.old)
+    for board in sorted(reuse.boards):
+        view = before.get(board)
+        if view is not None:
+            taken.update(site_file(view, fmt) for fmt in exports.FORMATS)
+            taken.update(badge_path(view, row) for row in view.rows)
+        lb = _board(project, board)
+        if lb is None:
+            continue
+        for fmt in exports.FORMATS:
+            path = site_file(lb, fmt)
+            files[path] = exports.exports_of(lb, project, fmt, templates_dir)
+            made.add(path)
+        view = views.leaderboard_view(lb)
         for row in view.rows:
-            if key_of(view) in kept:
-                path = badge_path(view, row)
-                if path in reuse.files:
-                    files[path] = reuse.files[path]
-                continue
             badge = result_badge(view, row)
             if badge:
                 files[badge_path(view, row)] = render.render("result_badge.svg.j2", templates_dir,
                                                              badge=badge)
-    titles = {t.id: t.title for t in project.tasks}
-    files["data/models.json"] = json.dumps(  # for the compare page; compact, C encoder
-        compare_data(_once(project, "models", lambda: models(project, views_of)), views_of,
-                     titles), ensure_ascii=False,
-        separators=(",", ":")) + "\n"
-    entries = _feed(project, views_of, titles, memo, before)
-    files["feed.xml"] = render.render(
-        "site_feed.xml.j2", templates_dir, entries=entries[:FEED_SIZE], title=site_name,
-        base=site_url, updated=entries[0].updated if entries else "1970-01-01T00:00:00Z")
-    return files
+                made.add(badge_path(view, row))
+    for path in taken - made:
+        files.pop(path, None)
+    reuse.files_dropped = {path for path in taken - made if path in reuse.files}
+    return made
+
+
+def compare_json(found: dict[str, Model], views_of: dict[str, views.LeaderboardView],
+                 titles: dict[str, str], memo: Memo | None = None, before: Memo | None = None
+                 ) -> str:
+    """data/models.json: ``compare_data`` as compact JSON (what ``json.dumps`` writes), made
+    of a part per leaderboard and per model; ``memo`` is filled with them, and ``before``'s
+    are taken over for the very same view or model (a model's, while the leaderboards are
+    in the same order)."""
+    memo = memo if memo is not None else Memo()
+
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    old_boards = before.compared_boards if before else {}
+    boards = []
+    for key, v in views_of.items():
+        title = titles.get(v.task_id, v.task_id)
+        done = old_boards.get(key)
+        if done is None or done[0] is not v or done[1] != title:
+            done = (v, title, dump([v.task_id, v.id, v.title, title,
+                                    v.primary.label if v.primary else "", len(v.rows)]))
+        memo.compared_boards[key] = done
+        boards.append(done[2])
+    memo.compared_order = order = tuple(views_of)
+    old_models = before.compared_models if before and before.compared_order == order else {}
+    index = None
+    parts = []
+    for key, model in found.items():
+        done = old_models.get(key)
+        if done is None or done[0] is not model:
+            if index is None:
+                index = {k: i for i, k in enumerate(views_of)}
+            best: dict[int, views.RowView] = {}
+            for view, row in model.entries:
+                i = index[key_of(view)]
+                if i not in best or (row.index < best[i].index):
+                    best[i] = row
+            done = (model, dump(key) + ":" + dump({
+                "name": model.name, "configurations": model.configurations, "results": [
+                    [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
+                    for i, row in sorted(best.items())]}))
+        memo.compared_models[key] = done
+        parts.append(done[1])
+    return '{"boards":[' + ",".join(boards) + '],"models":{' + ",".join(parts) + "}}\n"
 
 
 # --- badges and the feed ------------------------------------------------------------
@@ -443,10 +752,45 @@ def _rfc3339(date: str) -> str:
 
 
 def _feed(project: Project, views_of: dict[str, views.LeaderboardView],
-          titles: dict[str, str], memo: Memo, before: Memo | None) -> list[FeedEntry]:
-    """``feed_entries`` once per loaded project (home and feed.xml both need them)."""
-    return _once(project, "feed", lambda: feed_entries(
-        list(views_of.values()), titles, memo.feed, before.feed if before else None))
+          titles: dict[str, str], memo: Memo, reuse: "Reuse | None") -> list[FeedEntry]:
+    """``feed_entries`` once per loaded project (home and feed.xml both need them); a rebuild
+    takes the previous project's, with the entries of the leaderboards touched replaced."""
+    before = reuse.memo if reuse is not None else None
+    if before is None or reuse.old is None or "_feed" not in reuse.old.__dict__:
+        return _once(project, "feed", lambda: feed_entries(
+            list(views_of.values()), titles, memo.feed, before.feed if before else None))
+
+    def patch():
+        memo.feed.update(before.feed)
+        entries = list(reuse.old.__dict__["_feed"])
+        for board in sorted(reuse.boards):
+            done = memo.feed.pop(board, None)
+            for entry in done[2] if done else ():
+                i = _slot(entries, (entry.date, entry.id))
+                if i < len(entries) and entries[i] == entry:
+                    del entries[i]
+            view = views_of.get(board)
+            if view is None:
+                continue
+            title = titles.get(view.task_id, view.task_id)
+            own = _feed_entries(view, title)
+            memo.feed[board] = (view, title, own)
+            for entry in own:
+                entries.insert(_slot(entries, (entry.date, entry.id)), entry)
+        return entries
+    return _once(project, "feed", patch)
+
+
+def _slot(entries: list[FeedEntry], key: tuple[str, str]) -> int:
+    """Where an entry of ``key`` (date, id) stands in ``entries``, newest first."""
+    lo, hi = 0, len(entries)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if (entries[mid].date, entries[mid].id) > key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def feed_entries(all_views: list[views.LeaderboardView], task_titles: dict[str, str],
@@ -586,82 +930,49 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
 
     before = reuse.memo if reuse is not None else None
     memo = memo if memo is not None else Memo()
-
-    children: dict[str, list[Task]] = {}
-    for task in project.tasks:
-        for parent in task.parents or [""]:
-            children.setdefault(parent, []).append(task)
-    boards_by_dataset: dict[str, list[Leaderboard]] = {}
-    for lb in project.leaderboards:
-        if lb.dataset:
-            boards_by_dataset.setdefault(lb.dataset, []).append(lb)
+    patching = reuse is not None and reuse.old is not None
     views_of = views_by_key(project)
-    all_papers = papers(project, views_of)
-    all_models = _once(project, "models", lambda: models(project, views_of))
+    found_papers, found_models = all_papers(project), all_models(project)
     titles = {t.id: t.title for t in project.tasks}
-    context = dict(project=project, children=children, boards_by_dataset=boards_by_dataset,
-                   tasks_by_id={t.id: t for t in project.tasks}, papers=all_papers,
-                   models=all_models, views=views_of, areas=areas(project),
-                   empty_tasks={key for key, n in subtree_results(project, children).items()
-                                if n == 0})
+    by_dataset = boards_by_dataset(project)
+    context = dict(project=project, children=children_of(project),
+                   boards_by_dataset=by_dataset, tasks_by_id=tasks_by_id(project),
+                   papers=found_papers, models=found_models, views=views_of,
+                   areas=areas(project), empty_tasks=empty_tasks(project))
+    met = all_neighbours(project)
+    feed = _feed(project, views_of, titles, memo, reuse)
     home = dict(
         full_home=len(views_of) <= HOME_FULL_LEADERBOARDS,
-        busiest=sorted(views_of.values(), key=lambda v: (-len(v.rows), v.task_id, v.id))[:10],
-        new_bests=[e for e in _feed(project, views_of, titles, memo, before) if e.record][:10])
-    pages: dict[str, str] = {}
+        busiest=heapq.nsmallest(10, views_of.values(),
+                                key=lambda v: (-len(v.rows), v.task_id, v.id)),
+        new_bests=list(itertools.islice((e for e in feed if e.record), 10)))
+    pages: dict[str, str] = dict(reuse.pages) if patching else {}
 
     def page(path: str, template: str, **extra) -> None:
         pages[path] = render.render(template, templates_dir, root=root_of(path), **context,
                                     **extra)
+        if reuse is not None:
+            reuse.rendered.add(path)
 
-    def index(path: str, template: str, shows, **extra) -> None:
+    def index(path: str, template: str, shows, same: bool = False, **extra) -> None:
         """An index page, taken from the last build if it shows the same of the data
-        (``shows()``, what its template reads) and its template is not overridden."""
+        (``shows()``, what its template reads; ``same``: the change left all that as it
+        was) and its template is not overridden."""
         if render.overridden(template, templates_dir):  # it may show anything
             page(path, template, **extra)
             return
-        key = shows()
         done = before.indexes.get(path) if before else None
+        if done is not None and same:
+            key = done[0]
+        else:
+            key = shows()
         if done is not None and done[0] == key:
             pages[path] = done[1]
         else:
             page(path, template, **extra)
         memo.indexes[path] = (key, pages[path])
 
-    def kept_one(path: str) -> bool:
-        """The previous build's page at ``path``, if it has one (``kept`` for one page)."""
-        text = reuse.pages.get(path)
-        if text is None:
-            return False
-        pages[path] = text
-        return True
-
-    def kept(paths: list[str], untouched: bool) -> bool:
-        """The previous build's pages at ``paths``, when the change did not touch them."""
-        if reuse is None or not untouched or not all(p in reuse.pages for p in paths):
-            return False
-        pages.update((p, reuse.pages[p]) for p in paths)
-        return True
-
-    page("index.md", "site_home.md.j2", intro=home_intro, **home)
-    index("tasks/index.md", "site_tasks_index.md.j2", lambda: (
-        tuple((a.name, a.anchor, a.tasks, a.leaderboards, a.results, tuple(t.id for t in a.roots))
-              for a in context["areas"]),
-        tuple((parent, tuple(t.id for t in subs)) for parent, subs in children.items()),
-        frozenset(context["empty_tasks"]),
-        tuple((t.id, t.title, len(t.leaderboards), sum(len(lb.results) for lb in t.leaderboards))
-              for t in project.tasks)))
-    groups = datasets_by_area(project, boards_by_dataset)
-    index("datasets/index.md", "site_datasets_index.md.j2", lambda: (
-        tuple((name, anchor, tuple(d.id for d in found)) for name, anchor, found in groups),
-        tuple((d.id, d.name) for d in project.datasets.values()),
-        tuple((dataset, tuple((lb.task_id, len(lb.results)) for lb in boards))
-              for dataset, boards in boards_by_dataset.items()),
-        tuple((t.id, t.title) for t in project.tasks)), groups=groups)
-    for task in project.tasks:
-        if kept([task_path(task), *(leaderboard_path(lb) for lb in task.leaderboards)],
-                reuse is not None and task.id not in reuse.tasks):
-            continue
+    def task_pages(task: Task) -> list[str]:
         edit_url = f"{edit_base}tasks/{task.id}.yml" if edit_base else None
         boards = []
         for lb in task.leaderboards:
@@ -672,23 +983,135 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
              overview=is_overview(task), task_edit_url=edit_url)
         for board in boards:
             page(leaderboard_path(board.view), "site_leaderboard.md.j2", task=task, board=board)
-    for dataset in project.datasets.values():
-        if reuse is not None and dataset.id not in reuse.datasets and kept_one(dataset_path(dataset)):
-            continue
+        return [task_path(task), *(leaderboard_path(lb) for lb in task.leaderboards)]
+
+    def dataset_page(dataset: Dataset) -> None:
         page(dataset_path(dataset), "site_dataset.md.j2", dataset=dataset,
-             boards=boards_by_dataset.get(dataset.id, []))
-    index("papers/index.md", "site_papers_index.md.j2", lambda: tuple(
-        (p.key, p.name, p.date, len(p.entries)) for p in all_papers.values()))
-    for paper in all_papers.values():
-        if reuse is not None and paper.key not in reuse.papers and kept_one(paper_path(paper.key)):
-            continue
+             boards=by_dataset.get(dataset.id, []))
+
+    def paper_page(paper: Paper) -> None:
         page(paper_path(paper.key), "site_paper.md.j2", paper=paper)
-    index("models/index.md", "site_models_index.md.j2", lambda: tuple(
-        (m.key, m.name, m.boards, m.firsts) for m in all_models.values()))
-    met = rivals(all_models, views_of)
-    for model in all_models.values():
-        if reuse is not None and model.key not in reuse.models and kept_one(model_path(model.key)):
-            continue
-        page(model_path(model.key), "site_model.md.j2", model=model, rivals=met[model.key])
-    page("compare.md", "site_compare.md.j2")
+
+    def model_page(model: Model) -> None:
+        page(model_path(model.key), "site_model.md.j2", model=model,
+             rivals=rivals_of(model.key, found_models, met))
+
+    areas_shown = tuple((a.name, a.anchor, a.tasks, a.leaderboards, a.results)
+                        for a in context["areas"])
+    if home["full_home"]:  # every leaderboard's best: made anew
+        page("index.md", "site_home.md.j2", intro=home_intro, **home)
+    else:
+        index("index.md", "site_home.md.j2", lambda: (
+            home_intro, tuple(counts(project).items()), areas_shown,
+            tuple((v, titles.get(v.task_id)) for v in home["busiest"]),
+            tuple(home["new_bests"])), intro=home_intro, **home)
+    index("tasks/index.md", "site_tasks_index.md.j2", lambda: (
+        tuple((a.name, a.anchor, a.tasks, a.leaderboards, a.results, tuple(t.id for t in a.roots))
+              for a in context["areas"]),
+        tuple((parent, tuple(t.id for t in subs)) for parent, subs in context["children"].items()),
+        context["empty_tasks"],
+        tuple((t.id, t.title, len(t.leaderboards), sum(len(lb.results) for lb in t.leaderboards))
+              for t in project.tasks)), same=patching and reuse.same_counts)
+    groups = datasets_by_area(project, by_dataset)
+    index("datasets/index.md", "site_datasets_index.md.j2", lambda: (
+        tuple((name, anchor, tuple(d.id for d in found)) for name, anchor, found in groups),
+        tuple((d.id, d.name) for d in project.datasets.values()),
+        tuple((dataset, tuple((lb.task_id, len(lb.results)) for lb in boards))
+              for dataset, boards in by_dataset.items()),
+        tuple((t.id, t.title) for t in project.tasks)), groups=groups,
+        same=patching and reuse.same_counts and _same_datasets(reuse, project))
+
+    def papers_index() -> None:
+        index("papers/index.md", "site_papers_index.md.j2", lambda: tuple(
+            (p.key, p.name, p.date, len(p.entries)) for p in found_papers.values()),
+            same=patching and _same_entries(reuse.papers, all_papers(reuse.old), found_papers,
+                                            lambda p: (p.name, p.date, len(p.entries))))
+
+    def models_index() -> None:
+        index("models/index.md", "site_models_index.md.j2", lambda: tuple(
+            (m.key, m.name, m.boards, m.firsts) for m in found_models.values()),
+            same=patching and _same_entries(reuse.models, all_models(reuse.old), found_models,
+                                            lambda m: (m.name, m.boards, m.firsts)))
+    if patching:
+        _patch_pages(project, reuse, pages, task_pages, dataset_page, paper_page, model_page)
+        papers_index()
+        models_index()
+    else:  # in the order of the site
+        for task in project.tasks:
+            task_pages(task)
+        for dataset in project.datasets.values():
+            dataset_page(dataset)
+        papers_index()
+        for paper in found_papers.values():
+            paper_page(paper)
+        models_index()
+        for model in found_models.values():
+            model_page(model)
+    index("compare.md", "site_compare.md.j2", lambda: ())
+    if patching and (not reuse.same_order or any(p not in reuse.pages for p in reuse.rendered)):
+        pages = _in_order(pages, project, found_papers, found_models)  # moved or added
     return pages
+
+
+def _same_datasets(reuse: Reuse, project: Project) -> bool:
+    """Whether no dataset was added, removed or renamed."""
+    old = reuse.old.datasets
+    return all((d in old) == (d in project.datasets)
+               and (d not in old or old[d].name == project.datasets[d].name)
+               for d in reuse.datasets)
+
+
+def _same_entries(keys: set[str], before: dict, now: dict, shows) -> bool:
+    """Whether the papers or models ``keys`` are all still there (or all still gone), each
+    showing the same on the index."""
+    return all((key in before) == (key in now)
+               and (key not in now or shows(before[key]) == shows(now[key])) for key in keys)
+
+
+def _patch_pages(project: Project, reuse: Reuse, pages: dict[str, str], task_pages,
+                 dataset_page, paper_page, model_page) -> None:
+    """A rebuild's pages: those of the tasks, datasets, papers and models a change touched
+    made again in ``pages`` (the previous build's), the pages of the gone taken out."""
+    old_ids, new_ids = tasks_by_id(reuse.old), tasks_by_id(project)
+    found_papers, found_models = all_papers(project), all_models(project)
+    gone = []
+    for task_id in sorted(reuse.tasks):
+        made = task_pages(new_ids[task_id]) if task_id in new_ids else []
+        before = old_ids.get(task_id)
+        if before is not None:
+            gone += [p for p in (task_path(before), *(leaderboard_path(lb)
+                                                     for lb in before.leaderboards))
+                     if p not in made]
+    for key in sorted(reuse.datasets):
+        if key in project.datasets:
+            dataset_page(project.datasets[key])
+        else:
+            gone.append(dataset_path(key))
+    for key in sorted(reuse.papers):
+        if key in found_papers:
+            paper_page(found_papers[key])
+        else:
+            gone.append(paper_path(key))
+    for key in sorted(reuse.models):
+        if key in found_models:
+            model_page(found_models[key])
+        else:
+            gone.append(model_path(key))
+    for path in gone:
+        if pages.pop(path, None) is not None:
+            reuse.dropped.add(path)
+
+
+def _in_order(pages: dict[str, str], project: Project, found_papers: dict[str, Paper],
+              found_models: dict[str, Model]) -> dict[str, str]:
+    """``pages`` in the order a clean build makes them."""
+    order = ["index.md", "tasks/index.md", "datasets/index.md"]
+    for task in project.tasks:
+        order += [task_path(task), *(leaderboard_path(lb) for lb in task.leaderboards)]
+    order += [dataset_path(d) for d in project.datasets.values()]
+    order.append("papers/index.md")
+    order += [paper_path(key) for key in found_papers]
+    order.append("models/index.md")
+    order += [model_path(key) for key in found_models]
+    order.append("compare.md")
+    return {path: pages[path] for path in order}

@@ -112,7 +112,7 @@ class Generated:
     placeholder page per stamped section), and the pages to write from those placeholders
     ({section folder such as ``papers/``: [(page path, markdown)]})."""
     files: dict[str, str] = field(default_factory=dict)
-    stamped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    stamped: dict[str, dict[str, str]] = field(default_factory=dict)  # section -> {path: markdown}
     # files written straight into the built site, past MkDocs (``DIRECT``)
     direct: dict[str, str] = field(default_factory=dict)
     # all of site.site_pages and site.site_files, and the data: what a rebuild may reuse
@@ -120,6 +120,12 @@ class Generated:
     site_files: dict[str, str] = field(default_factory=dict, repr=False)
     project: Project | None = field(default=None, repr=False)
     memo: "site.Memo | None" = field(default=None, repr=False)  # for the next rebuild
+    # a rebuild's: the pages and files (of ``pages`` and ``site_files``) made again, those
+    # of the previous build gone, and whether the pages are the previous build's, in its
+    # order (None: a build from scratch, everything is new)
+    changed: set[str] | None = field(default=None, repr=False)
+    gone: set[str] | None = field(default=None, repr=False)
+    same_pages: bool = False
 
 
 def generate(project: Project, intro: str = "", sections=SECTIONS,
@@ -138,30 +144,71 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
             reuse = site.touched(previous.project, project, changed, previous.pages,
                                  previous.site_files)
             reuse.memo = previous.memo
-        return _generate(project, intro, sections, templates_dir, site_url, site_name,
-                         edit_base, reuse)
+        out = _generate(project, intro, sections, templates_dir, site_url, site_name,
+                        edit_base, reuse)
+        if reuse is not None:
+            _patch(out, previous, reuse, sections)
+        else:
+            _sort(out, out.pages, out.site_files, sections)
+        return out
 
 
 def _generate(project: Project, intro: str, sections, templates_dir: Path | None,
               site_url: str, site_name: str, edit_base: str | None,
               reuse: "site.Reuse | None" = None) -> Generated:
-    left_out = {s for s in SECTIONS if s not in sections}
     out = Generated(project=project, memo=site.Memo())
     out.pages = site.site_pages(project, intro, templates_dir, edit_base, reuse, out.memo)
     out.site_files = site.site_files(project, site_url, templates_dir, site_name, reuse,
                                      out.memo)
-    for path, text in out.pages.items():
-        if ("models" if path == "compare.md" else path.split("/")[0]) in left_out:
+    return out
+
+
+def _published(path: str, sections) -> bool:
+    """Whether a generated page is of a section the site publishes."""
+    name = "models" if path == "compare.md" else path.split("/")[0]
+    return name in sections or name not in SECTIONS
+
+
+def _sort(out: Generated, pages: dict[str, str], files: dict[str, str], sections) -> None:
+    """Hand ``pages`` and ``files`` to MkDocs (``out.files``), to their sections' placeholders
+    (``out.stamped``) or past MkDocs (``out.direct``)."""
+    for path, text in pages.items():
+        if not _published(path, sections):
             continue
         if stamping.stampable(path):
-            out.stamped.setdefault(stamping.section_of(path), []).append((path, text))
+            out.stamped.setdefault(stamping.section_of(path), {})[path] = text
         else:
             out.files[path] = text
-    for path, text in out.site_files.items():
+    for path, text in files.items():
         (out.direct if path.startswith(DIRECT) else out.files)[path] = text
     for section in out.stamped:
         out.files[stamping.placeholder_path(section)] = stamping.PLACEHOLDER
-    return out
+
+
+def _patch(out: Generated, previous: Generated, reuse: "site.Reuse", sections) -> None:
+    """A rebuild's ``_sort``: the previous build's sorting, with the pages and files made
+    again put in and those gone taken out; sorted anew when pages were added or moved."""
+    out.changed = reuse.rendered | reuse.files_changed
+    out.gone = reuse.dropped | reuse.files_dropped
+    out.same_pages = reuse.same_order and not reuse.dropped \
+        and all(path in previous.pages for path in reuse.rendered)
+    if not out.same_pages:
+        _sort(out, out.pages, out.site_files, sections)
+        return
+    out.files, out.direct = dict(previous.files), dict(previous.direct)
+    out.stamped = {section: dict(pages) if any(p in pages for p in reuse.rendered) else pages
+                   for section, pages in previous.stamped.items()}
+    for path in reuse.rendered:
+        if not _published(path, sections):
+            continue
+        if stamping.stampable(path):
+            out.stamped[stamping.section_of(path)][path] = out.pages[path]
+        else:
+            out.files[path] = out.pages[path]
+    for path in reuse.files_dropped:
+        (out.direct if path.startswith(DIRECT) else out.files).pop(path, None)
+    for path in reuse.files_changed:
+        (out.direct if path.startswith(DIRECT) else out.files)[path] = out.site_files[path]
 
 
 # the folders of files written past MkDocs (MkDocs would only copy them, at a cost per file):
@@ -185,12 +232,15 @@ def carry_over(old_site: Path, staging: Path, before: Generated, now: Generated)
         if source.is_dir() and not source.is_symlink() and not os.path.lexists(target):
             os.rename(source, target)
             moved.append(name)
-    gone = [path for path in before.direct.keys() - now.direct.keys()]
-    stamped_now = {path for pages in now.stamped.values() for path, _ in pages}
-    gone += [stamping.page_url(path) + "index.html" for pages in before.stamped.values()
-             for path, _ in pages if path not in stamped_now]
-    gone += [page_output(path) for path in before.files.keys() - now.files.keys()
-             if path.endswith(".md")]
+    if now.gone is not None and now.same_pages:  # a rebuild: what it took out
+        gone = [path for path in now.gone if path in before.direct]
+    else:
+        gone = [path for path in before.direct.keys() - now.direct.keys()]
+        stamped_now = {path for pages in now.stamped.values() for path in pages}
+        gone += [stamping.page_url(path) + "index.html" for pages in before.stamped.values()
+                 for path in pages if path not in stamped_now]
+        gone += [page_output(path) for path in before.files.keys() - now.files.keys()
+                 if path.endswith(".md")]
     for path in gone:
         target = staging / path
         try:

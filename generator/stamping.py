@@ -139,31 +139,36 @@ def write_section(site_dir: Path, template: str, section: str, pages: list[tuple
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def search_docs(stamped: dict[str, list[tuple[str, str]]],
+def search_docs(stamped: dict[str, dict[str, str]],
                 memo: dict[str, tuple[str, dict]] | None = None) -> list[dict]:
     """Search index entries (Material's ``docs`` items) for the pages written from
-    placeholders: the title, and as text the page's first line of facts (a paper's address,
-    which holds its arXiv id; a dataset's links) and its headings.  ``memo`` (path ->
+    placeholders ({section: {path: markdown}}): ``search_doc`` of each.  ``memo`` (path ->
     (markdown, entry)) keeps them between the builds of `mkdocs serve`."""
     docs = []
     for section, pages in stamped.items():
-        for path, markdown in pages:
+        for path, markdown in pages.items():
             kept = memo.get(path) if memo is not None else None
             if kept is not None and kept[0] is markdown:
                 docs.append(kept[1])
                 continue
-            title, body = front_matter_title(markdown)
-            facts = " ".join(_TAGS.sub(" ", line) for line in body.split("\n")[1:8]
-                             if line.startswith(("<p class=\"lb-meta\"", "<li>")))
-            # the index splits words at spaces and hyphens only: an address's parts (its arXiv
-            # id among them) are written out as words of their own
-            words = " ".join(w for url in re.findall(r"https?://\S+", facts)
-                             for w in re.split(r"[/:?=&#]+", url) if w and w not in ("http", "https"))
-            docs.append({"location": page_url(path),
-                         "title": title or "", "text": " ".join(f"{facts} {words}".split())})
+            docs.append(search_doc(path, markdown))
             if memo is not None:
                 memo[path] = (markdown, docs[-1])
     return docs
+
+
+def search_doc(path: str, markdown: str) -> dict:
+    """A page's search entry: the title, and as text the page's first line of facts (a
+    paper's address, which holds its arXiv id; a dataset's links) and its headings."""
+    title, body = front_matter_title(markdown)
+    facts = " ".join(_TAGS.sub(" ", line) for line in body.split("\n")[1:8]
+                     if line.startswith(("<p class=\"lb-meta\"", "<li>")))
+    # the index splits words at spaces and hyphens only: an address's parts (its arXiv id
+    # among them) are written out as words of their own
+    words = " ".join(w for url in re.findall(r"https?://\S+", facts)
+                     for w in re.split(r"[/:?=&#]+", url) if w and w not in ("http", "https"))
+    return {"location": page_url(path), "title": title or "",
+            "text": " ".join(f"{facts} {words}".split())}
 
 
 def remove_placeholders(site_dir: Path, sections) -> None:

@@ -10,7 +10,7 @@ def test_stamped_pages_give_search_entries_by_title_and_facts():
     page = ('---\ntitle: "A paper &amp; its title (2017)"\n---\n\n# A paper\n\n'
             '<p class="lb-meta"><a href="https://arxiv.org/abs/1706.05587">'
             'https://arxiv.org/abs/1706.05587</a> · 2017-06 · 3 results</p>\n')
-    docs = stamping.search_docs({"papers/": [("papers/arxiv-1706.05587.md", page)]})
+    docs = stamping.search_docs({"papers/": {"papers/arxiv-1706.05587.md": page}})
     assert docs == [{"location": "papers/arxiv-1706.05587/",
                      "title": "A paper &amp; its title (2017)",
                      "text": "https://arxiv.org/abs/1706.05587 · 2017-06 · 3 results "

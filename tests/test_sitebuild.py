@@ -68,11 +68,11 @@ def test_every_section_by_default_with_placeholders_for_the_stamped_ones(project
     assert len(stamped["tasks/*/"]) == len(project.leaderboards)
     assert "datasets/ade20k.md" not in files
     assert "datasets/ade20k.md" in dict(stamped["datasets/"])
-    assert all(stamping.stampable(p) for pages in stamped.values() for p, _ in pages)
+    assert all(stamping.stampable(p) for pages in stamped.values() for p in pages)
     assert sorted(p for p in files if stamping.stampable(p)) == [
         "datasets/_stamp.md", "models/_stamp.md", "papers/_stamp.md", "tasks/_stamp/_stamp.md"]
     for pages in stamped.values():  # each page has the title stamping puts in
-        for path, markdown in pages:
+        for path, markdown in pages.items():
             assert stamping.front_matter_title(markdown)[0], path
 
 
