@@ -91,30 +91,39 @@ def collection_json(project: Project, tasks: bool = True) -> dict:
     }
 
 
-def all_json(project: Project, memo: dict | None = None, before: dict | None = None) -> str:
+def all_json(project: Project, memo: dict | None = None, before: dict | None = None,
+             changed: set[str] | None = None) -> str:
     """``collection_json`` as written to data/all.json.  ``memo`` is filled with each task's
-    part by task id, with the task and datasets it was made from; a part of ``before`` made
-    from the very same objects is taken over (a rebuild of `mkdocs serve`): the same text
-    as dumping the whole."""
+    part by task id, with the task and datasets it was made from, and the rest (under
+    None); a part of ``before`` made from the very same objects is taken over (a rebuild of
+    `mkdocs serve`), without looking for the tasks not in ``changed`` (the ids of those that
+    may differ, when known): the same text as dumping the whole."""
     if memo is None and before is None:
         return _dump(collection_json(project))
+    memo = memo if memo is not None else {}
+    before = before or {}
     parts = []
     for task in project.tasks:
-        datasets = tuple(project.datasets.get(lb.dataset) if lb.dataset else None
-                         for lb in task.leaderboards)
-        done = before.get(task.id) if before else None
-        if done is not None and done[0] is task and len(done[1]) == len(datasets) \
-                and all(a is b for a, b in zip(done[1], datasets)):
-            part = done[2]
-        else:
-            part = _dump_part(_task_json(task, project))
-        if memo is not None:
-            memo[task.id] = (task, datasets, part)
-        parts.append(part)
-    whole = collection_json(project, tasks=False)
-    whole["tasks"] = _SPLICE
-    head, tail = _dump(whole).split(_dump_part(_SPLICE), 1)
-    return f"{head}[{','.join(parts)}]{tail}"
+        done = before.get(task.id)
+        if done is None or changed is None or task.id in changed:
+            datasets = tuple(project.datasets.get(lb.dataset) if lb.dataset else None
+                             for lb in task.leaderboards)
+            if done is None or done[0] is not task or done[1] != datasets:
+                done = (task, datasets, _dump_part(_task_json(task, project)))
+        memo[task.id] = done
+        parts.append(done[2])
+    counts = project.counts()
+    rest = before.get(None)
+    if rest is None or rest[0] != counts or rest[1] is not project.datasets:
+        whole = collection_json(project, tasks=False)
+        whole["tasks"] = _SPLICE
+        rest = (counts, project.datasets, *_dump(whole).split(_dump_part(_SPLICE), 1))
+    memo[None] = rest
+    if not parts:
+        return f"{rest[2]}[]{rest[3]}"
+    parts[0] = f"{rest[2]}[{parts[0]}"
+    parts[-1] = f"{parts[-1]}]{rest[3]}"
+    return ",".join(parts)
 
 
 _SPLICE = "\x00tasks"  # where the tasks' parts go into the dump of the rest

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,12 +197,49 @@ def load_file(path: Path, kind: str, today, text: str | None = None) -> LoadedFi
 @dataclass
 class Memory:
     """The files of the previous load, by path, with the stat that dates them; what changed
-    in the last load (``changed``: (kind, id) of every file read again, added or gone)."""
+    in the last load (``changed``: (kind, id) of every file read again, added or gone).
+
+    With a watcher of the data folder's file events (``mkdocs serve``: ``watch()``, then
+    ``note(path)`` for each), a load after the first one looks only at the files the events
+    name, and puts the data together from the previous load's (``_reload``)."""
 
     files: dict[str, tuple[tuple, LoadedFile]] = field(default_factory=dict)
     today: object = None
     changed: set[tuple[str, str]] = field(default_factory=set)
     reused: int = 0
+    events: set[str] | None = None  # paths named by file events since the last load began
+    last: "_Last | None" = None  # what the last load put together
+    watching: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def watch(self) -> None:
+        """File events are noted from now on: the next load looks at every file, and starts
+        the events' count (an event before then may have been missed)."""
+        self.watching = True
+
+    def note(self, path: str) -> None:
+        """A file event named ``path`` (a file or folder made, changed, moved or removed)."""
+        with self.lock:
+            if self.events is not None:
+                self.events.add(os.path.abspath(path))
+
+    def _take_events(self) -> set[str] | None:
+        with self.lock:
+            events = self.events
+            self.events = set() if self.watching else None
+            return events
+
+
+@dataclass
+class _Last:
+    """A load's result and how it was put together, for the next ``_reload``."""
+
+    data_dir: str
+    layout: list[Problem]  # of the files' names and kinds (``discover``)
+    names: set[str]  # the data files read, as Memory.files names them
+    own: dict[str, list[Problem]]  # each file's own problems, by name (those with any)
+    across: list[Problem]  # the checks across files'
+    project: model.Project
 
 
 def file_stamp(path: Path) -> tuple | None:
@@ -219,6 +257,13 @@ def _stamp(st: os.stat_result) -> tuple:
 
 def _load_project(data_dir: Path, overrides: dict[Path, str],
                   memory: Memory | None = None) -> Loaded:
+    if memory is not None and not overrides:
+        events = memory._take_events()
+        last, memory.last = memory.last, None
+        if events is not None and last is not None:
+            reloaded = _reload(data_dir, memory, events, last)
+            if reloaded is not None:
+                return reloaded
     stamps: dict[str, tuple] = {}
     if overrides and not (data_dir / "tasks").is_dir():
         files, problems = {kind: [] for kind in KINDS}, []  # a data folder the import creates
@@ -239,6 +284,7 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
         if memory.today != today:  # dates are checked against today
             memory.files, memory.today = {}, today
     seen: dict[str, tuple[tuple, LoadedFile]] = {}
+    layout = list(problems)
     tasks, datasets, facts, docs = [], {}, [], {}
     for folder, kind in KINDS.items():
         absolute = os.path.abspath(data_dir / folder) + os.sep
@@ -273,16 +319,107 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
         memory.changed |= {(kept.facts.kind, kept.built.id) for name, (_, kept)
                            in memory.files.items() if name not in seen}  # gone
         memory.files = seen
-    tasks.sort(key=lambda t: (re.sub(r"^\W+", "", t.title).casefold(), t.id))
+    tasks.sort(key=_task_order)
     sources, found = load_sources(data_dir)
-    problems += found
     project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())), sources=sources)
+    across = _across(facts, docs, data_dir)
+    if memory is not None and not overrides:
+        memory.last = _Last(str(data_dir), layout, set(seen),
+                            {name: kept.problems for name, (_, kept) in seen.items()
+                             if kept.problems}, across, project)
+    problems += found + across
+    problems.sort(key=_problem_order)
+    return Loaded(project, problems)
 
+
+def _task_order(task: model.Task) -> tuple:
+    return re.sub(r"^\W+", "", task.title).casefold(), task.id
+
+
+def _problem_order(p: Problem) -> tuple:
+    return p.file, p.line, p.col, p.message
+
+
+def _across(facts: list[validate.Facts], docs: dict, data_dir: Path) -> list[Problem]:
+    """The checks across files (``docs``: each file's document, by its path as read)."""
     def locate(file: str, path: tuple, message: str, severity: str = "error") -> Problem:
         return docs[file].problem(path, message, severity=severity)
-    problems += validate.check_across(facts, locate)
-    problems += validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
-    problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
+    return validate.check_across(facts, locate) \
+        + validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
+
+
+def _reload(data_dir: Path, memory: Memory, events: set[str], last: _Last) -> Loaded | None:
+    """A load after one whose files are all known (``last``), given the paths file events
+    named since (``events``): only the data files among them are looked at again, and the
+    data is put together from the last load's.  None when the events may mean more than
+    changed files (a data file added, removed or renamed, a folder changed, a day passed):
+    then the whole folder is read as usual."""
+    if str(data_dir) != last.data_dir or memory.today != dt.date.today():
+        return None
+    folders = {os.path.abspath(data_dir / folder): kind for folder, kind in KINDS.items()}
+    if not all(os.path.isdir(folder) for folder in folders):
+        return None
+    touched = []
+    for path in sorted(events):
+        if path in last.names:
+            if not os.path.isfile(path):
+                return None  # gone
+            touched.append(path)
+        elif path not in folders and os.path.lexists(path):  # (a folder's own events
+            folder, name = os.path.split(path)              # come with its entries')
+            if folder in folders and not (name.startswith(".")
+                                          and not name.endswith(YAML_SUFFIXES)):
+                return None  # an entry discover would report or read
+    now: dict[str, LoadedFile] = {}
+    before: dict[str, LoadedFile] = {}
+    stamps: dict[str, tuple] = {}
+    for path in touched:
+        stamp = file_stamp(path)
+        kept = memory.files[path]
+        if stamp is None or stamp == kept[0]:
+            continue
+        now[path] = load_file(Path(path), folders[os.path.dirname(path)], memory.today)
+        before[path], stamps[path] = kept[1], stamp
+    for path, loaded in now.items():
+        memory.files[path] = (stamps[path], loaded)
+        memory.changed.add((loaded.facts.kind, loaded.facts.id))
+    memory.reused = len(last.names) - len(now)
+    own = dict(last.own)
+    for path, loaded in now.items():
+        if loaded.problems:
+            own[path] = loaded.problems
+        else:
+            own.pop(path, None)
+    across = last.across
+    moved = [path for path, loaded in now.items() if loaded.facts != before[path].facts]
+    read = {loaded.facts.file for loaded in [*now.values(), *before.values()]}
+    if moved or any(p.file in read for p in across):  # the checks across files again
+        facts, docs = [], {}
+        for name in sorted(last.names):
+            loaded = memory.files[name][1]
+            facts.append(loaded.facts)
+            if loaded.doc is not None:
+                docs[loaded.facts.file] = loaded.doc
+        across = _across(facts, docs, data_dir)
+    old = last.project
+    tasks, datasets = old.tasks, old.datasets
+    replaced = {}
+    for path, loaded in now.items():
+        if loaded.facts.kind == "task":
+            replaced[id(before[path].built)] = loaded.built
+        else:
+            datasets = dict(datasets) if datasets is old.datasets else datasets
+            datasets[loaded.built.id] = loaded.built
+    if replaced:
+        tasks = [replaced.get(id(t), t) for t in tasks]
+        if any(_task_order(replaced[id(t)]) != _task_order(t) for t in old.tasks
+               if id(t) in replaced):
+            tasks.sort(key=_task_order)
+    sources, found = load_sources(data_dir)
+    project = model.Project(tasks=tasks, datasets=datasets, sources=sources)
+    memory.last = _Last(last.data_dir, last.layout, last.names, own, across, project)
+    problems = last.layout + [p for found_own in own.values() for p in found_own] + found + across
+    problems.sort(key=_problem_order)
     return Loaded(project, problems)
 
 

@@ -80,15 +80,21 @@ class _ChangesOnly:
 
     _CHANGES = {"created", "deleted", "modified", "moved", "closed"}
 
-    def __init__(self, observer) -> None:
+    def __init__(self, observer, note=None) -> None:
         self.observer = observer
+        self.note = note  # told each path an event of a change names, before MkDocs is
 
     def schedule(self, handler, path: str, recursive: bool = False):
         import watchdog.events
+        note = self.note
 
         class Changes(watchdog.events.FileSystemEventHandler):
             def dispatch(self, event) -> None:
                 if event.event_type in _ChangesOnly._CHANGES:
+                    if note is not None:
+                        for named in (event.src_path, getattr(event, "dest_path", None)):
+                            if named:
+                                note(named)
                     handler.dispatch(event)
         return self.observer.schedule(Changes(), path, recursive=recursive)
 
@@ -345,7 +351,11 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             log.debug(f"Watching {folder} by polling: {exc}")
             return server
         events.unschedule_all()
-        polling, server.observer = server.observer, _ChangesOnly(events)
+        note = None
+        if self.memory is not None:  # the next loads look at the files the events name
+            self.memory.watch()
+            note = self.memory.note
+        polling, server.observer = server.observer, _ChangesOnly(events, note)
         try:
             server.watch(folder)  # MkDocs's own handler, on the event observer
         finally:

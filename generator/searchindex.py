@@ -29,11 +29,12 @@ class Kept:
     """What a rebuild of `mkdocs serve` takes over for its index from the last build's:
     MkDocs's pages' entries by page URL, with their JSON (``pages``: URL -> (entries,
     JSON)); the stamped pages' entries' JSON with the markdown they were made from
-    (``stamped``: path -> (markdown, JSON)), and those pages in the index's order."""
+    (``stamped``: path -> (markdown, JSON)), and those pages in the index's order.  The
+    JSON is kept encoded (UTF-8): the index is written joined from them as they are."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, tuple[list, str]] = {}
-        self.stamped: dict[str, tuple[str, str]] = {}
+        self.pages: dict[str, tuple[list, bytes]] = {}
+        self.stamped: dict[str, tuple[str, bytes]] = {}
         self.order: list[str] = []
 
 
@@ -42,6 +43,10 @@ _DOCS = "\x00lb-docs\x00"  # where the entries go in the index's JSON
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encoded(value) -> bytes:
+    return _json(value).encode("utf-8")
 
 
 def keep(site_dir: Path, order: list[str], finished: set[str],
@@ -66,7 +71,7 @@ def keep(site_dir: Path, order: list[str], finished: set[str],
         done = kept.pages.get(url) if url in finished else None
         if done is None:
             entries = by_page.get(url, [])
-            done = (entries, ",".join(_json(doc) for doc in entries))
+            done = (entries, b",".join(_encoded(doc) for doc in entries))
         now.pages[url] = done
         if done[1]:
             parts.append(done[1])
@@ -75,20 +80,21 @@ def keep(site_dir: Path, order: list[str], finished: set[str],
         for section_pages in stamped.values():
             for page in changed:
                 if page in section_pages:
-                    now.stamped[page] = (section_pages[page], _json(
+                    now.stamped[page] = (section_pages[page], _encoded(
                         stamping.search_doc(page, section_pages[page])))
     else:
         for section_pages in stamped.values():
             for page, markdown in section_pages.items():
                 done = kept.stamped.get(page)
                 if done is None or done[0] is not markdown:
-                    done = (markdown, _json(stamping.search_doc(page, markdown)))
+                    done = (markdown, _encoded(stamping.search_doc(page, markdown)))
                 now.stamped[page] = done
         now.order = sorted(now.stamped, key=stamping.page_url)
     parts += [now.stamped[page][1] for page in now.order]
     index["docs"] = _DOCS
-    text = _json(index).replace(_json(_DOCS), "[" + ",".join(parts) + "]", 1)
-    path.write_text(text, encoding="utf-8")
+    head, tail = _encoded(index).split(_encoded(_DOCS), 1)
+    with open(path, "wb") as out:
+        out.writelines((head, b"[", b",".join(parts), b"]", tail))
     return now
 
 

@@ -597,8 +597,10 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
                         "result_badge.svg.j2", templates_dir, badge=badge)
         files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
             "export.schema.json").read_text("utf-8")
-    files["data/all.json"] = exports.all_json(project, memo.exported,
-                                              before.exported if before else None)
+    files["data/all.json"] = exports.all_json(
+        project, memo.exported, before.exported if before else None,
+        reuse.tasks | {board.partition("/")[0] for board in reuse.boards}
+        if reuse is not None and reuse.old is not None else None)
     titles = {t.id: t.title for t in project.tasks}
     files["data/models.json"] = compare_json(all_models(project), views_of, titles, memo, before)
     entries = _feed(project, views_of, titles, memo, reuse)

@@ -157,18 +157,33 @@ def _clean(data):
     return sitebuild.generate(loaded.project, "Intro.", edit_base="https://example.org/edit/main/data/")
 
 
+def _listing(data):
+    return {str(p.resolve()): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in data.rglob("*") if p.is_file()}
+
+
 def _check_rebuilds(data, seed, steps):
+    """Random edits, each loaded as `mkdocs serve` does: told by file events which paths
+    changed (here: those whose listing changed, created and removed ones too)."""
     rng = random.Random(seed)
     memory = pipeline.Memory()
+    memory.watch()
     loaded = pipeline.load_project(data, memory=memory)
     previous = sitebuild.generate(loaded.project, "Intro.", edit_base="https://example.org/edit/main/data/")
     memory.changed.clear()
     rendered_again = []
     for step in range(steps):
         edit = rng.choice(EDITS)
+        listing = _listing(data)
         edit(data, rng)
+        now = _listing(data)
+        for path in listing.keys() | now.keys():
+            if listing.get(path) != now.get(path):
+                memory.note(path)
         loaded = pipeline.load_project(data, memory=memory)
         assert loaded.ok, (edit.__name__, [p.format() for p in loaded.problems][:5])
+        assert [p.format() for p in loaded.problems] == \
+            [p.format() for p in pipeline.load_project(data).problems], edit.__name__
         assert 1 <= len(memory.changed) <= 3, (edit.__name__, memory.changed)
         built = sitebuild.generate(loaded.project, "Intro.",
                                    edit_base="https://example.org/edit/main/data/",
