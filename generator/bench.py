@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -330,8 +331,18 @@ def serve_edit(data: Path, work: Path) -> dict:
             raise RuntimeError(f"mkdocs serve did not show the edit at {url}")
         return {"serve_first": served, "edit_to_page": took}
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        stop_server(server)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop `mkdocs serve` as Ctrl-C does, so that it removes the site it built in a
+    temporary folder (gigabytes on the archive); killed if it does not end."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def main(archive: Path, scales: list[int], repeat: int, browser: bool,

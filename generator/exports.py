@@ -92,12 +92,13 @@ def collection_json(project: Project, tasks: bool = True) -> dict:
 
 
 def all_json(project: Project, memo: dict | None = None, before: dict | None = None,
-             changed: set[str] | None = None) -> str:
+             changed: set[str] | None = None, counts: dict[str, int] | None = None) -> str:
     """``collection_json`` as written to data/all.json.  ``memo`` is filled with each task's
     part by task id, with the task and datasets it was made from, and the rest (under
     None); a part of ``before`` made from the very same objects is taken over (a rebuild of
     `mkdocs serve`), without looking for the tasks not in ``changed`` (the ids of those that
-    may differ, when known): the same text as dumping the whole."""
+    may differ, when known): the same text as dumping the whole.  ``counts``: the
+    project's, when known."""
     if memo is None and before is None:
         return _dump(collection_json(project))
     memo = memo if memo is not None else {}
@@ -112,7 +113,7 @@ def all_json(project: Project, memo: dict | None = None, before: dict | None = N
                 done = (task, datasets, _dump_part(_task_json(task, project)))
         memo[task.id] = done
         parts.append(done[2])
-    counts = project.counts()
+    counts = counts if counts is not None else project.counts()
     rest = before.get(None)
     if rest is None or rest[0] != counts or rest[1] is not project.datasets:
         whole = collection_json(project, tasks=False)

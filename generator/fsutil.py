@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -116,14 +117,29 @@ class Spooler:
     write error as the ``OSError`` it was; ``abandon`` stops them.  Where ``fork`` is not
     available, or with ``fork=False``, the files are written at once: a rebuild of
     `mkdocs serve` writes a handful, and forking a process as big as one holding the
-    archive costs more than writing them.
+    archive costs more than writing them.  With ``thread=True`` as well, a thread writes
+    them: a handful, but among them data/all.json, tens of megabytes on the archive, whose
+    writing the system does without the interpreter lock.
     """
 
-    def __init__(self, fork: bool = True) -> None:
+    def __init__(self, fork: bool = True, thread: bool = False) -> None:
         self._children: list[tuple[int, int]] = []  # (pid, read end of its error pipe)
-        self.fork = fork
+        self._threads: list[tuple[threading.Thread, list]] = []  # (thread, its error)
+        self.fork, self.thread = fork, thread
 
     def write_all(self, items: Iterable[tuple[Path, str]]) -> None:
+        if (not self.fork or not hasattr(os, "fork")) and self.thread:
+            failed: list[BaseException] = []
+
+            def write() -> None:
+                try:
+                    _write_new(items)
+                except BaseException as exc:  # raised by finish, in the build's thread
+                    failed.append(exc)
+            thread = threading.Thread(target=write, daemon=True)
+            thread.start()
+            self._threads.append((thread, failed))
+            return
         if not self.fork or not hasattr(os, "fork"):
             _write_new(items)
             return
@@ -147,6 +163,13 @@ class Spooler:
         self._children.append((pid, read_end))
 
     def finish(self) -> None:
+        threads, self._threads = self._threads, []
+        errors = []
+        for thread, failed in threads:
+            thread.join()
+            errors += failed
+        if errors:
+            raise errors[0]
         failures = []
         for pid, read_end in self._take():
             with os.fdopen(read_end, "rb") as pipe:
@@ -161,6 +184,9 @@ class Spooler:
             raise OSError(errno_, reason, filename)
 
     def abandon(self) -> None:
+        threads, self._threads = self._threads, []
+        for thread, _ in threads:  # a thread cannot be stopped: its files go with the folder
+            thread.join()
         for pid, read_end in self._take():
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -287,3 +313,19 @@ class Lock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def link_from(previous: Path, path: Path) -> bool:
+    """Make ``path`` the very file ``previous`` is (a hard link, in place of what ``path``
+    was): a file of the last build that this one would write again byte for byte.  False
+    if it cannot be (then write it)."""
+    try:
+        if not previous.is_file() or os.path.samefile(previous.parent, path.parent):
+            return False
+        tmp = f"{path}.lb-link"
+        _unlink(tmp)
+        os.link(previous, tmp)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False

@@ -213,9 +213,29 @@ class Memory:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def watch(self) -> None:
-        """File events are noted from now on: the next load looks at every file, and starts
-        the events' count (an event before then may have been missed)."""
-        self.watching = True
+        """File events are noted from now on (call it once they are watched).  What changed
+        since the last load and before then is noted too: each data file whose stat
+        differs, and each new entry of the data folders.  Without a last load, the next
+        load looks at every file."""
+        with self.lock:
+            self.watching = True
+            self.events = set() if self.last is not None else None
+        last = self.last
+        if last is None:
+            return
+        for folder in KINDS:
+            try:
+                with os.scandir(os.path.join(last.data_dir, folder)) as listing:
+                    names = [os.path.abspath(entry.path) for entry in listing]
+            except OSError:
+                self.note(os.path.join(last.data_dir, folder))
+                continue
+            for name in names:
+                if name not in last.names:
+                    self.note(name)
+        for name in last.names:
+            if file_stamp(name) != self.files[name][0]:
+                self.note(name)
 
     def note(self, path: str) -> None:
         """A file event named ``path`` (a file or folder made, changed, moved or removed)."""

@@ -20,7 +20,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import blocks, collector, pipeline, publish, searchindex, sitebuild, sitemap, stamping
@@ -36,8 +36,8 @@ class _Converted:
     of it (the HTML, the table of contents, the title, the anchors, the lifted blocks), and
     the finished page."""
 
-    def __init__(self, markdown: str, url: str) -> None:
-        self.markdown, self.url = markdown, url
+    def __init__(self, markdown: str, url: str, meta: dict) -> None:
+        self.markdown, self.url, self.meta = markdown, url, meta
         self.html = self.toc = self.title = self.anchors = self.links = None
         self.lifted: tuple = ()
         self.output: str | None = None  # the finished page, theme and all
@@ -102,6 +102,11 @@ class _ChangesOnly:
         self.observer.unschedule(watch)
 
 
+def _patterns(spec) -> tuple:
+    """The patterns of one of mkdocs.yml's gitignore-style settings (``exclude_docs``)."""
+    return tuple(str(getattr(p, "pattern", p)) for p in getattr(spec, "patterns", ()) or ())
+
+
 def _nav_paths(nav) -> set[str]:
     """The pages mkdocs.yml's ``nav`` names (they must stay MkDocs's pages)."""
     if isinstance(nav, str):
@@ -160,6 +165,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.converted: dict[str, _Converted] = {}  # generated page -> its HTML, by MkDocs
         self.kept_files: dict[str, _KeptPage] = {}  # kept page -> its file, for MkDocs
         self.reused: dict[str, _Converted] = {}  # this build's pages taken from converted
+        self.reading: dict[str, _Converted] = {}  # pages read as "" to be taken from it
         self.layout: tuple | None = None  # what else a page's finished HTML depends on
         self.search_kept = searchindex.Kept()  # the last build's search entries
         self.sitemap_kept: tuple | None = None  # (what the last sitemap lists, its text)
@@ -173,6 +179,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.project = self.root = self.data_dir = self.templates_dir = self.site_dir = None
         self.edit_base: str | None = None  # where the data files are edited (repo_url)
         self.stash: dict[str, list[str]] = {}  # page -> the blocks lifted out of it
+        self.reading.clear()
+        self.reused.clear()
         self.stamped: dict[str, dict[str, str]] = {}  # section -> {path: markdown}
         self.generated: sitebuild.Generated | None = None  # this build's
         self.spooler: Spooler | None = None  # writes the files MkDocs does not, meanwhile
@@ -235,7 +243,9 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                                              self.data_dir)
         intro_text = intro.content_string if intro else ""
         settings = (intro_text, tuple(self.config.sections), config.site_url, config.site_name,
-                    self.edit_base, sitebuild.folder_stamp(self.templates_dir))
+                    self.edit_base, sitebuild.folder_stamp(self.templates_dir),
+                    tuple(_patterns(config.get(key))
+                          for key in ("exclude_docs", "draft_docs", "not_in_nav")))
         same = self.memory is not None and settings == self.settings
         before = self.previous if same else None
         generated = sitebuild.generate(self.project, intro_text, self.config.sections,
@@ -271,7 +281,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 direct = {p: generated.direct[p] for p in generated.changed
                           if p in generated.direct} if generated.changed is not None \
                     else sitebuild.changed(before.direct, generated.direct)
-                self.spooler.fork = False  # only what changed is written
+                self.spooler.fork = False  # only what changed is written: by a thread
+                self.spooler.thread = True
             self.stamped_before = before.pages  # a stamped page's markdown is its page's
         if not same:
             self.placeholders = {}
@@ -287,10 +298,15 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 self.finished.add(path)
             else:
                 files.append(File.generated(config, path, content=text))
+        if self.memory is not None and before is None:  # made now, for the rebuilds
+            for path in generated.files:
+                if path.endswith(".md") and stamping.placeholder_section(path) is None:
+                    self._kept_file(path, config).url  # noqa: B018 (worked out once)
         return files
 
     def _kept_file(self, path: str, config) -> "_KeptPage":
-        """The kept page at ``path``, as made for the last rebuild (MkDocs only reads it)
+        """The kept page at ``path``, as made for the last rebuild (MkDocs only reads it:
+        its URL, and whether it is included, which the build's settings hold as they were)
         with this build's site folder."""
         kept = self.kept_files.get(path)
         if kept is None:
@@ -298,7 +314,6 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         elif kept.dest_dir != config.site_dir:
             kept.dest_dir = config.site_dir
             kept.__dict__.pop("abs_dest_path", None)
-        kept.inclusion = InclusionLevel.UNDEFINED  # MkDocs sets it again
         return kept
 
     def _kept_pages(self, generated: sitebuild.Generated, before: sitebuild.Generated,
@@ -335,8 +350,10 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         """Watch the data folder through the system's file events (inotify on Linux)
         instead of MkDocs's polling, which lists and stats every file of the folder twice a
         second: on the archive that is a tenth of a second each time, taken from the
-        rebuild it is waiting for, and up to half a second before a save is seen.  Where
-        the system has no such events, MkDocs polls it as before."""
+        rebuild it is waiting for, and up to half a second before a save is seen.  The
+        events also tell the data's memory which files to look at again (``Memory.note``),
+        so a rebuild does not stat them all.  Where the system has no such events, MkDocs
+        polls it as before, and a rebuild stats every data file."""
         folder = str(self.data_dir) if self.data_dir is not None else None
         if folder is None or folder not in config.watch:
             return server
@@ -351,18 +368,30 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             log.debug(f"Watching {folder} by polling: {exc}")
             return server
         events.unschedule_all()
-        note = None
-        if self.memory is not None:  # the next loads look at the files the events name
-            self.memory.watch()
-            note = self.memory.note
+        note = self.memory.note if self.memory is not None else None
         polling, server.observer = server.observer, _ChangesOnly(events, note)
         try:
             server.watch(folder)  # MkDocs's own handler, on the event observer
         finally:
             server.observer = polling
         config.watch.remove(folder)
+        if self.memory is not None:  # the next loads look at the files the events name
+            self.memory.watch()
         self.events = events
         return server
+
+    def on_page_read_source(self, page, config) -> str | None:
+        """In a rebuild of `mkdocs serve`, a generated page whose markdown did not change
+        is not read again either: MkDocs would go through all of it for front matter (an
+        index page of the archive is megabytes)."""
+        if self.memory is None or page.file.generated_by is None:
+            return None
+        done = self.converted.get(page.file.src_uri)
+        if done is not None and done.html is not None \
+                and done.markdown == page.file.content_string:
+            self.reading[page.file.src_uri] = done
+            return ""
+        return None
 
     def on_page_markdown(self, markdown: str, page, config, **kwargs) -> str:
         """Fill the repository marks of hand-written pages; lift the big HTML blocks out
@@ -372,11 +401,12 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         if page.file.generated_by is None:
             markdown = sitebuild.fill_repository(markdown, config.repo_url)
         elif self.memory is not None:
-            done = self.converted.get(src)
-            if done is not None and done.markdown == markdown and done.html is not None:
+            done = self.reading.pop(src, None)
+            if done is not None:
+                page.meta = dict(done.meta)  # as read from its front matter
                 self.reused[src] = done
                 return ""  # nothing for Python-Markdown to do: its HTML is kept
-            self.converted[src] = _Converted(markdown, page.url)
+            self.converted[src] = _Converted(markdown, page.url, dict(page.meta))
             self.converted_now += 1
         markdown, lifted = blocks.lift(markdown)
         if lifted:
@@ -464,17 +494,20 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         if self.memory is not None:  # the entries of the pages kept finished, put back
             self.search_kept = searchindex.keep(
                 site_dir, self.order, {self.converted[src].url for src in self.finished},
-                self.stamped, self.generated.changed if same else None, self.search_kept)
+                self.stamped, self.generated.changed if same else None, self.search_kept,
+                Path(self.site_dir))
         else:
             searchindex.add(site_dir, stamping.search_docs(self.stamped))  # after search wrote it
         placeholders = [stamping.placeholder_url(s) for s in self.stamped]
         date = sitemap.commit_date(self.root)
         if self.memory is not None:  # MkDocs's sitemap lacks the pages kept: written anew
             shows = (self.listed, config.site_url or "", placeholders, date)
+            previous = Path(self.site_dir)  # the site served, written by the last build
             if not same or self.sitemap_kept is None or self.sitemap_kept[0] != shows:
                 self.sitemap_kept = (shows, sitemap.compose(
                     self.listed, config.site_url or "", self.written, placeholders, date))
-            sitemap.write(site_dir, self.sitemap_kept[1])
+                previous = None
+            sitemap.write(site_dir, self.sitemap_kept[1], previous)
         else:
             sitemap.update(site_dir, config.site_url or "", self.written, placeholders, date)
         logging.getLogger("mkdocs").removeHandler(self.warnings)

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from . import stamping
+from .fsutil import link_from
 
 INDEX = Path("search") / "search_index.json"
 
@@ -36,6 +37,7 @@ class Kept:
         self.pages: dict[str, tuple[list, bytes]] = {}
         self.stamped: dict[str, tuple[str, bytes]] = {}
         self.order: list[str] = []
+        self.rest: tuple[bytes, bytes] | None = None  # the index's JSON before and after
 
 
 _DOCS = "\x00lb-docs\x00"  # where the entries go in the index's JSON
@@ -50,21 +52,24 @@ def _encoded(value) -> bytes:
 
 
 def keep(site_dir: Path, order: list[str], finished: set[str],
-         stamped: dict[str, dict[str, str]], changed: set[str] | None, kept: Kept) -> Kept:
+         stamped: dict[str, dict[str, str]], changed: set[str] | None, kept: Kept,
+         previous: Path | None = None) -> Kept:
     """For a rebuild of `mkdocs serve`: the index MkDocs wrote, with the entries of the
     pages kept ``finished`` (by URL; MkDocs did not index them this time) put back from
     ``kept`` so that it is in MkDocs's page order (``order``) as a clean build writes it,
     and the stamped pages' entries (``stamped``: {section: {path: markdown}}) appended as
     ``add`` does: what a clean build writes.  ``changed``: the only stamped pages that may
     differ from the last build's, which had the same pages (None: any may).  The JSON is
-    joined from each page's, kept from the last build where its entries are.  Returns what
-    the next rebuild takes over."""
+    joined from each page's, kept from the last build where its entries are; when it is
+    the last build's, byte for byte, the index of ``previous`` (the site that build wrote)
+    is linked instead.  Returns what the next rebuild takes over."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
         return Kept()
     index = json.loads(path.read_text(encoding="utf-8"))
     by_page = _group(index.get("docs", []))
     now, parts = Kept(), []
+    same = changed is not None and bool(kept.order)
     for url in [*dict.fromkeys(order), *by_page]:
         if url in now.pages:
             continue
@@ -72,9 +77,11 @@ def keep(site_dir: Path, order: list[str], finished: set[str],
         if done is None:
             entries = by_page.get(url, [])
             done = (entries, b",".join(_encoded(doc) for doc in entries))
+            same = same and url in kept.pages and kept.pages[url][1] == done[1]
         now.pages[url] = done
         if done[1]:
             parts.append(done[1])
+    same = same and list(now.pages) == list(kept.pages)
     if changed is not None and kept.order:
         now.stamped, now.order = dict(kept.stamped), kept.order
         for section_pages in stamped.values():
@@ -82,6 +89,7 @@ def keep(site_dir: Path, order: list[str], finished: set[str],
                 if page in section_pages:
                     now.stamped[page] = (section_pages[page], _encoded(
                         stamping.search_doc(page, section_pages[page])))
+                    same = same and now.stamped[page][1] == kept.stamped[page][1]
     else:
         for section_pages in stamped.values():
             for page, markdown in section_pages.items():
@@ -90,9 +98,13 @@ def keep(site_dir: Path, order: list[str], finished: set[str],
                     done = (markdown, _encoded(stamping.search_doc(page, markdown)))
                 now.stamped[page] = done
         now.order = sorted(now.stamped, key=stamping.page_url)
-    parts += [now.stamped[page][1] for page in now.order]
     index["docs"] = _DOCS
-    head, tail = _encoded(index).split(_encoded(_DOCS), 1)
+    now.rest = tuple(_encoded(index).split(_encoded(_DOCS), 1))
+    if same and now.rest == kept.rest and previous is not None \
+            and link_from(previous / INDEX, path):
+        return now
+    parts += [now.stamped[page][1] for page in now.order]
+    head, tail = now.rest
     with open(path, "wb") as out:
         out.writelines((head, b"[", b",".join(parts), b"]", tail))
     return now

@@ -16,6 +16,7 @@ a data file cannot inject markup.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import json
@@ -405,6 +406,20 @@ def counts(project: Project) -> dict[str, int]:
     return _once(project, "counts", project.counts)
 
 
+def task_titles(project: Project) -> dict[str, str]:
+    return _once(project, "titles", lambda: {t.id: t.title for t in project.tasks})
+
+
+def project_areas(project: Project) -> list["Area"]:
+    return _once(project, "areas", lambda: areas(project))
+
+
+def busiest(project: Project) -> list[views.LeaderboardView]:
+    """The ten leaderboards with the most results (the home page's)."""
+    return _once(project, "busiest", lambda: heapq.nsmallest(
+        10, views_by_key(project).values(), key=lambda v: (-len(v.rows), v.task_id, v.id)))
+
+
 @dataclass
 class Reuse:
     """What a rebuild (``mkdocs serve``) takes from the previous build: its pages and files,
@@ -485,6 +500,7 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
     datasets_changed = {i for kind, i in changed if kind == "dataset"}
     reuse.datasets |= datasets_changed
     old_ids, new_ids = tasks_by_id(old), tasks_by_id(new)
+    new.__dict__["_by_id"] = new_ids  # Project.task's
     both = [(old_ids[i], new_ids[i]) for i in tasks_changed if i in old_ids and i in new_ids]
     reuse.same_order = len(both) == len(tasks_changed) and all(
         o.title == n.title and [lb.id for lb in o.leaderboards] == [lb.id for lb in n.leaderboards]
@@ -563,9 +579,17 @@ def _inherit(old: Project, new: Project, reuse: Reuse, both: list[tuple[Task, Ta
                     on_datasets[lb.dataset] = [lb if x is old_lb else x
                                                for x in on_datasets[lb.dataset]]
         new.__dict__["_children"], new.__dict__["_boards_by_dataset"] = children, on_datasets
+    if reuse.same_order:
+        new.__dict__["_titles"] = task_titles(old)
     if reuse.same_counts:
         new.__dict__["_empty"] = empty_tasks(old)
         new.__dict__["_counts"] = dict(counts(old), datasets=len(new.datasets))
+        swap = {id(o): n for o, n in both}
+        new.__dict__["_areas"] = [
+            Area(a.name, a.anchor, [swap.get(id(t), t) for t in a.roots], a.tasks,
+                 a.leaderboards, a.results) for a in project_areas(old)]
+        now = views_by_key(new)
+        new.__dict__["_busiest"] = [now[key_of(v)] for v in busiest(old)]
 
 
 def site_files(project: Project, site_url: str = "", templates_dir: Path | None = None,
@@ -600,9 +624,11 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     files["data/all.json"] = exports.all_json(
         project, memo.exported, before.exported if before else None,
         reuse.tasks | {board.partition("/")[0] for board in reuse.boards}
-        if reuse is not None and reuse.old is not None else None)
-    titles = {t.id: t.title for t in project.tasks}
-    files["data/models.json"] = compare_json(all_models(project), views_of, titles, memo, before)
+        if reuse is not None and reuse.old is not None else None, counts(project))
+    titles = task_titles(project)
+    files["data/models.json"] = compare_json(
+        all_models(project), views_of, titles, memo, before,
+        (reuse.boards, reuse.models) if reuse is not None and reuse.old is not None else None)
     entries = _feed(project, views_of, titles, memo, reuse)
     shown = (tuple(entries[:FEED_SIZE]), site_name, site_url)
     if before is not None and before.feed_xml is not None and before.feed_xml[0] == shown \
@@ -653,46 +679,68 @@ def _board_files(project: Project, reuse: Reuse, files: dict[str, str],
 
 
 def compare_json(found: dict[str, Model], views_of: dict[str, views.LeaderboardView],
-                 titles: dict[str, str], memo: Memo | None = None, before: Memo | None = None
-                 ) -> str:
+                 titles: dict[str, str], memo: Memo | None = None, before: Memo | None = None,
+                 touched: tuple[set[str], set[str]] | None = None) -> str:
     """data/models.json: ``compare_data`` as compact JSON (what ``json.dumps`` writes), made
     of a part per leaderboard and per model; ``memo`` is filled with them, and ``before``'s
     are taken over for the very same view or model (a model's, while the leaderboards are
-    in the same order)."""
+    in the same order).  ``touched``: (leaderboards, models) a rebuild's change touched,
+    when known: the others' parts are taken over without looking."""
     memo = memo if memo is not None else Memo()
+    order = tuple(views_of)
+    same_order = before is not None and before.compared_order == order
 
     def dump(value) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    old_boards = before.compared_boards if before else {}
-    boards = []
-    for key, v in views_of.items():
+
+    def board_part(key: str, v: views.LeaderboardView, done) -> tuple:
         title = titles.get(v.task_id, v.task_id)
-        done = old_boards.get(key)
         if done is None or done[0] is not v or done[1] != title:
             done = (v, title, dump([v.task_id, v.id, v.title, title,
                                     v.primary.label if v.primary else "", len(v.rows)]))
-        memo.compared_boards[key] = done
-        boards.append(done[2])
-    memo.compared_order = order = tuple(views_of)
-    old_models = before.compared_models if before and before.compared_order == order else {}
+        return done
     index = None
-    parts = []
-    for key, model in found.items():
-        done = old_models.get(key)
-        if done is None or done[0] is not model:
-            if index is None:
-                index = {k: i for i, k in enumerate(views_of)}
-            best: dict[int, views.RowView] = {}
-            for view, row in model.entries:
-                i = index[key_of(view)]
-                if i not in best or (row.index < best[i].index):
-                    best[i] = row
-            done = (model, dump(key) + ":" + dump({
-                "name": model.name, "configurations": model.configurations, "results": [
-                    [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
-                    for i, row in sorted(best.items())]}))
-        memo.compared_models[key] = done
-        parts.append(done[1])
+
+    def model_part(key: str, model: Model, done) -> tuple:
+        nonlocal index
+        if done is not None and done[0] is model:
+            return done
+        if index is None:
+            index = {k: i for i, k in enumerate(views_of)}
+        best: dict[int, views.RowView] = {}
+        for view, row in model.entries:
+            i = index[key_of(view)]
+            if i not in best or (row.index < best[i].index):
+                best[i] = row
+        return (model, dump(key) + ":" + dump({
+            "name": model.name, "configurations": model.configurations, "results": [
+                [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
+                for i, row in sorted(best.items())]}))
+    memo.compared_order = order
+    if touched is not None and same_order:
+        boards, models_touched = touched
+        memo.compared_boards = dict(before.compared_boards)
+        for key in boards & views_of.keys():
+            memo.compared_boards[key] = board_part(key, views_of[key],
+                                                   memo.compared_boards.get(key))
+        memo.compared_models = dict(before.compared_models)
+        for key in models_touched:
+            if key in found:
+                memo.compared_models[key] = model_part(key, found[key],
+                                                       memo.compared_models.get(key))
+            else:
+                memo.compared_models.pop(key, None)
+        if list(memo.compared_models) != list(found):  # models came or went
+            memo.compared_models = {key: memo.compared_models[key] for key in found}
+    else:
+        old_boards = before.compared_boards if before else {}
+        old_models = before.compared_models if same_order else {}
+        memo.compared_boards = {key: board_part(key, v, old_boards.get(key))
+                                for key, v in views_of.items()}
+        memo.compared_models = {key: model_part(key, model, old_models.get(key))
+                                for key, model in found.items()}
+    boards = [done[2] for done in memo.compared_boards.values()]
+    parts = [done[1] for done in memo.compared_models.values()]
     return '{"boards":[' + ",".join(boards) + '],"models":{' + ",".join(parts) + "}}\n"
 
 
@@ -935,18 +983,17 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     patching = reuse is not None and reuse.old is not None
     views_of = views_by_key(project)
     found_papers, found_models = all_papers(project), all_models(project)
-    titles = {t.id: t.title for t in project.tasks}
+    titles = task_titles(project)
     by_dataset = boards_by_dataset(project)
     context = dict(project=project, children=children_of(project),
                    boards_by_dataset=by_dataset, tasks_by_id=tasks_by_id(project),
                    papers=found_papers, models=found_models, views=views_of,
-                   areas=areas(project), empty_tasks=empty_tasks(project))
+                   areas=project_areas(project), empty_tasks=empty_tasks(project))
     met = all_neighbours(project)
     feed = _feed(project, views_of, titles, memo, reuse)
     home = dict(
         full_home=len(views_of) <= HOME_FULL_LEADERBOARDS,
-        busiest=heapq.nsmallest(10, views_of.values(),
-                                key=lambda v: (-len(v.rows), v.task_id, v.id)),
+        busiest=busiest(project),
         new_bests=list(itertools.islice((e for e in feed if e.record), 10)))
     pages: dict[str, str] = dict(reuse.pages) if patching else {}
 
@@ -956,12 +1003,14 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         if reuse is not None:
             reuse.rendered.add(path)
 
-    def index(path: str, template: str, shows, same: bool = False, **extra) -> None:
+    def index(path: str, template: str, shows, same: bool = False, more=dict,
+              **extra) -> None:
         """An index page, taken from the last build if it shows the same of the data
         (``shows()``, what its template reads; ``same``: the change left all that as it
-        was) and its template is not overridden."""
+        was) and its template is not overridden; ``more()``: more of what it is drawn
+        from, worked out only if it is drawn."""
         if render.overridden(template, templates_dir):  # it may show anything
-            page(path, template, **extra)
+            page(path, template, **extra, **more())
             return
         done = before.indexes.get(path) if before else None
         if done is not None and same:
@@ -971,7 +1020,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         if done is not None and done[0] == key:
             pages[path] = done[1]
         else:
-            page(path, template, **extra)
+            page(path, template, **extra, **more())
         memo.indexes[path] = (key, pages[path])
 
     def task_pages(task: Task) -> list[str]:
@@ -1014,13 +1063,13 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         context["empty_tasks"],
         tuple((t.id, t.title, len(t.leaderboards), sum(len(lb.results) for lb in t.leaderboards))
               for t in project.tasks)), same=patching and reuse.same_counts)
-    groups = datasets_by_area(project, by_dataset)
+    groups = functools.cache(lambda: datasets_by_area(project, by_dataset))
     index("datasets/index.md", "site_datasets_index.md.j2", lambda: (
-        tuple((name, anchor, tuple(d.id for d in found)) for name, anchor, found in groups),
+        tuple((name, anchor, tuple(d.id for d in found)) for name, anchor, found in groups()),
         tuple((d.id, d.name) for d in project.datasets.values()),
         tuple((dataset, tuple((lb.task_id, len(lb.results)) for lb in boards))
               for dataset, boards in by_dataset.items()),
-        tuple((t.id, t.title) for t in project.tasks)), groups=groups,
+        tuple((t.id, t.title) for t in project.tasks)), more=lambda: dict(groups=groups()),
         same=patching and reuse.same_counts and _same_datasets(reuse, project))
 
     def papers_index() -> None:

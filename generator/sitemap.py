@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urljoin
 
+from .fsutil import link_from
+
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _URL, _LOC, _LASTMOD = f"{{{NS}}}url", f"{{{NS}}}loc", f"{{{NS}}}lastmod"
 ET.register_namespace("", NS)  # written as the default namespace, without a prefix
@@ -75,13 +77,16 @@ def _escape(text: str) -> str:  # as xml.etree writes text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def write(site_dir: Path, text: str) -> None:
+def write(site_dir: Path, text: str, previous: Path | None = None) -> None:
     """The finished sitemap.xml and its sitemap.xml.gz; nothing if the site has no sitemap
-    (a theme without one)."""
+    (a theme without one).  ``previous``: the site of the last build, whose sitemap was
+    this very ``text``: its files are linked, not written again."""
     path = site_dir / "sitemap.xml"
     if path.exists():
-        path.write_text(text, encoding="utf-8")
-        (site_dir / "sitemap.xml.gz").write_bytes(gzipped(text))
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            if previous is None or not link_from(previous / name, site_dir / name):
+                gz = gzipped(text)
+                (site_dir / name).write_bytes(_last[1] if name == "sitemap.xml" else gz)
 
 
 def update(site_dir: Path, base: str, add: Iterable[str] = (), drop: Iterable[str] = (),
@@ -99,12 +104,13 @@ def update(site_dir: Path, base: str, add: Iterable[str] = (), drop: Iterable[st
 def gzipped(text: str) -> bytes:
     """``sitemap.xml.gz``: the same bytes for the same text (no time or name in the header;
     the last one is kept, for the rebuilds of `mkdocs serve` that list the same pages)."""
-    if _last[0] != text:
-        _last[:] = [text, gzip.compress(text.encode("utf-8"), mtime=0)]
-    return _last[1]
+    if _last[0] is not text and _last[0] != text:
+        data = text.encode("utf-8")
+        _last[:] = [text, data, gzip.compress(data, mtime=0)]
+    return _last[2]
 
 
-_last: list = [None, b""]  # the last text gzipped, and its bytes
+_last: list = [None, b"", b""]  # the last text gzipped, it encoded, and gzipped
 
 
 def commit_date(root: Path | None) -> str | None:

@@ -80,10 +80,10 @@ def placeholder_folder(section: str) -> str:
 
 def placeholder_section(src_path: str) -> str | None:
     """The section whose placeholder ``src_path`` is, or None."""
-    for section in SECTIONS:
-        if src_path == placeholder_path(section):
-            return section
-    return None
+    return _PLACEHOLDERS.get(src_path)
+
+
+_PLACEHOLDERS = {placeholder_path(section): section for section in SECTIONS}
 
 
 def front_matter_title(markdown: str) -> tuple[str | None, str]:

@@ -263,3 +263,30 @@ def test_an_index_page_is_taken_over_while_it_shows_the_same(tmp_path):
         assert {p for p in INDEXES if built.pages[p] is not previous.pages[p]} == drawn, edit
         assert all(built.pages[p] == clean.pages[p] for p in INDEXES)
         previous = built
+
+
+def test_a_load_told_by_file_events_sees_what_changed_before_they_were_watched(tmp_path):
+    """`mkdocs serve` watches the data folder only after its first build: what changed in
+    between (an edited file, a new one) is still seen, and then only the files the events
+    name are looked at again."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    memory = pipeline.Memory()
+    pipeline.load_project(data, memory=memory)
+    memory.changed.clear()
+    rng = random.Random(11)
+    edit_value(data, rng)  # before the watch: no event
+    memory.watch()
+    loaded = pipeline.load_project(data, memory=memory)
+    assert len(memory.changed) == 1 and memory.reused == len(memory.files) - 1
+    assert loaded.project == pipeline.load_project(data).project
+    memory.changed.clear()
+    add_dataset(data, rng)  # an event for the new file: the folder is read again
+    memory.note(str(max((data / "datasets").glob("set_*.yml"))))
+    loaded = pipeline.load_project(data, memory=memory)
+    assert {kind for kind, _ in memory.changed} == {"dataset"}
+    assert loaded.project == pipeline.load_project(data).project
+    memory.changed.clear()
+    edit_value(data, rng)  # an edit no event names is not looked for
+    assert pipeline.load_project(data, memory=memory).project == loaded.project
+    assert not memory.changed

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from generator import bench
 from helpers import DATA, ROOT, run_module
 
 
@@ -138,5 +139,4 @@ def test_serve_rebuilds_when_data_changes(tmp_path):
         assert log.read_bytes().count(b"Detected file changes") == rebuilds
         assert 2 <= rebuilds <= 4
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        bench.stop_server(server)  # as Ctrl-C: MkDocs removes its temporary site
