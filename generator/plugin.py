@@ -32,12 +32,12 @@ log = logging.getLogger("mkdocs.plugins.leaderboards")
 
 
 class _Converted:
-    """A generated page as MkDocs converted it: its markdown, and what Python-Markdown made
-    of it (the HTML, the table of contents, the title, the anchors, the lifted blocks), and
-    the finished page."""
+    """A generated page as MkDocs converted it: its text (front matter and markdown) and
+    front matter, and what Python-Markdown made of it (the HTML, the table of contents, the
+    title, the anchors, the lifted blocks), and the finished page."""
 
-    def __init__(self, markdown: str, url: str, meta: dict) -> None:
-        self.markdown, self.url, self.meta = markdown, url, meta
+    def __init__(self, source: str, url: str, meta: dict) -> None:
+        self.source, self.url, self.meta = source, url, meta  # the page's text as generated
         self.html = self.toc = self.title = self.anchors = self.links = None
         self.lifted: tuple = ()
         self.output: str | None = None  # the finished page, theme and all
@@ -326,11 +326,12 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         nav = _nav_paths(config.nav)
         out = set()
         for path, text in generated.files.items():
-            if not path.endswith(".md") or path in nav or before.files.get(path) != text \
+            if not path.endswith(".md") or path in nav \
                     or stamping.placeholder_section(path) is not None:
                 continue
-            done = self.converted.get(path)
-            if done is None or done.html is None or done.output is None:
+            done = self.converted.get(path)  # as converted, from this very markdown
+            if done is None or done.html is None or done.output is None \
+                    or (done.source is not text and done.source != text):
                 continue
             if sitebuild.page_output(path).split("/", 1)[0] in self.carried:
                 out.add(path)
@@ -340,6 +341,10 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         """`mkdocs serve`: the order of the pages, kept ones in their place, for the search
         index and the sitemap (after MkDocs settled which pages are included)."""
         if self.memory is not None:
+            for f in files if self.previous is not None and not self.finished else ():
+                kept = self.kept_files.get(f.src_uri)  # a first build's: as MkDocs settled
+                if kept is not None and kept is not f:
+                    kept.inclusion = f.inclusion
             pages = [(f, "" if f.url in (".", "./") else f.url) for f in files
                      if f.is_documentation_page() or isinstance(f, _KeptPage)]  # page URLs
             self.order = [url for f, url in pages if f.inclusion.is_in_serve()]
@@ -388,7 +393,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             return None
         done = self.converted.get(page.file.src_uri)
         if done is not None and done.html is not None \
-                and done.markdown == page.file.content_string:
+                and done.source == page.file.content_string:
             self.reading[page.file.src_uri] = done
             return ""
         return None
@@ -406,7 +411,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 page.meta = dict(done.meta)  # as read from its front matter
                 self.reused[src] = done
                 return ""  # nothing for Python-Markdown to do: its HTML is kept
-            self.converted[src] = _Converted(markdown, page.url, dict(page.meta))
+            self.converted[src] = _Converted(page.file.content_string, page.url, dict(page.meta))
             self.converted_now += 1
         markdown, lifted = blocks.lift(markdown)
         if lifted:
@@ -467,7 +472,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         if section in self.stamped:
             pages = self.stamped[section]
             folder = section.split("/", 1)[0]
-            changed = self.generated.changed if self.generated.same_pages else None
+            changed = self.generated.changed
             if self.stamped_before is not None and folder in self.carried \
                     and self.placeholders.get(section) == output:  # only the pages changed
                 pages = [(path, pages[path]) for path in changed if path in pages] \

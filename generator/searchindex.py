@@ -62,7 +62,8 @@ def keep(site_dir: Path, order: list[str], finished: set[str],
     differ from the last build's, which had the same pages (None: any may).  The JSON is
     joined from each page's, kept from the last build where its entries are; when it is
     the last build's, byte for byte, the index of ``previous`` (the site that build wrote)
-    is linked instead.  Returns what the next rebuild takes over."""
+    is linked instead.  Returns what the next rebuild takes over (``kept`` is taken over,
+    changed in place)."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
         return Kept()
@@ -82,14 +83,15 @@ def keep(site_dir: Path, order: list[str], finished: set[str],
         if done[1]:
             parts.append(done[1])
     same = same and list(now.pages) == list(kept.pages)
-    if changed is not None and kept.order:
-        now.stamped, now.order = dict(kept.stamped), kept.order
+    if changed is not None and kept.order:  # taken over, changed in place
+        now.stamped, now.order = kept.stamped, kept.order
         for section_pages in stamped.values():
             for page in changed:
                 if page in section_pages:
+                    was = now.stamped.get(page)
                     now.stamped[page] = (section_pages[page], _encoded(
                         stamping.search_doc(page, section_pages[page])))
-                    same = same and now.stamped[page][1] == kept.stamped[page][1]
+                    same = same and was is not None and now.stamped[page][1] == was[1]
     else:
         for section_pages in stamped.values():
             for page, markdown in section_pages.items():

@@ -425,7 +425,8 @@ class Reuse:
     """What a rebuild (``mkdocs serve``) takes from the previous build: its pages and files,
     and what the change touched: the tasks, leaderboards (``key_of``), datasets, papers and
     models whose pages may read differently. Every other page and file is handed back as
-    it was.  The build notes which pages and files it made again (``rendered``,
+    it was.  The build takes over ``pages`` and ``files`` (the previous build's dicts) and
+    changes them in place; it notes which pages and files it made again (``rendered``,
     ``files_changed``) and which of the previous build's are gone (``dropped``,
     ``files_dropped``)."""
 
@@ -447,6 +448,7 @@ class Reuse:
     old_views: list = field(default_factory=list)  # of the leaderboards touched, before
     new_views: list = field(default_factory=list)  # and now
     rendered: set[str] = field(default_factory=set)
+    added: set[str] = field(default_factory=set)  # of the pages rendered, the new ones
     dropped: set[str] = field(default_factory=set)
     files_changed: set[str] = field(default_factory=set)
     files_dropped: set[str] = field(default_factory=set)
@@ -606,7 +608,9 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     memo = memo if memo is not None else Memo()
     views_of = views_by_key(project)
     if reuse is not None and reuse.old is not None:
-        files = dict(reuse.files)
+        # the previous build's, taken over and changed in place: a copy would touch each
+        # of its tens of thousands of texts
+        files = reuse.files
         made = _board_files(project, reuse, files, templates_dir)
     else:
         files, made = {}, None
@@ -621,6 +625,9 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
                         "result_badge.svg.j2", templates_dir, badge=badge)
         files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
             "export.schema.json").read_text("utf-8")
+    if made is not None:  # what these were in the previous build
+        for path in ("data/all.json", "data/models.json", "feed.xml"):
+            made.setdefault(path, files.get(path))
     files["data/all.json"] = exports.all_json(
         project, memo.exported, before.exported if before else None,
         reuse.tasks | {board.partition("/")[0] for board in reuse.boards}
@@ -640,18 +647,19 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
             base=site_url, updated=entries[0].updated if entries else "1970-01-01T00:00:00Z"))
     files["feed.xml"] = memo.feed_xml[1]
     if made is not None:
-        made.update(("data/all.json", "data/models.json", "feed.xml"))
-        reuse.files_changed = {p for p in made if reuse.files.get(p) is not files[p]}
+        reuse.files_changed = {path for path, was in made.items() if was is not files[path]}
     return files
 
 
 def _board_files(project: Project, reuse: Reuse, files: dict[str, str],
-                 templates_dir: Path | None) -> set[str]:
+                 templates_dir: Path | None) -> dict[str, str | None]:
     """A rebuild's exports and badges: those of the leaderboards touched (``reuse.boards``)
-    made again in ``files`` (the previous build's) or taken out; returns the paths made."""
+    made again in ``files`` (the previous build's) or taken out; returns the paths made,
+    each with its text in the previous build (None: it had none)."""
     from . import render
 
-    made, taken = set(), set()
+    made: dict[str, str | None] = {}
+    taken = set()
     before = views_by_key(reuse.old)
     for board in sorted(reuse.boards):
         view = before.get(board)
@@ -663,18 +671,17 @@ def _board_files(project: Project, reuse: Reuse, files: dict[str, str],
             continue
         for fmt in exports.FORMATS:
             path = site_file(lb, fmt)
+            made.setdefault(path, files.get(path))
             files[path] = exports.exports_of(lb, project, fmt, templates_dir)
-            made.add(path)
         view = views.leaderboard_view(lb)
         for row in view.rows:
             badge = result_badge(view, row)
             if badge:
-                files[badge_path(view, row)] = render.render("result_badge.svg.j2", templates_dir,
-                                                             badge=badge)
-                made.add(badge_path(view, row))
-    for path in taken - made:
-        files.pop(path, None)
-    reuse.files_dropped = {path for path in taken - made if path in reuse.files}
+                path = badge_path(view, row)
+                made.setdefault(path, files.get(path))
+                files[path] = render.render("result_badge.svg.j2", templates_dir, badge=badge)
+    reuse.files_dropped = {path for path in taken - made.keys()
+                           if files.pop(path, None) is not None}
     return made
 
 
@@ -995,13 +1002,17 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         full_home=len(views_of) <= HOME_FULL_LEADERBOARDS,
         busiest=busiest(project),
         new_bests=list(itertools.islice((e for e in feed if e.record), 10)))
-    pages: dict[str, str] = dict(reuse.pages) if patching else {}
+    # a rebuild takes over the previous build's pages and changes them in place (a copy
+    # would touch each of its hundred thousand texts)
+    pages: dict[str, str] = reuse.pages if patching else {}
 
     def page(path: str, template: str, **extra) -> None:
-        pages[path] = render.render(template, templates_dir, root=root_of(path), **context,
-                                    **extra)
         if reuse is not None:
             reuse.rendered.add(path)
+            if path not in pages:
+                reuse.added.add(path)
+        pages[path] = render.render(template, templates_dir, root=root_of(path), **context,
+                                    **extra)
 
     def index(path: str, template: str, shows, same: bool = False, more=dict,
               **extra) -> None:
@@ -1088,6 +1099,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         papers_index()
         models_index()
     else:  # in the order of the site
+        positions(project)  # for the rebuilds, which patch the models and papers
         for task in project.tasks:
             task_pages(task)
         for dataset in project.datasets.values():
@@ -1099,7 +1111,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
         for model in found_models.values():
             model_page(model)
     index("compare.md", "site_compare.md.j2", lambda: ())
-    if patching and (not reuse.same_order or any(p not in reuse.pages for p in reuse.rendered)):
+    if patching and (not reuse.same_order or reuse.added):
         pages = _in_order(pages, project, found_papers, found_models)  # moved or added
     return pages
 

@@ -137,7 +137,8 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
     exports always, the pages of ``sections``; ``templates_dir`` holds template overrides.
     Pages of the sections left out are not published, but the pages kept still link to them.
     ``previous``: the last build's, made with the same settings and templates, of which the
-    pages and files that the files ``changed`` ((kind, id)) do not touch are reused."""
+    pages and files that the files ``changed`` ((kind, id)) do not touch are reused: it is
+    taken over (its dicts become this build's, changed in place)."""
     with collector.paused():
         reuse = None
         if previous is not None and previous.project is not None and changed is not None:
@@ -190,14 +191,11 @@ def _patch(out: Generated, previous: Generated, reuse: "site.Reuse", sections) -
     again put in and those gone taken out; sorted anew when pages were added or moved."""
     out.changed = reuse.rendered | reuse.files_changed
     out.gone = reuse.dropped | reuse.files_dropped
-    out.same_pages = reuse.same_order and not reuse.dropped \
-        and all(path in previous.pages for path in reuse.rendered)
+    out.same_pages = reuse.same_order and not reuse.dropped and not reuse.added
     if not out.same_pages:
         _sort(out, out.pages, out.site_files, sections)
         return
-    out.files, out.direct = dict(previous.files), dict(previous.direct)
-    out.stamped = {section: dict(pages) if any(p in pages for p in reuse.rendered) else pages
-                   for section, pages in previous.stamped.items()}
+    out.files, out.direct, out.stamped = previous.files, previous.direct, previous.stamped
     for path in reuse.rendered:
         if not _published(path, sections):
             continue
@@ -232,8 +230,8 @@ def carry_over(old_site: Path, staging: Path, before: Generated, now: Generated)
         if source.is_dir() and not source.is_symlink() and not os.path.lexists(target):
             os.rename(source, target)
             moved.append(name)
-    if now.gone is not None and now.same_pages:  # a rebuild: what it took out
-        gone = [path for path in now.gone if path in before.direct]
+    if now.gone is not None and now.same_pages:  # a rebuild: what it took out (no page)
+        gone = [path for path in now.gone if path.startswith(DIRECT)]
     else:
         gone = [path for path in before.direct.keys() - now.direct.keys()]
         stamped_now = {path for pages in now.stamped.values() for path in pages}
