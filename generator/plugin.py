@@ -191,7 +191,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.order: list[str] = []  # the URLs of MkDocs's pages, kept ones too, in its order
         self.listed: list[str] = []  # the URLs of the pages its sitemap lists, in its order
         self.carried: list[str] = []  # folders of the last build moved into this one
-        self.stamped_before: dict[str, str] | None = None  # stamped page -> its markdown, then
+        self.rebuilding = False  # a rebuild of `mkdocs serve` from the last build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -259,10 +259,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             layout = (settings, config.copyright,
                       tuple(f.src_uri for f in files.documentation_pages()))
             self.same_layout, self.layout = same and layout == self.layout, layout
-            previous = before.pages if before is not None else {}
             rendered = sum(p in generated.pages for p in generated.changed) \
-                if generated.changed is not None else \
-                sum(previous.get(p) is not t for p, t in generated.pages.items())
+                if generated.changed is not None else len(generated.pages)
             self.rebuilt = (len(self.memory.changed), self.memory.reused, rendered,
                             len(generated.pages))
             self.previous, self.settings = generated, settings
@@ -279,11 +277,10 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                                                 before, generated)
             if "badges" in self.carried and "data" in self.carried:
                 direct = {p: generated.direct[p] for p in generated.changed
-                          if p in generated.direct} if generated.changed is not None \
-                    else sitebuild.changed(before.direct, generated.direct)
+                          if p in generated.direct}
                 self.spooler.fork = False  # only what changed is written: by a thread
                 self.spooler.thread = True
-            self.stamped_before = before.pages  # a stamped page's markdown is its page's
+            self.rebuilding = True  # generated.changed: the pages and files made again
         if not same:
             self.placeholders = {}
         sitebuild.write_direct(Path(config.site_dir), direct, self.spooler)
@@ -472,13 +469,9 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         if section in self.stamped:
             pages = self.stamped[section]
             folder = section.split("/", 1)[0]
-            changed = self.generated.changed
-            if self.stamped_before is not None and folder in self.carried \
+            if self.rebuilding and folder in self.carried \
                     and self.placeholders.get(section) == output:  # only the pages changed
-                pages = [(path, pages[path]) for path in changed if path in pages] \
-                    if changed is not None else \
-                    [(path, text) for path, text in pages.items()
-                     if self.stamped_before.get(path) != text]
+                pages = [(path, pages[path]) for path in self.generated.changed if path in pages]
             else:
                 pages = list(pages.items())
             stamping.write_section(Path(config.site_dir), output, section, pages,

@@ -289,21 +289,9 @@ def rivals(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardVi
 def compare_data(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardView],
                  titles: dict[str, str]) -> dict:
     """What the compare page reads (data/models.json): each leaderboard once, and each model's
-    best row per leaderboard as [leaderboard index, configuration, value shown, rank]."""
-    index = {key: i for i, key in enumerate(views_of)}
-    boards = [[v.task_id, v.id, v.title, titles.get(v.task_id, v.task_id),
-               v.primary.label if v.primary else "", len(v.rows)] for v in views_of.values()]
-    out = {}
-    for key, model in all_models.items():
-        best: dict[int, views.RowView] = {}
-        for view, row in model.entries:
-            i = index[key_of(view)]
-            if i not in best or (row.index < best[i].index):
-                best[i] = row
-        out[key] = {"name": model.name, "configurations": model.configurations, "results": [
-            [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
-            for i, row in sorted(best.items())]}
-    return {"boards": boards, "models": out}
+    best row per leaderboard as [leaderboard index, configuration, value shown, rank]
+    (``compare_json``, read back)."""
+    return json.loads(compare_json(all_models, views_of, titles))
 
 
 def downloads(view: views.LeaderboardView) -> tuple[Download, ...]:

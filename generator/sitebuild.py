@@ -263,11 +263,6 @@ def carry_back(old_site: Path, staging: Path, moved: list[str]) -> None:
             os.rename(source, old_site / name)
 
 
-def changed(before: dict[str, str], now: dict[str, str]) -> dict[str, str]:
-    """The files of ``now`` that ``before`` did not have as they are."""
-    return {path: text for path, text in now.items() if before.get(path) != text}
-
-
 def page_output(path: str) -> str:
     """Where MkDocs writes a page (directory URLs): ``a/b.md`` -> ``a/b/index.html``."""
     stem = path[:-len(".md")]

@@ -139,22 +139,12 @@ def write_section(site_dir: Path, template: str, section: str, pages: list[tuple
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def search_docs(stamped: dict[str, dict[str, str]],
-                memo: dict[str, tuple[str, dict]] | None = None) -> list[dict]:
+def search_docs(stamped: dict[str, dict[str, str]]) -> list[dict]:
     """Search index entries (Material's ``docs`` items) for the pages written from
-    placeholders ({section: {path: markdown}}): ``search_doc`` of each.  ``memo`` (path ->
-    (markdown, entry)) keeps them between the builds of `mkdocs serve`."""
-    docs = []
-    for section, pages in stamped.items():
-        for path, markdown in pages.items():
-            kept = memo.get(path) if memo is not None else None
-            if kept is not None and kept[0] is markdown:
-                docs.append(kept[1])
-                continue
-            docs.append(search_doc(path, markdown))
-            if memo is not None:
-                memo[path] = (markdown, docs[-1])
-    return docs
+    placeholders ({section: {path: markdown}}): ``search_doc`` of each (a rebuild of
+    `mkdocs serve` keeps them: ``searchindex.keep``)."""
+    return [search_doc(path, markdown)
+            for pages in stamped.values() for path, markdown in pages.items()]
 
 
 def search_doc(path: str, markdown: str) -> dict:
