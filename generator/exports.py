@@ -12,6 +12,7 @@ import io
 import json
 
 from . import render, views
+from .fsutil import Joined
 from .model import Leaderboard, Project, arxiv_id
 
 FORMATS = ("json", "csv", "latex", "markdown")
@@ -92,25 +93,28 @@ def collection_json(project: Project, tasks: bool = True) -> dict:
 
 
 def all_json(project: Project, memo: dict | None = None, before: dict | None = None,
-             changed: set[str] | None = None, counts: dict[str, int] | None = None) -> str:
+             changed: set[str] | None = None, counts: dict[str, int] | None = None
+             ) -> "str | Joined":
     """``collection_json`` as written to data/all.json.  ``memo`` is filled with each task's
     part by task id, with the task and datasets it was made from, and the rest (under
     None); a part of ``before`` made from the very same objects is taken over (a rebuild of
     `mkdocs serve`), without looking for the tasks not in ``changed`` (the ids of those that
-    may differ, when known): the same text as dumping the whole.  ``counts``: the
-    project's, when known."""
+    may differ, when known).  With ``memo``, the text comes as its encoded parts
+    (``fsutil.Joined``), the same bytes as dumping the whole.  ``counts``: the project's,
+    when known."""
     if memo is None and before is None:
         return _dump(collection_json(project))
     memo = memo if memo is not None else {}
     before = before or {}
-    parts = []
+    parts = [b""]  # each task's part with the comma before it
     for task in project.tasks:
         done = before.get(task.id)
         if done is None or changed is None or task.id in changed:
             datasets = tuple(project.datasets.get(lb.dataset) if lb.dataset else None
                              for lb in task.leaderboards)
             if done is None or done[0] is not task or done[1] != datasets:
-                done = (task, datasets, _dump_part(_task_json(task, project)))
+                done = (task, datasets,
+                        b"," + _dump_part(_task_json(task, project)).encode("utf-8"))
         memo[task.id] = done
         parts.append(done[2])
     counts = counts if counts is not None else project.counts()
@@ -118,13 +122,15 @@ def all_json(project: Project, memo: dict | None = None, before: dict | None = N
     if rest is None or rest[0] != counts or rest[1] is not project.datasets:
         whole = collection_json(project, tasks=False)
         whole["tasks"] = _SPLICE
-        rest = (counts, project.datasets, *_dump(whole).split(_dump_part(_SPLICE), 1))
+        head, tail = _dump(whole).split(_dump_part(_SPLICE), 1)
+        rest = (counts, project.datasets, f"{head}[".encode("utf-8"),
+                f"]{tail}".encode("utf-8"))
     memo[None] = rest
-    if not parts:
-        return f"{rest[2]}[]{rest[3]}"
-    parts[0] = f"{rest[2]}[{parts[0]}"
-    parts[-1] = f"{parts[-1]}]{rest[3]}"
-    return ",".join(parts)
+    parts[0] = rest[2]
+    if len(parts) > 1:
+        parts[1] = parts[1][1:]  # no comma before the first
+    parts.append(rest[3])
+    return Joined(parts)
 
 
 _SPLICE = "\x00tasks"  # where the tasks' parts go into the dump of the rest

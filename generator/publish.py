@@ -31,7 +31,8 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from .fsutil import Lock, OutputError, default_mode, make_folder, write_text
+from .fsutil import (Joined, Lock, OutputError, default_mode, make_folder, write_parts,
+                     write_text)
 from .problems import InputError, display_path, general
 
 MARKER = ".leaderboard-output"  # in folders written by `export` / `pages`: safe to replace
@@ -237,13 +238,17 @@ class StagedFolder:
                 f"'{self.command}' (no {MARKER} file); choose a new or empty folder",
                 str(shown)))
 
-    def write_text(self, relative: str, text: str) -> None:
+    def write_text(self, relative: str, text: "str | Joined") -> None:
         assert self.folder is not None
         path = self.folder / relative
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # the staging folder is private until swapped in: no temporary file per
             # file, and no fsync (a crash loses the staging folder, never the output)
+            if isinstance(text, Joined):
+                with open(path, "wb") as binary:
+                    write_parts(binary, text.parts)
+                return
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
         except OSError as exc:
