@@ -167,6 +167,9 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.reused: dict[str, _Converted] = {}  # this build's pages taken from converted
         self.reading: dict[str, _Converted] = {}  # pages read as "" to be taken from it
         self.layout: tuple | None = None  # what else a page's finished HTML depends on
+        # (the navigation's pages, the generated pages a rebuild may keep finished: kept by
+        # the last build, or converted and finished by it in a folder it carries over)
+        self.keepable: tuple[set[str], set[str]] | None = None
         self.search_kept = searchindex.Kept()  # the last build's search entries
         self.sitemap_kept: tuple | None = None  # (what the last sitemap lists, its text)
         self.placeholders: dict[str, str] = {}  # section -> its placeholder's HTML, last build
@@ -192,6 +195,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.listed: list[str] = []  # the URLs of the pages its sitemap lists, in its order
         self.carried: list[str] = []  # folders of the last build moved into this one
         self.rebuilding = False  # a rebuild of `mkdocs serve` from the last build
+        self.keepable_made: set[str] = set()  # generated pages finished by this build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -267,6 +271,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             self.memory.changed.clear()
             if not same:
                 self.converted, self.kept_files = {}, {}
+            if before is None:  # every page is converted: the set is made anew
+                self.keepable = None
         self.stamped = generated.stamped
         self.generated = generated
         self.spooler = Spooler()  # the badges and exports, written while MkDocs builds pages
@@ -317,22 +323,37 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                     config) -> set[str]:
         """The generated pages of a rebuild whose finished HTML is the last build's: the
         same markdown, the same theme around it (``same_layout``), its folder carried over
-        with the HTML in it, and not in the navigation."""
+        with the HTML in it, and not in the navigation.  When the pages are the last
+        build's (``same_pages``), those are the pages the last build kept or finished
+        (``keepable``) but the ones made again, which are looked at: a rebuild does not
+        go through every page's markdown."""
+        keepable, self.keepable = self.keepable, None
         if not self.same_layout or not self.carried:
             return set()
         nav = _nav_paths(config.nav)
-        out = set()
-        for path, text in generated.files.items():
-            if not path.endswith(".md") or path in nav \
-                    or stamping.placeholder_section(path) is not None:
-                continue
-            done = self.converted.get(path)  # as converted, from this very markdown
-            if done is None or done.html is None or done.output is None \
-                    or (done.source is not text and done.source != text):
-                continue
-            if sitebuild.page_output(path).split("/", 1)[0] in self.carried:
-                out.add(path)
+        if generated.same_pages and generated.changed is not None and keepable is not None \
+                and set(sitebuild.CARRIED) <= set(self.carried) and nav == keepable[0]:
+            out = keepable[1]
+            for path in generated.changed & out:
+                if not self._keeps(path, generated.files.get(path), nav):
+                    out.discard(path)
+            self.keepable = (nav, out)
+            return out
+        out = {path for path, text in generated.files.items() if self._keeps(path, text, nav)}
+        self.keepable = (nav, out)
         return out
+
+    def _keeps(self, path: str, text: str | None, nav: set[str]) -> bool:
+        """Whether the generated page at ``path`` (with the markdown ``text``) is finished
+        from the last build (``_kept_pages``)."""
+        if text is None or not path.endswith(".md") or path in nav \
+                or stamping.placeholder_section(path) is not None:
+            return False
+        done = self.converted.get(path)  # as converted, from this very markdown
+        if done is None or done.html is None or done.output is None \
+                or (done.source is not text and done.source != text):
+            return False
+        return sitebuild.page_output(path).split("/", 1)[0] in self.carried
 
     def on_nav(self, nav, config, files):
         """`mkdocs serve`: the order of the pages, kept ones in their place, for the search
@@ -465,6 +486,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             output = blocks.restore(output, self.stash.pop(src, []))
             if self.memory is not None and src in self.converted:
                 self.converted[src].output = output
+        if self.memory is not None and src in self.converted:
+            self.keepable_made.add(src)
         section = stamping.placeholder_section(page.file.src_uri)
         if section in self.stamped:
             pages = self.stamped[section]
@@ -509,6 +532,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         else:
             sitemap.update(site_dir, config.site_url or "", self.written, placeholders, date)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.memory is not None:
+            self._note_keepable(config)
         if self.memory is not None and self.rebuilt is not None:
             changed, reused, rendered, pages = self.rebuilt
             log.info(f"Rebuilt from {changed} changed data files ({reused} unchanged, reused): "
@@ -522,6 +547,22 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         except OSError as exc:
             raise PluginError(describe(exc)) from None
         config.site_dir = self.site_dir
+
+    def _note_keepable(self, config) -> None:
+        """The pages the next rebuild may keep finished (``_kept_pages``): those this build
+        kept, and those it finished now outside the navigation, in a folder the next
+        rebuild carries over."""
+        nav = _nav_paths(config.nav)
+        out = self.keepable[1] if self.keepable is not None and self.keepable[0] == nav \
+            else set()
+        for src in self.keepable_made:
+            done = self.converted[src]
+            if src.endswith(".md") and src not in nav and done.html is not None \
+                    and done.output is not None \
+                    and stamping.placeholder_section(src) is None \
+                    and sitebuild.page_output(src).split("/", 1)[0] in sitebuild.CARRIED:
+                out.add(src)
+        self.keepable = (nav, out)
 
     @property
     def written(self) -> list[str]:
@@ -565,4 +606,5 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         files as loaded are still good: pipeline.Memory checks each against the disk)."""
         self.previous = self.settings = self.layout = None
         self.converted, self.placeholders, self.kept_files = {}, {}, {}
+        self.keepable = None
         self.search_kept, self.sitemap_kept = searchindex.Kept(), None

@@ -434,6 +434,8 @@ class Reuse:
     same_shape: bool = False
     same_counts: bool = False
     old_views: list = field(default_factory=list)  # of the leaderboards touched, before
+    # the old project's views by ``key_of`` that ``_inherit`` replaced in the dict it took over
+    was: dict = field(default_factory=dict)
     new_views: list = field(default_factory=list)  # and now
     rendered: set[str] = field(default_factory=set)
     added: set[str] = field(default_factory=set)  # of the pages rendered, the new ones
@@ -551,16 +553,21 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
 
 def _inherit(old: Project, new: Project, reuse: Reuse, both: list[tuple[Task, Task]]) -> None:
     """Fill in the new project's views, positions, task tree, leaderboards by dataset and
-    counts from the old one's, where the change left their shape as it was (``Reuse``)."""
+    counts from the old one's, where the change left their shape as it was (``Reuse``).
+    The dicts are taken over and changed in place, not copied: a copy would touch each
+    leaderboard's view, and the old project is not used again (``reuse.was`` keeps its
+    views of the leaderboards touched)."""
     if reuse.same_order:
-        now = dict(views_by_key(old))
+        now = views_by_key(old)
         for _, task in both:
             for lb in task.leaderboards:
-                now[key_of(lb)] = views.leaderboard_view(lb)
+                key = key_of(lb)
+                reuse.was.setdefault(key, now[key])
+                now[key] = views.leaderboard_view(lb)
         new.__dict__["_views"] = now
         new.__dict__["_positions"] = positions(old)
     if reuse.same_shape:
-        children, on_datasets = dict(children_of(old)), dict(boards_by_dataset(old))
+        children, on_datasets = children_of(old), boards_by_dataset(old)
         for o, n in both:
             for parent in n.parents or [""]:
                 children[parent] = [n if t is o else t for t in children[parent]]
@@ -648,9 +655,9 @@ def _board_files(project: Project, reuse: Reuse, files: dict[str, str],
 
     made: dict[str, str | None] = {}
     taken = set()
-    before = views_by_key(reuse.old)
+    before = views_by_key(reuse.old)  # taken over by the new project where ``reuse.was``
     for board in sorted(reuse.boards):
-        view = before.get(board)
+        view = reuse.was[board] if board in reuse.was else before.get(board)
         if view is not None:
             taken.update(site_file(view, fmt) for fmt in exports.FORMATS)
             taken.update(badge_path(view, row) for row in view.rows)
