@@ -63,13 +63,14 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
         prefix = str(sub) + os.sep
         with os.scandir(sub) as listing:
             entries = sorted(listing, key=lambda e: e.name)
+        paths, longest = found[folder], ids.MAX_LENGTH  # (the loop runs once per data file)
         for entry in entries:
             name = entry.name
             stem = name[:name.rfind(".")] if "." in name else name
             path = prefix + name
             if plain_folder and name.endswith(YAML_SUFFIXES) and not name.startswith(".") \
                     and entry.is_file(follow_symlinks=False):  # no link: the common case
-                problem = None if _ID(stem) and len(stem) <= ids.MAX_LENGTH \
+                problem = None if _ID(stem) and len(stem) <= longest \
                     else _name_problem(path, name, stem)
             else:
                 problem = _entry_problem(Path(path), root, folder, plain_folder)
@@ -83,12 +84,13 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
                                         f"{stems[stem]} has the same id"))
                 continue
             stems[stem] = name
-            found[folder].append(path)
+            paths.append(path)
             if stamps is not None:
                 try:
-                    stamps[path] = _stamp(entry.stat())
+                    st = entry.stat()
                 except OSError:
-                    pass
+                    continue
+                stamps[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # _stamp
     return found, problems
 
 
