@@ -196,11 +196,20 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.carried: list[str] = []  # folders of the last build moved into this one
         self.rebuilding = False  # a rebuild of `mkdocs serve` from the last build
         self.keepable_made: set[str] = set()  # generated pages finished by this build
+        self.in_place: set[str] = set()  # finished pages it left as the last build wrote them
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
         if command == "serve":
             self.memory = pipeline.Memory()
+            logging.getLogger("mkdocs.commands.build").addFilter(self._in_place)
+
+    def _in_place(self, record: logging.LogRecord) -> bool:
+        """Drop MkDocs's note that a page made nothing for the pages ``on_post_page`` leaves
+        in place, as it wrote them in the last build."""
+        return not (self.in_place and record.levelno == logging.INFO
+                    and isinstance(record.msg, str) and record.msg.startswith("Page skipped: '")
+                    and record.msg.split("'")[1] in self.in_place)
 
     def on_config(self, config):
         """Check the data before MkDocs empties the site folder (bad data never costs the
@@ -489,6 +498,13 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         if self.memory is not None and src in self.converted:
             self.keepable_made.add(src)
         section = stamping.placeholder_section(page.file.src_uri)
+        if src in self.finished and section is None and self.rebuilding \
+                and page.file.dest_uri.split("/", 1)[0] in self.carried:
+            # its finished HTML is in the folder carried over already: MkDocs writes nothing
+            # for an empty output (an index page of the archive is megabytes to encode and
+            # write again), and the note it logs about it is ``_in_place``'s to drop
+            self.in_place.add(src)
+            return ""
         if section in self.stamped:
             pages = self.stamped[section]
             folder = section.split("/", 1)[0]
@@ -579,6 +595,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             raise Abort("Aborted with a BuildError!")
 
     def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._in_place)
         if self.events is not None:
             self.events.stop()
             self.events.join(timeout=5)
