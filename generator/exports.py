@@ -100,7 +100,8 @@ def all_json(project: Project, memo: dict | None = None, before: dict | None = N
     None); a part of ``before`` made from the very same objects is taken over (a rebuild of
     `mkdocs serve`), without looking for the tasks not in ``changed`` (the ids of those that
     may differ, when known).  With ``memo``, the text comes as its encoded parts
-    (``fsutil.Joined``), the same bytes as dumping the whole.  ``counts``: the project's,
+    (``fsutil.Joined``), the same bytes as dumping the whole, kept in ``memo`` under
+    ``Joined``: the next one is made from it (its ``base``).  ``counts``: the project's,
     when known."""
     if memo is None and before is None:
         return _dump(collection_json(project))
@@ -130,7 +131,8 @@ def all_json(project: Project, memo: dict | None = None, before: dict | None = N
     if len(parts) > 1:
         parts[1] = parts[1][1:]  # no comma before the first
     parts.append(rest[3])
-    return Joined(parts)
+    memo[Joined] = joined = Joined(parts, before.get(Joined))
+    return joined
 
 
 _SPLICE = "\x00tasks"  # where the tasks' parts go into the dump of the rest

@@ -208,10 +208,51 @@ class Joined:
     lock) longer than all the rest the rebuild writes.  Equal to the same text, as ``str``
     or ``Joined``; ``str()`` joins it."""
 
-    __slots__ = ("parts",)
+    __slots__ = ("parts", "base")
 
-    def __init__(self, parts: list[bytes]) -> None:
+    def __init__(self, parts: list[bytes], base: "Joined | None" = None) -> None:
         self.parts = parts
+        # the text it was made from, part for part, whose file a rebuild may find in place
+        # (``patch``); the chain goes no further back
+        self.base = base
+        if base is not None:
+            base.base = None
+
+    def patch(self, path: Path) -> bool:
+        """Make the file at ``path``, if it holds ``base`` (as many bytes), this text by
+        writing only what changed: the parts changed, in place, if each is as long as
+        before, else everything from the first part changed on.  False when it could not
+        tell (no base, another count of parts, no such file or another size)."""
+        base = self.base
+        if base is None or len(base.parts) != len(self.parts):
+            return False
+        try:
+            fd = os.open(path, os.O_WRONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            old_size = sum(map(len, base.parts))
+            if os.fstat(fd).st_size != old_size:
+                return False
+            changed = [i for i, (now, was) in enumerate(zip(self.parts, base.parts))
+                       if now is not was and now != was]
+            if not changed:
+                return True
+            starts, at = [], 0
+            for part in base.parts:
+                starts.append(at)
+                at += len(part)
+            if all(len(self.parts[i]) == len(base.parts[i]) for i in changed):
+                for i in changed:
+                    _pwrite_all(fd, self.parts[i], starts[i])
+                return True
+            os.lseek(fd, starts[changed[0]], os.SEEK_SET)
+            with open(fd, "wb", closefd=False) as handle:
+                write_parts(handle, self.parts[changed[0]:])
+            os.ftruncate(fd, sum(map(len, self.parts)))
+            return True
+        finally:
+            os.close(fd)
 
     def __bytes__(self) -> bytes:
         return b"".join(self.parts)
@@ -253,6 +294,13 @@ def write_parts(handle, parts: list[bytes]) -> None:
                 rest = rest[os.write(fd, rest):]
 
 
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view, offset = view[done:], offset + done
+
+
 def _write_new(items: Iterable[tuple[Path, "str | Joined"]]) -> None:
     """Write new files (``[(path, text)]``, UTF-8, line endings as given)."""
     made: set[Path] = set()
@@ -261,6 +309,8 @@ def _write_new(items: Iterable[tuple[Path, "str | Joined"]]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         if isinstance(text, Joined):
+            if text.patch(path):  # a rebuild's, over the last build's file carried over
+                continue
             with open(path, "wb") as binary:
                 write_parts(binary, text.parts)
             continue
