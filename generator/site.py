@@ -164,11 +164,12 @@ def _name(model: Model) -> None:
     model.name = max(counts.items(), key=lambda item: item[1])[0]
 
 
-def _patched(before: dict, changed: dict) -> dict:
-    """``before`` with the values of ``changed`` (None: gone), still sorted by key."""
+def _patched(before: dict, changed: dict, in_place: bool = False) -> dict:
+    """``before`` with the values of ``changed`` (None: gone), still sorted by key;
+    ``before`` itself changed, where the keys allow it, if ``in_place``."""
     if all(before.get(key) is not None for key, value in changed.items() if value is not None) \
             and all(key in before for key, value in changed.items() if value is None):
-        out = dict(before)  # the same keys, or fewer: the order holds
+        out = before if in_place else dict(before)  # the same keys, or fewer: the order holds
         for key, value in changed.items():
             if value is None:
                 del out[key]
@@ -188,10 +189,11 @@ def _entries_now(before: list, boards: set[str], fresh: list, positions: dict[st
 
 
 def patch_models(before: dict[str, Model], views_of: dict[str, views.LeaderboardView],
-                 positions: dict[str, int], boards: set[str], keys: set[str]) -> dict[str, Model]:
+                 positions: dict[str, int], boards: set[str], keys: set[str],
+                 in_place: bool = False) -> dict[str, Model]:
     """``models`` after a change of the leaderboards ``boards`` (``key_of``; those in
     ``views_of`` now), which held the models ``keys`` before or now; the others are the
-    very same objects."""
+    very same objects.  ``in_place``: ``before`` is changed (``_patched``)."""
     fresh: dict[str, list] = {key: [] for key in keys}
     for board in boards:
         view = views_of.get(board)
@@ -206,11 +208,12 @@ def patch_models(before: dict[str, Model], views_of: dict[str, views.Leaderboard
             continue
         model = changed[key] = Model(key, "", entries)
         _name(model)
-    return _patched(before, changed)
+    return _patched(before, changed, in_place)
 
 
 def patch_papers(before: dict[str, Paper], views_of: dict[str, views.LeaderboardView],
-                 positions: dict[str, int], boards: set[str], keys: set[str]) -> dict[str, Paper]:
+                 positions: dict[str, int], boards: set[str], keys: set[str],
+                 in_place: bool = False) -> dict[str, Paper]:
     """``papers`` after a change of the leaderboards ``boards``, which held the papers
     ``keys`` before or now (``patch_models``)."""
     fresh: dict[str, list] = {key: [] for key in keys}
@@ -224,7 +227,7 @@ def patch_papers(before: dict[str, Paper], views_of: dict[str, views.Leaderboard
         old = before.get(key)
         entries = _entries_now(old.entries if old else [], boards, fresh[key], positions)
         changed[key] = _paper(key, entries) if entries else None
-    return _patched(before, changed)
+    return _patched(before, changed, in_place)
 
 
 def _paper(key: str, entries: list) -> Paper:
@@ -261,10 +264,11 @@ def _meet(met: dict, view: views.LeaderboardView, step: int, copied: set | None 
                 del counts[y]
 
 
-def patch_neighbours(before: dict[str, dict[str, int]], old_views: list, new_views: list
-                     ) -> dict[str, dict[str, int]]:
-    """``neighbours`` after the leaderboards ``old_views`` became ``new_views``."""
-    met, copied = dict(before), set()
+def patch_neighbours(before: dict[str, dict[str, int]], old_views: list, new_views: list,
+                     in_place: bool = False) -> dict[str, dict[str, int]]:
+    """``neighbours`` after the leaderboards ``old_views`` became ``new_views``; ``before``
+    itself changed if ``in_place`` (a model's counts changed are a new dict all the same)."""
+    met, copied = before if in_place else dict(before), set()
     for group, step in ((old_views, -1), (new_views, 1)):
         for view in group:
             _meet(met, view, step, copied)
@@ -436,6 +440,10 @@ class Reuse:
     old_views: list = field(default_factory=list)  # of the leaderboards touched, before
     # the old project's views by ``key_of`` that ``_inherit`` replaced in the dict it took over
     was: dict = field(default_factory=dict)
+    # the touched models and papers before (None: there was none), by key: the old
+    # project's dicts of them are patched in place
+    was_models: dict = field(default_factory=dict)
+    was_papers: dict = field(default_factory=dict)
     new_views: list = field(default_factory=list)  # and now
     rendered: set[str] = field(default_factory=set)
     added: set[str] = field(default_factory=set)  # of the pages rendered, the new ones
@@ -533,21 +541,27 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
                 reuse.models.add(row.model_key)
                 if row.paper:
                     reuse.papers.add(row.paper_key)
-    old_models, old_met = all_models(old), all_neighbours(old)
+    # the old project's models, papers and neighbours are patched in place (a copy would
+    # touch each of them): what the touched ones were is kept first
+    old_models, old_papers, old_met = all_models(old), all_papers(old), all_neighbours(old)
+    reuse.was_models = {key: old_models.get(key) for key in reuse.models}
+    reuse.was_papers = {key: old_papers.get(key) for key in reuse.papers}
+    was_met = {key: old_met.get(key) for key in reuse.models}
     now = views_by_key(new)
     new.__dict__["_models"] = patch_models(old_models, now, positions(new), reuse.boards,
-                                           reuse.models)
-    new.__dict__["_papers"] = patch_papers(all_papers(old), now, positions(new), reuse.boards,
-                                           reuse.papers)
-    new.__dict__["_neighbours"] = patch_neighbours(old_met, reuse.old_views, reuse.new_views)
+                                           reuse.models, in_place=True)
+    new.__dict__["_papers"] = patch_papers(old_papers, now, positions(new), reuse.boards,
+                                           reuse.papers, in_place=True)
+    new.__dict__["_neighbours"] = patch_neighbours(old_met, reuse.old_views, reuse.new_views,
+                                                   in_place=True)
     new_models, new_met = all_models(new), all_neighbours(new)
     renamed = set()
     for key in reuse.models:
-        before, after = old_models.get(key), new_models.get(key)
+        before, after = reuse.was_models[key], new_models.get(key)
         if before is None or after is None or before.name != after.name:
             renamed.add(key)
     for key in renamed:  # a model's name shows on the pages of the models beside it
-        reuse.models |= old_met.get(key, {}).keys() | new_met.get(key, {}).keys()
+        reuse.models |= (was_met[key] or {}).keys() | new_met.get(key, {}).keys()
     return reuse
 
 
@@ -1081,13 +1095,13 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     def papers_index() -> None:
         index("papers/index.md", "site_papers_index.md.j2", lambda: tuple(
             (p.key, p.name, p.date, len(p.entries)) for p in found_papers.values()),
-            same=patching and _same_entries(reuse.papers, all_papers(reuse.old), found_papers,
+            same=patching and _same_entries(reuse.papers, reuse.was_papers, found_papers,
                                             lambda p: (p.name, p.date, len(p.entries))))
 
     def models_index() -> None:
         index("models/index.md", "site_models_index.md.j2", lambda: tuple(
             (m.key, m.name, m.boards, m.firsts) for m in found_models.values()),
-            same=patching and _same_entries(reuse.models, all_models(reuse.old), found_models,
+            same=patching and _same_entries(reuse.models, reuse.was_models, found_models,
                                             lambda m: (m.name, m.boards, m.firsts)))
     if patching:
         _patch_pages(project, reuse, pages, task_pages, dataset_page, paper_page, model_page)
@@ -1119,11 +1133,16 @@ def _same_datasets(reuse: Reuse, project: Project) -> bool:
                for d in reuse.datasets)
 
 
-def _same_entries(keys: set[str], before: dict, now: dict, shows) -> bool:
+def _same_entries(keys: set[str], was: dict, now: dict, shows) -> bool:
     """Whether the papers or models ``keys`` are all still there (or all still gone), each
-    showing the same on the index."""
-    return all((key in before) == (key in now)
-               and (key not in now or shows(before[key]) == shows(now[key])) for key in keys)
+    showing the same on the index; ``was``: those patched, as they were (None: absent),
+    the others are as ``now``."""
+    for key in keys:
+        before, after = was[key] if key in was else now.get(key), now.get(key)
+        if (before is None) != (after is None) \
+                or (after is not None and shows(before) != shows(after)):
+            return False
+    return True
 
 
 def _patch_pages(project: Project, reuse: Reuse, pages: dict[str, str], task_pages,
