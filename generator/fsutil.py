@@ -308,14 +308,20 @@ def _write_new(items: Iterable[tuple[Path, "str | Joined"]]) -> None:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        if isinstance(text, Joined):
-            if text.patch(path):  # a rebuild's, over the last build's file carried over
-                continue
-            with open(path, "wb") as binary:
-                write_parts(binary, text.parts)
-            continue
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(text, Joined) and text.patch(path):
+            continue  # a rebuild's, over the last build's file carried over
+        write_file(path, text)
+
+
+def write_file(path: Path, text: "str | Joined") -> None:
+    """Write ``text`` to the file at ``path`` as it is (UTF-8, line endings as given), in
+    place: for a file no reader sees until its folder is published."""
+    if isinstance(text, Joined):
+        with open(path, "wb") as binary:
+            write_parts(binary, text.parts)
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
 
 
 def _unlink(path: str) -> None:

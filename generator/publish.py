@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from .fsutil import (Joined, Lock, OutputError, default_mode, make_folder, write_parts,
+from .fsutil import (Joined, Lock, OutputError, default_mode, make_folder, write_file,
                      write_text)
 from .problems import InputError, display_path, general
 
@@ -245,12 +245,7 @@ class StagedFolder:
             path.parent.mkdir(parents=True, exist_ok=True)
             # the staging folder is private until swapped in: no temporary file per
             # file, and no fsync (a crash loses the staging folder, never the output)
-            if isinstance(text, Joined):
-                with open(path, "wb") as binary:
-                    write_parts(binary, text.parts)
-                return
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            write_file(path, text)
         except OSError as exc:
             raise OutputError("write", self.output.shown / relative, exc) from None
 
