@@ -231,17 +231,16 @@ class Joined:
         except FileNotFoundError:
             return False
         try:
-            old_size = sum(map(len, base.parts))
-            if os.fstat(fd).st_size != old_size:
+            starts, at = [], 0  # where each part of base starts, and its size
+            for part in base.parts:
+                starts.append(at)
+                at += len(part)
+            if os.fstat(fd).st_size != at:
                 return False
             changed = [i for i, (now, was) in enumerate(zip(self.parts, base.parts))
                        if now is not was and now != was]
             if not changed:
                 return True
-            starts, at = [], 0
-            for part in base.parts:
-                starts.append(at)
-                at += len(part)
             if all(len(self.parts[i]) == len(base.parts[i]) for i in changed):
                 for i in changed:
                     _pwrite_all(fd, self.parts[i], starts[i])
@@ -273,8 +272,8 @@ class Joined:
         return f"Joined({sum(map(len, self.parts))} bytes in {len(self.parts)} parts)"
 
 
-_IOV_MAX = min(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 16, 1024) \
-    if hasattr(os, "writev") else 0
+_IOV_MAX = max(16, min(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 16, 1024)) \
+    if hasattr(os, "writev") else 0  # (sysconf says -1 where it has no limit to tell)
 
 
 def write_parts(handle, parts: list[bytes]) -> None:

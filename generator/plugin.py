@@ -355,14 +355,20 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
     def _keeps(self, path: str, text: str | None, nav: set[str]) -> bool:
         """Whether the generated page at ``path`` (with the markdown ``text``) is finished
         from the last build (``_kept_pages``)."""
-        if text is None or not path.endswith(".md") or path in nav \
+        done = self._finished(path, nav)
+        return text is not None and done is not None \
+            and (done.source is text or done.source == text) \
+            and sitebuild.page_output(path).split("/", 1)[0] in self.carried
+
+    def _finished(self, path: str, nav: set[str]) -> "_Converted | None":
+        """The generated page's conversion, if it is a page outside the navigation (no
+        placeholder) whose HTML and finished output are kept."""
+        if not path.endswith(".md") or path in nav \
                 or stamping.placeholder_section(path) is not None:
-            return False
-        done = self.converted.get(path)  # as converted, from this very markdown
-        if done is None or done.html is None or done.output is None \
-                or (done.source is not text and done.source != text):
-            return False
-        return sitebuild.page_output(path).split("/", 1)[0] in self.carried
+            return None
+        done = self.converted.get(path)
+        return done if done is not None and done.html is not None \
+            and done.output is not None else None
 
     def on_nav(self, nav, config, files):
         """`mkdocs serve`: the order of the pages, kept ones in their place, for the search
@@ -572,10 +578,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         out = self.keepable[1] if self.keepable is not None and self.keepable[0] == nav \
             else set()
         for src in self.keepable_made:
-            done = self.converted[src]
-            if src.endswith(".md") and src not in nav and done.html is not None \
-                    and done.output is not None \
-                    and stamping.placeholder_section(src) is None \
+            if self._finished(src, nav) is not None \
                     and sitebuild.page_output(src).split("/", 1)[0] in sitebuild.CARRIED:
                 out.add(src)
         self.keepable = (nav, out)

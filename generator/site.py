@@ -164,12 +164,13 @@ def _name(model: Model) -> None:
     model.name = max(counts.items(), key=lambda item: item[1])[0]
 
 
-def _patched(before: dict, changed: dict, in_place: bool = False) -> dict:
-    """``before`` with the values of ``changed`` (None: gone), still sorted by key;
-    ``before`` itself changed, where the keys allow it, if ``in_place``."""
+def _patched(before: dict, changed: dict) -> dict:
+    """``before`` with the values of ``changed`` (None: gone), still sorted by key:
+    ``before`` itself, changed in place, where the keys allow it (a rebuild's, which the
+    old project does not use again; a copy would touch each of its values)."""
     if all(before.get(key) is not None for key, value in changed.items() if value is not None) \
             and all(key in before for key, value in changed.items() if value is None):
-        out = before if in_place else dict(before)  # the same keys, or fewer: the order holds
+        out = before  # the same keys, or fewer: the order holds
         for key, value in changed.items():
             if value is None:
                 del out[key]
@@ -189,11 +190,10 @@ def _entries_now(before: list, boards: set[str], fresh: list, positions: dict[st
 
 
 def patch_models(before: dict[str, Model], views_of: dict[str, views.LeaderboardView],
-                 positions: dict[str, int], boards: set[str], keys: set[str],
-                 in_place: bool = False) -> dict[str, Model]:
+                 positions: dict[str, int], boards: set[str], keys: set[str]) -> dict[str, Model]:
     """``models`` after a change of the leaderboards ``boards`` (``key_of``; those in
     ``views_of`` now), which held the models ``keys`` before or now; the others are the
-    very same objects.  ``in_place``: ``before`` is changed (``_patched``)."""
+    very same objects; ``before`` is changed where it can be (``_patched``)."""
     fresh: dict[str, list] = {key: [] for key in keys}
     for board in boards:
         view = views_of.get(board)
@@ -208,12 +208,11 @@ def patch_models(before: dict[str, Model], views_of: dict[str, views.Leaderboard
             continue
         model = changed[key] = Model(key, "", entries)
         _name(model)
-    return _patched(before, changed, in_place)
+    return _patched(before, changed)
 
 
 def patch_papers(before: dict[str, Paper], views_of: dict[str, views.LeaderboardView],
-                 positions: dict[str, int], boards: set[str], keys: set[str],
-                 in_place: bool = False) -> dict[str, Paper]:
+                 positions: dict[str, int], boards: set[str], keys: set[str]) -> dict[str, Paper]:
     """``papers`` after a change of the leaderboards ``boards``, which held the papers
     ``keys`` before or now (``patch_models``)."""
     fresh: dict[str, list] = {key: [] for key in keys}
@@ -227,7 +226,7 @@ def patch_papers(before: dict[str, Paper], views_of: dict[str, views.Leaderboard
         old = before.get(key)
         entries = _entries_now(old.entries if old else [], boards, fresh[key], positions)
         changed[key] = _paper(key, entries) if entries else None
-    return _patched(before, changed, in_place)
+    return _patched(before, changed)
 
 
 def _paper(key: str, entries: list) -> Paper:
@@ -264,11 +263,11 @@ def _meet(met: dict, view: views.LeaderboardView, step: int, copied: set | None 
                 del counts[y]
 
 
-def patch_neighbours(before: dict[str, dict[str, int]], old_views: list, new_views: list,
-                     in_place: bool = False) -> dict[str, dict[str, int]]:
-    """``neighbours`` after the leaderboards ``old_views`` became ``new_views``; ``before``
-    itself changed if ``in_place`` (a model's counts changed are a new dict all the same)."""
-    met, copied = before if in_place else dict(before), set()
+def patch_neighbours(before: dict[str, dict[str, int]], old_views: list, new_views: list
+                     ) -> dict[str, dict[str, int]]:
+    """``neighbours`` after the leaderboards ``old_views`` became ``new_views``: ``before``
+    itself, changed in place (a model's counts changed are a new dict all the same)."""
+    met, copied = before, set()
     for group, step in ((old_views, -1), (new_views, 1)):
         for view in group:
             _meet(met, view, step, copied)
@@ -549,11 +548,10 @@ def touched(old: Project, new: Project, changed: set[tuple[str, str]], pages: di
     was_met = {key: old_met.get(key) for key in reuse.models}
     now = views_by_key(new)
     new.__dict__["_models"] = patch_models(old_models, now, positions(new), reuse.boards,
-                                           reuse.models, in_place=True)
+                                           reuse.models)
     new.__dict__["_papers"] = patch_papers(old_papers, now, positions(new), reuse.boards,
-                                           reuse.papers, in_place=True)
-    new.__dict__["_neighbours"] = patch_neighbours(old_met, reuse.old_views, reuse.new_views,
-                                                   in_place=True)
+                                           reuse.papers)
+    new.__dict__["_neighbours"] = patch_neighbours(old_met, reuse.old_views, reuse.new_views)
     new_models, new_met = all_models(new), all_neighbours(new)
     renamed = set()
     for key in reuse.models:
