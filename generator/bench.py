@@ -32,7 +32,8 @@ from . import collector, yamlwrite
 from .loader import Integer, Number
 from .pipeline import load_project, load_valid_project
 from .render import task_markdown
-from .site import site_files, site_pages
+from .site import site_files
+from .sitebuild import site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHS = ["ResNet", "ViT", "EfficientNet", "ConvNeXt", "Swin", "DeiT", "RegNet", "MobileNet",

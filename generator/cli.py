@@ -114,7 +114,8 @@ def cmd_readme(args) -> int:
 
 
 def cmd_pages(args) -> int:
-    from .site import site_files, site_pages
+    from .site import site_files
+    from .sitebuild import site_pages
 
     project = load_valid_project(args.data).project
     intro_path = args.docs / "index.md"

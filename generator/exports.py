@@ -12,7 +12,6 @@ import io
 import json
 
 from . import render, views
-from .fsutil import Joined
 from .model import Leaderboard, Project, arxiv_id
 
 FORMATS = ("json", "csv", "latex", "markdown")
@@ -92,47 +91,26 @@ def collection_json(project: Project, tasks: bool = True) -> dict:
     }
 
 
-def all_json(project: Project, memo: dict | None = None, before: dict | None = None,
-             changed: set[str] | None = None, counts: dict[str, int] | None = None
-             ) -> "str | Joined":
-    """``collection_json`` as written to data/all.json.  ``memo`` is filled with each task's
-    part by task id, with the task and datasets it was made from, and the rest (under
-    None); a part of ``before`` made from the very same objects is taken over (a rebuild of
-    `mkdocs serve`), without looking for the tasks not in ``changed`` (the ids of those that
-    may differ, when known).  With ``memo``, the text comes as its encoded parts
-    (``fsutil.Joined``), the same bytes as dumping the whole, kept in ``memo`` under
-    ``Joined``: the next one is made from it (its ``base``).  ``counts``: the project's,
-    when known."""
-    if memo is None and before is None:
+def all_json(project: Project, keep=None) -> str:
+    """``collection_json`` as written to data/all.json: the same text as dumping it whole,
+    made of a part per task (``keep``, ``site.Keep``: a task's part made from the same task
+    and datasets is the last build's)."""
+    if keep is None:
         return _dump(collection_json(project))
-    memo = memo if memo is not None else {}
-    before = before or {}
-    parts = [b""]  # each task's part with the comma before it
-    for task in project.tasks:
-        done = before.get(task.id)
-        if done is None or changed is None or task.id in changed:
-            datasets = tuple(project.datasets.get(lb.dataset) if lb.dataset else None
-                             for lb in task.leaderboards)
-            if done is None or done[0] is not task or done[1] != datasets:
-                done = (task, datasets,
-                        b"," + _dump_part(_task_json(task, project)).encode("utf-8"))
-        memo[task.id] = done
-        parts.append(done[2])
-    counts = counts if counts is not None else project.counts()
-    rest = before.get(None)
-    if rest is None or rest[0] != counts or rest[1] is not project.datasets:
+    parts = [keep(("all.json", task.id),
+                  (task, tuple(project.datasets.get(lb.dataset) if lb.dataset else None
+                               for lb in task.leaderboards)),
+                  lambda: _dump_part(_task_json(task, project)))
+             for task in project.tasks]
+    counts = project.counts()
+
+    def rest() -> tuple[str, str]:
         whole = collection_json(project, tasks=False)
         whole["tasks"] = _SPLICE
         head, tail = _dump(whole).split(_dump_part(_SPLICE), 1)
-        rest = (counts, project.datasets, f"{head}[".encode("utf-8"),
-                f"]{tail}".encode("utf-8"))
-    memo[None] = rest
-    parts[0] = rest[2]
-    if len(parts) > 1:
-        parts[1] = parts[1][1:]  # no comma before the first
-    parts.append(rest[3])
-    memo[Joined] = joined = Joined(parts, before.get(Joined))
-    return joined
+        return f"{head}[", f"]{tail}"
+    head, tail = keep("all.json", (counts, project.datasets), rest)
+    return head + ",".join(parts) + tail
 
 
 _SPLICE = "\x00tasks"  # where the tasks' parts go into the dump of the rest

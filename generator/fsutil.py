@@ -200,125 +200,19 @@ class Spooler:
         return children
 
 
-class Joined:
-    """A file's text as its parts, each encoded in UTF-8 once, in order: written a thousand
-    parts to a system call (``write_parts``), never joined into one string.  data/all.json
-    is tens of megabytes on the archive and a rebuild of `mkdocs serve` changes one task's
-    part of it: joining and encoding it whole took the build's thread (and its interpreter
-    lock) longer than all the rest the rebuild writes.  Equal to the same text, as ``str``
-    or ``Joined``; ``str()`` joins it."""
-
-    __slots__ = ("parts", "base")
-
-    def __init__(self, parts: list[bytes], base: "Joined | None" = None) -> None:
-        self.parts = parts
-        # the text it was made from, part for part, whose file a rebuild may find in place
-        # (``patch``); the chain goes no further back
-        self.base = base
-        if base is not None:
-            base.base = None
-
-    def patch(self, path: Path) -> bool:
-        """Make the file at ``path``, if it holds ``base`` (as many bytes), this text by
-        writing only what changed: the parts changed, in place, if each is as long as
-        before, else everything from the first part changed on.  False when it could not
-        tell (no base, another count of parts, no such file or another size)."""
-        base = self.base
-        if base is None or len(base.parts) != len(self.parts):
-            return False
-        try:
-            fd = os.open(path, os.O_WRONLY)
-        except FileNotFoundError:
-            return False
-        try:
-            starts, at = [], 0  # where each part of base starts, and its size
-            for part in base.parts:
-                starts.append(at)
-                at += len(part)
-            if os.fstat(fd).st_size != at:
-                return False
-            changed = [i for i, (now, was) in enumerate(zip(self.parts, base.parts))
-                       if now is not was and now != was]
-            if not changed:
-                return True
-            if all(len(self.parts[i]) == len(base.parts[i]) for i in changed):
-                for i in changed:
-                    _pwrite_all(fd, self.parts[i], starts[i])
-                return True
-            os.lseek(fd, starts[changed[0]], os.SEEK_SET)
-            with open(fd, "wb", closefd=False) as handle:
-                write_parts(handle, self.parts[changed[0]:])
-            os.ftruncate(fd, sum(map(len, self.parts)))
-            return True
-        finally:
-            os.close(fd)
-
-    def __bytes__(self) -> bytes:
-        return b"".join(self.parts)
-
-    def __str__(self) -> str:
-        return bytes(self).decode("utf-8")
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, Joined):
-            return self.parts == other.parts or bytes(self) == bytes(other)
-        if isinstance(other, str):
-            return bytes(self) == other.encode("utf-8")
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Joined({sum(map(len, self.parts))} bytes in {len(self.parts)} parts)"
-
-
-_IOV_MAX = max(16, min(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 16, 1024)) \
-    if hasattr(os, "writev") else 0  # (sysconf says -1 where it has no limit to tell)
-
-
-def write_parts(handle, parts: list[bytes]) -> None:
-    """Write ``parts`` to the binary file ``handle``: a batch of them per system call (the
-    interpreter lock is released for each) where the system has ``writev``."""
-    if not _IOV_MAX:
-        handle.writelines(parts)
-        return
-    handle.flush()
-    fd = handle.fileno()
-    for start in range(0, len(parts), _IOV_MAX):
-        batch = parts[start:start + _IOV_MAX]
-        done = os.writev(fd, batch)
-        if done < sum(map(len, batch)):  # a short write: the rest one call at a time
-            rest = memoryview(b"".join(batch))[done:]
-            while rest:
-                rest = rest[os.write(fd, rest):]
-
-
-def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
-    view = memoryview(data)
-    while view:
-        done = os.pwrite(fd, view, offset)
-        view, offset = view[done:], offset + done
-
-
-def _write_new(items: Iterable[tuple[Path, "str | Joined"]]) -> None:
+def _write_new(items: Iterable[tuple[Path, str]]) -> None:
     """Write new files (``[(path, text)]``, UTF-8, line endings as given)."""
     made: set[Path] = set()
     for path, text in items:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        if isinstance(text, Joined) and text.patch(path):
-            continue  # a rebuild's, over the last build's file carried over
         write_file(path, text)
 
 
-def write_file(path: Path, text: "str | Joined") -> None:
+def write_file(path: Path, text: str) -> None:
     """Write ``text`` to the file at ``path`` as it is (UTF-8, line endings as given), in
     place: for a file no reader sees until its folder is published."""
-    if isinstance(text, Joined):
-        with open(path, "wb") as binary:
-            write_parts(binary, text.parts)
-        return
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
 

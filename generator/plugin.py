@@ -263,9 +263,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         before = self.previous if same else None
         generated = sitebuild.generate(self.project, intro_text, self.config.sections,
                                        self.templates_dir, config.site_url or "",
-                                       config.site_name, self.edit_base,
-                                       previous=before,
-                                       changed=set(self.memory.changed) if same else None)
+                                       config.site_name, self.edit_base, previous=before)
         if self.memory is not None:  # the next rebuild starts from this one
             # the theme around a page is the same if the set of pages (the navigation), the
             # footer and the settings are

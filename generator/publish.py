@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from .fsutil import (Joined, Lock, OutputError, default_mode, make_folder, write_file,
+from .fsutil import (Lock, OutputError, default_mode, make_folder, write_file,
                      write_text)
 from .problems import InputError, display_path, general
 
@@ -238,7 +238,7 @@ class StagedFolder:
                 f"'{self.command}' (no {MARKER} file); choose a new or empty folder",
                 str(shown)))
 
-    def write_text(self, relative: str, text: "str | Joined") -> None:
+    def write_text(self, relative: str, text: str) -> None:
         assert self.folder is not None
         path = self.folder / relative
         try:

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Mapping
 
-from . import collector, pipeline, site, stamping
+from . import collector, contexts, pipeline, render, site, stamping
 from .fsutil import Spooler, describe
 from .model import Project, Source
 from .problems import InputError, display_path, errors
@@ -106,6 +106,26 @@ def task_of_page(src_path: str) -> str | None:
     return None
 
 
+class PageCache:
+    """What the last build made, by key, with the inputs it was made from: a page's text
+    by its context, a leaderboard's exports by its data, a part of data/all.json by its
+    task.  Called as ``site.Keep``: ``cache(key, inputs, make)`` is what the last build made
+    for ``key`` when its inputs were the same objects or equal (identity first, then
+    equality), else ``make()``.  The one place that knows a previous build: `mkdocs serve`
+    hands each build's to the next."""
+
+    def __init__(self, previous: "PageCache | None" = None) -> None:
+        self._before = previous._now if previous is not None else {}
+        self._now: dict = {}
+
+    def __call__(self, key, inputs: tuple, make):
+        done = self._before.get(key)
+        if done is None or not (done[0] is inputs or done[0] == inputs):
+            done = (inputs, make())
+        self._now[key] = done
+        return done[1]
+
+
 @dataclass
 class Generated:
     """The files to hand to MkDocs ({path relative to docs: text}: pages, exports, one
@@ -115,53 +135,61 @@ class Generated:
     stamped: dict[str, dict[str, str]] = field(default_factory=dict)  # section -> {path: markdown}
     # files written straight into the built site, past MkDocs (``DIRECT``)
     direct: dict[str, str] = field(default_factory=dict)
-    # all of site.site_pages and site.site_files, and the data: what a rebuild may reuse
+    # every generated page and other file, before they are sorted into the three above
     pages: dict[str, str] = field(default_factory=dict, repr=False)
     site_files: dict[str, str] = field(default_factory=dict, repr=False)
-    project: Project | None = field(default=None, repr=False)
-    memo: "site.Memo | None" = field(default=None, repr=False)  # for the next rebuild
-    # a rebuild's: the pages and files (of ``pages`` and ``site_files``) made again, those
-    # of the previous build gone, and whether the pages are the previous build's, in its
-    # order (None: a build from scratch, everything is new)
+    cache: PageCache | None = field(default=None, repr=False, compare=False)  # for the next build
+    # against a previous build: the pages and files whose text differs or is new, those
+    # gone, and whether the pages are the same paths in the same order (None: no previous)
     changed: set[str] | None = field(default=None, repr=False)
     gone: set[str] | None = field(default=None, repr=False)
     same_pages: bool = False
 
 
+def site_pages(project: Project, home_intro: str = "", templates_dir: Path | None = None,
+               edit_base: str | None = None, keep: "site.Keep | None" = None,
+               data: "site.SiteData | None" = None) -> dict[str, str]:
+    """Every generated page of the site: {path relative to docs: markdown text}, each drawn
+    by its context's template (``contexts``).  ``templates_dir``: a folder whose templates
+    replace the shipped ones of the same name; ``edit_base``: where the data folder's files
+    are edited, for "Edit this leaderboard" links; ``keep``: a page whose context is the
+    last build's keeps its text."""
+    keep = keep or site.fresh
+    data = data or site.derive(project, keep)
+    return {path: keep(("page", path), (context,), lambda: render.render(
+        context.TEMPLATE, templates_dir, **context.values()))
+        for path, context in contexts.page_contexts(data, home_intro, edit_base, keep)}
+
+
 def generate(project: Project, intro: str = "", sections=SECTIONS,
              templates_dir: Path | None = None, site_url: str = "",
              site_name: str = "Leaderboards", edit_base: str | None = None,
-             previous: Generated | None = None,
-             changed: set[tuple[str, str]] | None = None) -> Generated:
+             previous: Generated | None = None) -> Generated:
     """The site's generated files: home (``intro`` is docs/index.md's text) and the data
     exports always, the pages of ``sections``; ``templates_dir`` holds template overrides.
     Pages of the sections left out are not published, but the pages kept still link to them.
-    ``previous``: the last build's, made with the same settings and templates, of which the
-    pages and files that the files ``changed`` ((kind, id)) do not touch are reused: it is
-    taken over (its dicts become this build's, changed in place)."""
+    ``previous``: the last build's, made with the same settings and templates: what it
+    made from the same inputs is taken, not made again (``PageCache``)."""
     with collector.paused():
-        reuse = None
-        if previous is not None and previous.project is not None and changed is not None:
-            reuse = site.touched(previous.project, project, changed, previous.pages,
-                                 previous.site_files)
-            reuse.memo = previous.memo
-        out = _generate(project, intro, sections, templates_dir, site_url, site_name,
-                        edit_base, reuse)
-        if reuse is not None:
-            _patch(out, previous, reuse, sections)
-        else:
-            _sort(out, out.pages, out.site_files, sections)
+        cache = PageCache(previous.cache if previous is not None else None)
+        data = site.derive(project, cache)
+        out = Generated(cache=cache)
+        out.pages = site_pages(project, intro, templates_dir, edit_base, cache, data)
+        out.site_files = site.site_files(project, site_url, templates_dir, site_name, cache,
+                                         data)
+        _sort(out, out.pages, out.site_files, sections)
+        if previous is not None:
+            out.changed = {path for made, before in ((out.pages, previous.pages),
+                                                     (out.site_files, previous.site_files))
+                           for path, text in made.items() if _differs(before.get(path), text)}
+            out.gone = (previous.pages.keys() - out.pages.keys()) \
+                | (previous.site_files.keys() - out.site_files.keys())
+            out.same_pages = list(previous.pages) == list(out.pages)
         return out
 
 
-def _generate(project: Project, intro: str, sections, templates_dir: Path | None,
-              site_url: str, site_name: str, edit_base: str | None,
-              reuse: "site.Reuse | None" = None) -> Generated:
-    out = Generated(project=project, memo=site.Memo())
-    out.pages = site.site_pages(project, intro, templates_dir, edit_base, reuse, out.memo)
-    out.site_files = site.site_files(project, site_url, templates_dir, site_name, reuse,
-                                     out.memo)
-    return out
+def _differs(before: str | None, now: str) -> bool:
+    return before is None or (before is not now and before != now)
 
 
 def _published(path: str, sections) -> bool:
@@ -184,29 +212,6 @@ def _sort(out: Generated, pages: dict[str, str], files: dict[str, str], sections
         (out.direct if path.startswith(DIRECT) else out.files)[path] = text
     for section in out.stamped:
         out.files[stamping.placeholder_path(section)] = stamping.PLACEHOLDER
-
-
-def _patch(out: Generated, previous: Generated, reuse: "site.Reuse", sections) -> None:
-    """A rebuild's ``_sort``: the previous build's sorting, with the pages and files made
-    again put in and those gone taken out; sorted anew when pages were added or moved."""
-    out.changed = reuse.rendered | reuse.files_changed
-    out.gone = reuse.dropped | reuse.files_dropped
-    out.same_pages = reuse.same_order and not reuse.dropped and not reuse.added
-    if not out.same_pages:
-        _sort(out, out.pages, out.site_files, sections)
-        return
-    out.files, out.direct, out.stamped = previous.files, previous.direct, previous.stamped
-    for path in reuse.rendered:
-        if not _published(path, sections):
-            continue
-        if stamping.stampable(path):
-            out.stamped[stamping.section_of(path)][path] = out.pages[path]
-        else:
-            out.files[path] = out.pages[path]
-    for path in reuse.files_dropped:
-        (out.direct if path.startswith(DIRECT) else out.files).pop(path, None)
-    for path in reuse.files_changed:
-        (out.direct if path.startswith(DIRECT) else out.files)[path] = out.site_files[path]
 
 
 # the folders of files written past MkDocs (MkDocs would only copy them, at a cost per file):

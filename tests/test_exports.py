@@ -11,7 +11,8 @@ from helpers import ROOT
 from generator.exports import exports
 from generator.model import arxiv_id, arxiv_month
 from generator.pipeline import load_valid_project
-from generator.site import papers, site_pages
+from generator.site import papers
+from generator.sitebuild import site_pages
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +121,7 @@ def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
 
     from generator import exports as ex
     from generator.pipeline import Memory, load_project
+    from generator.sitebuild import PageCache
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -129,7 +131,7 @@ def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
                     encoding="utf-8")
     memory = Memory()
     project = load_project(data, memory=memory).project
-    memo: dict = {}
+    memo = PageCache()
     assert ex.all_json(project, memo) == ex.all_json(project)
     titles = {t["id"]: t["title"] for t in json.loads(ex.all_json(project))["tasks"]}
     assert titles[task.stem].startswith("\x00tasks \" \\ é")
@@ -137,45 +139,8 @@ def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
     other.write_text(other.read_text(encoding="utf-8").replace("title:", "title: Edited  #", 1),
                      encoding="utf-8")
     edited = load_project(data, memory=memory).project
-    again: dict = {}
-    assert ex.all_json(edited, again, memo) == ex.all_json(edited)
-    kept = [t.id for t in edited.tasks if again[t.id][2] is memo[t.id][2]]
-    assert len(kept) == len(edited.tasks) - 1 and other.stem not in kept
-
-
-def test_a_rebuild_writes_data_all_json_over_the_last_one_in_place(tmp_path):
-    """`mkdocs serve` finds the last build's data/all.json in the site it carries over and
-    writes only what changed: the parts as long as before in place, else from the first
-    change on.  The file is the whole dump each time; a file of another size is written
-    anew."""
-    import shutil
-
-    from generator import exports as ex
-    from generator.fsutil import _write_new
-    from generator.pipeline import Memory, load_project
-
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    memory, memo = Memory(), {}
-    out = tmp_path / "site" / "data" / "all.json"
-    _write_new([(out, ex.all_json(load_project(data, memory=memory).project, memo))])
-    inode = out.stat().st_ino
-    tasks = sorted((data / "tasks").glob("*.yml"))
-    for step, (task, old, new) in enumerate([
-            (tasks[1], "title:", "title: Same length #"),  # longer
-            (tasks[1], "title: Same length #", "title: Same lengtX #"),  # as long
-            (tasks[-1], "title:", "title: Last #"),
-            (tasks[1], "title: Same lengtX #", "title:")]):  # shorter
-        task.write_text(task.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        project = load_project(data, memory=memory).project
-        again: dict = {}
-        text = ex.all_json(project, again, memo)
-        assert text.base is not None and text.patch(out) is True, step
-        assert out.read_bytes() == ex.all_json(project).encode("utf-8"), step
-        assert out.stat().st_ino == inode
-        memo = again
-    out.write_bytes(out.read_bytes() + b" ")  # not the file the last build wrote
-    text = ex.all_json(load_project(data, memory=memory).project, {}, memo)
-    assert text.patch(out) is False
-    _write_new([(out, text)])
-    assert out.read_bytes() == ex.all_json(project).encode("utf-8")
+    made = []
+    again = PageCache(memo)
+    counting = lambda key, inputs, make: again(key, inputs, lambda: made.append(key) or make())
+    assert ex.all_json(edited, counting) == ex.all_json(edited)
+    assert made == [("all.json", other.stem)]

@@ -82,7 +82,7 @@ def test_every_output_bolds_the_same_cells(project):
 
 def test_the_imagenet_leaderboard_bolds_the_same_five_acc5_cells_everywhere():
     """README, the site's task page and LaTeX: the rule 'highlight: 5', the same cells."""
-    from generator import readme, site
+    from generator import readme, sitebuild
 
     project = load_valid_project(ROOT / "data").project
     lb = next(lb for lb in project.task("image_classification").leaderboards if lb.id == "imagenet")
@@ -94,7 +94,7 @@ def test_the_imagenet_leaderboard_bolds_the_same_five_acc5_cells_everywhere():
     table = readme_text.split("#### ImageNet")[1].split("####")[0]
     in_readme = sorted(re.split(r"\s*\|\s*", line)[3].strip("*") for line in table.splitlines()
                        if line.startswith("|") and re.split(r"\s*\|\s*", line)[3].startswith("**"))
-    page = site.site_pages(project)["tasks/image_classification.md"]
+    page = sitebuild.site_pages(project)["tasks/image_classification.md"]
     board = page.split('id="table-imagenet"')[1].split("</table>")[0]
     on_site = []
     for row in re.findall(r"<tr id=.*?</tr>", board, flags=re.S):

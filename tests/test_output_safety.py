@@ -31,7 +31,7 @@ import markdown as python_markdown
 import pytest
 from markdown_it import MarkdownIt
 
-from generator import exports, pipeline, readme, render, site
+from generator import exports, pipeline, readme, render, site, sitebuild
 from generator.model import DatasetLink, Link
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +244,7 @@ def test_site_page_sources_hold_no_live_markup(project):
                      text, extensions=["tables", "attr_list", "toc"]),
                  "markdown-it-py": _markdown_it}
     problems = []
-    for path, text in site.site_pages(project).items():
+    for path, text in sitebuild.site_pages(project).items():
         for renderer, render_html in renderers.items():
             problems += [f"pages {path} via {renderer}: {p}"
                          for p in dict.fromkeys(html_problems(render_html(text), SITE_TAGS, None))]

@@ -188,7 +188,7 @@ def _check_rebuilds(data, seed, steps):
         assert 1 <= len(memory.changed) <= 3, (edit.__name__, memory.changed)
         built = sitebuild.generate(loaded.project, "Intro.",
                                    edit_base="https://example.org/edit/main/data/",
-                                   previous=previous, changed=set(memory.changed))
+                                   previous=previous)
         memory.changed.clear()
         clean = _clean(data)
         where = f"seed {seed}, step {step}: {edit.__name__}"
@@ -237,7 +237,7 @@ def test_a_model_renamed_elsewhere_is_renamed_on_the_pages_of_the_models_beside_
     _dump(data / "tasks" / "alpha.yml", {"title": "Alpha task",
                                          "leaderboards": board([("Other", 70.5)])})
     built = sitebuild.generate(pipeline.load_project(data, memory=memory).project,
-                               previous=previous, changed=set(memory.changed))
+                               previous=previous)
     assert memory.changed == {("task", "alpha")}
     assert ">ResNet</a>" in built.pages["models/mnet.md"]
     assert built.pages == sitebuild.generate(pipeline.load_project(data).project).pages
@@ -259,7 +259,7 @@ def test_an_index_page_is_taken_over_while_it_shows_the_same(tmp_path):
         edit(data, random.Random(5))
         before = dict(previous.pages)  # the rebuild takes the previous build's dicts over
         built = sitebuild.generate(pipeline.load_project(data, memory=memory).project,
-                                   previous=previous, changed=set(memory.changed))
+                                   previous=previous)
         memory.changed.clear()
         clean = _clean(data)
         assert {p for p in INDEXES if built.pages[p] is not before[p]} == drawn, edit

@@ -21,7 +21,7 @@ def project():
 
 @pytest.fixture(scope="module")
 def pages(project):
-    return site.site_pages(project)
+    return sitebuild.site_pages(project)
 
 
 @pytest.mark.parametrize("name,model", [
@@ -88,7 +88,7 @@ def test_a_task_page_becomes_an_overview_past_its_documented_size(project, pages
     task = big.task("semantic_segmentation")
     task.leaderboards = [dataclasses.replace(lb, id=f"{lb.id}-{i}") for i, lb in
                          enumerate(task.leaderboards * 2)]
-    page = site.site_pages(big)["tasks/semantic_segmentation.md"]
+    page = sitebuild.site_pages(big)["tasks/semantic_segmentation.md"]
     assert '<table class="lb-table"' not in page  # no full table: one row per leaderboard
     assert page.count('<tr id="') == 14
     assert 'href="../../tasks/semantic_segmentation/pascal-voc-2012-validation-set-0/#' in page
@@ -101,7 +101,7 @@ def test_tasks_and_datasets_are_grouped_by_area_and_empty_tasks_folded(project):
     grouped.task("image_quality_assessment").area = "Image Processing"
     names = [(a.name, a.tasks) for a in site.areas(grouped)]
     assert names[0] == ("Computer Vision", 2) and names[-1][0] == site.OTHER
-    pages = site.site_pages(grouped)
+    pages = sitebuild.site_pages(grouped)
     index = pages["tasks/index.md"]
     assert index.index('id="area-computer-vision"') < index.index('id="area-image-processing"')
     assert "1 task without results yet" in index
@@ -109,7 +109,7 @@ def test_tasks_and_datasets_are_grouped_by_area_and_empty_tasks_folded(project):
     datasets = pages["datasets/index.md"]
     assert datasets.index("ADE20K") > datasets.index('id="area-computer-vision"')
     assert site.areas(project) == []  # no area anywhere: one list, as before
-    assert "lb-empty" in site.site_pages(project)["tasks/index.md"]
+    assert "lb-empty" in sitebuild.site_pages(project)["tasks/index.md"]
 
 
 def test_a_subtask_takes_its_parents_area(project):
@@ -137,12 +137,12 @@ def test_edit_links_open_the_data_file_of_the_configured_repository(tmp_path):
         == "https://github.com/acme/lb/edit/main/data/"
     assert sitebuild.edit_base("", "edit/main/docs/", root, root / "data") is None
     assert sitebuild.edit_base("https://github.com/acme/lb", "", root / "site", root / "data") is None
-    pages = site.site_pages(load_valid_project(DATA).project,
+    pages = sitebuild.site_pages(load_valid_project(DATA).project,
                             edit_base="https://github.com/acme/lb/edit/main/data/")
     edit = '"https://github.com/acme/lb/edit/main/data/tasks/semantic_segmentation.yml"'
     assert f'class="lb-edit" href={edit}' in pages["tasks/semantic_segmentation.md"]
     assert f'class="lb-edit" href={edit}' in pages["tasks/semantic_segmentation/pascal-context.md"]
-    assert "lb-edit" not in site.site_pages(load_valid_project(DATA).project)["tasks/semantic_segmentation.md"]
+    assert "lb-edit" not in sitebuild.site_pages(load_valid_project(DATA).project)["tasks/semantic_segmentation.md"]
 
 
 def test_the_contributing_page_names_the_configured_repository():
@@ -168,10 +168,10 @@ def test_a_relative_link_that_names_no_file_is_a_warning_with_its_line(tmp_path)
 
 
 def test_a_large_collection_gets_a_dashboard_home(project, monkeypatch):
-    full = site.site_pages(project)["index.md"]
+    full = sitebuild.site_pages(project)["index.md"]
     assert "## Best results" in full and "## Most active leaderboards" not in full
     monkeypatch.setattr(site, "HOME_FULL_LEADERBOARDS", 5)
-    home = site.site_pages(project)["index.md"]
+    home = sitebuild.site_pages(project)["index.md"]
     assert "## Best results" not in home and "## Most active leaderboards" in home
     busiest = home[home.index("## Most active"):home.index("## Recent new bests")]
     assert busiest.count("<tr><td>") == 10

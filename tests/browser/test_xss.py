@@ -24,7 +24,7 @@ import yaml
 from conftest import _Quiet, _Server, search
 from helpers import ROOT, run_module
 
-from generator import pipeline, site as site_module
+from generator import pipeline, site as site_module, sitebuild as sitebuild_module
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def _fixture_pages() -> dict[str, str | None]:
     or None}. Generated pages come from the model, the hand-written ones from docs/."""
     project = pipeline.load_project(HOSTILE).project  # its problems are the point
     pages: dict[str, str | None] = {}
-    for path in site_module.site_pages(project):
+    for path in sitebuild_module.site_pages(project):
         pages[site_module.page_url(path)] = None
     for task in project.tasks:
         pages[site_module.page_url(site_module.task_path(task))] = _folded(task.title)
