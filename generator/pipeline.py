@@ -10,11 +10,11 @@ import datetime as dt
 import os
 import re
 import stat
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import collector, loader, model, validate
+from .filecache import Entry, FileCache, stamp_of
 from .rules import ids
 from .problems import InputError, Problem, errors, general
 
@@ -42,7 +42,7 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
     whose extension is not lowercase, a link that leads out of the folder or in a loop, a
     FIFO or other special file, a folder named like a data file.  Hidden entries (``.x``)
     without a YAML extension are left alone; anything else that is not a data file gets a warning.
-    ``stamps``: filled with each file's ``file_stamp`` by its path as returned, from the
+    ``stamps``: filled with each file's ``filecache.stamp_of`` by its path as returned, from the
     folder's listing (one stat per file, which the caches need anyway).
     """
     problems: list[Problem] = []
@@ -90,7 +90,7 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
                     st = entry.stat()
                 except OSError:
                     continue
-                stamps[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # _stamp
+                stamps[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # filecache.stamp
     return found, problems
 
 
@@ -151,17 +151,18 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def load_project(data_dir: Path | str, overrides: dict[Path, str] | None = None,
-                 memory: "Memory | None" = None) -> Loaded:
+                 cache: FileCache | None = None) -> Loaded:
     """Load, build and validate the data in ``data_dir``.
 
     ``overrides`` maps a file's path to the text to use instead of the file's own, or for
     a file not written yet (``data_dir/tasks/ID.yml``, ``data_dir/datasets/ID.yml``): how
     ``add`` and the importers validate what they would write before writing it.
-    ``memory`` (``mkdocs serve``'s rebuilds) hands back each file that did not change since
-    the previous load as it was loaded then; the checks across files run in full either way.
+    ``cache`` (``mkdocs serve``'s rebuilds) hands back each file whose stamp did not change
+    since the previous load as it was loaded then; the checks across files run in full
+    either way (a few hundredths of a second on the Papers with Code archive).
     """
     with collector.paused():
-        return _load_project(Path(data_dir), overrides or {}, memory)
+        return _load_project(Path(data_dir), overrides or {}, cache)
 
 
 @dataclass
@@ -196,96 +197,8 @@ def load_file(path: Path, kind: str, today, text: str | None = None) -> LoadedFi
                       validate.dataset_facts(built))
 
 
-@dataclass
-class Memory:
-    """The files of the previous load, by path, with the stat that dates them; what changed
-    in the last load (``changed``: (kind, id) of every file read again, added or gone).
-
-    With a watcher of the data folder's file events (``mkdocs serve``: ``watch()``, then
-    ``note(path)`` for each), a load after the first one looks only at the files the events
-    name, and puts the data together from the previous load's (``_reload``)."""
-
-    files: dict[str, tuple[tuple, LoadedFile]] = field(default_factory=dict)
-    today: object = None
-    changed: set[tuple[str, str]] = field(default_factory=set)
-    reused: int = 0
-    events: set[str] | None = None  # paths named by file events since the last load began
-    last: "_Last | None" = None  # what the last load put together
-    watching: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def watch(self) -> None:
-        """File events are noted from now on (call it once they are watched).  What changed
-        since the last load and before then is noted too: each data file whose stat
-        differs, and each new entry of the data folders.  Without a last load, the next
-        load looks at every file."""
-        with self.lock:
-            self.watching = True
-            self.events = set() if self.last is not None else None
-        last = self.last
-        if last is None:
-            return
-        for folder in KINDS:
-            try:
-                with os.scandir(os.path.join(last.data_dir, folder)) as listing:
-                    names = [os.path.abspath(entry.path) for entry in listing]
-            except OSError:
-                self.note(os.path.join(last.data_dir, folder))
-                continue
-            for name in names:
-                if name not in last.names:
-                    self.note(name)
-        for name in last.names:
-            if file_stamp(name) != self.files[name][0]:
-                self.note(name)
-
-    def note(self, path: str) -> None:
-        """A file event named ``path`` (a file or folder made, changed, moved or removed)."""
-        with self.lock:
-            if self.events is not None:
-                self.events.add(os.path.abspath(path))
-
-    def _take_events(self) -> set[str] | None:
-        with self.lock:
-            events = self.events
-            self.events = set() if self.watching else None
-            return events
-
-
-@dataclass
-class _Last:
-    """A load's result and how it was put together, for the next ``_reload``."""
-
-    data_dir: str
-    layout: list[Problem]  # of the files' names and kinds (``discover``)
-    names: set[str]  # the data files read, as Memory.files names them
-    own: dict[str, list[Problem]]  # each file's own problems, by name (those with any)
-    across: list[Problem]  # the checks across files'
-    project: model.Project
-
-
-def file_stamp(path: Path) -> tuple | None:
-    """What dates a file's content without reading it (size, times, inode), as git's index
-    does; None if it cannot be read."""
-    try:
-        return _stamp(os.stat(path))
-    except OSError:
-        return None
-
-
-def _stamp(st: os.stat_result) -> tuple:
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
-
-
 def _load_project(data_dir: Path, overrides: dict[Path, str],
-                  memory: Memory | None = None) -> Loaded:
-    if memory is not None and not overrides:
-        events = memory._take_events()
-        last, memory.last = memory.last, None
-        if events is not None and last is not None:
-            reloaded = _reload(data_dir, memory, events, last)
-            if reloaded is not None:
-                return reloaded
+                  cache: FileCache | None = None) -> Loaded:
     stamps: dict[str, tuple] = {}
     if overrides and not (data_dir / "tasks").is_dir():
         files, problems = {kind: [] for kind in KINDS}, []  # a data folder the import creates
@@ -301,32 +214,21 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
                                key=lambda p: p.name)
     overrides = {p.resolve(): text for p, text in overrides.items()}
     today = dt.date.today()
-    if memory is not None:
-        memory.reused = 0
-        if memory.today != today:  # dates are checked against today
-            memory.files, memory.today = {}, today
-    seen: dict[str, tuple[tuple, LoadedFile]] = {}
-    layout = list(problems)
+    if cache is not None:
+        cache.start(f"{data_dir.resolve()} {today}")  # dates are checked against today
     tasks, datasets, facts, docs = [], {}, [], {}
     for folder, kind in KINDS.items():
-        absolute = os.path.abspath(data_dir / folder) + os.sep
         for path in files[folder]:
             if overrides and Path(path).resolve() in overrides:
                 loaded = load_file(Path(path), kind, today, overrides[Path(path).resolve()])
-            elif memory is not None:  # a path as discovered, a string
-                name = absolute + os.path.basename(path)
-                stamp = stamps.get(path) or file_stamp(path)
-                kept = memory.files.get(name)
-                if kept is not None and stamp is not None and kept[0] == stamp:
-                    loaded = kept[1]
-                    memory.reused += 1
-                else:
+            elif cache is not None:  # a path as discovered, a string
+                now = stamps.get(path) or stamp_of(path)
+                entry = cache.get(path, now)
+                if entry is None:
                     loaded = load_file(Path(path), kind, today)
-                    memory.changed.add((kind, loaded.facts.id))
-                    if kept is not None:  # its id may have been another's
-                        memory.changed.add((kind, kept[1].built.id))
-                if stamp is not None:
-                    seen[name] = (stamp, loaded)
+                    cache.put(path, Entry(now, None, loaded.problems, loaded.facts, loaded))
+                else:
+                    loaded = entry.loaded
             else:
                 loaded = load_file(Path(path), kind, today)
             problems += loaded.problems
@@ -337,19 +239,12 @@ def _load_project(data_dir: Path, overrides: dict[Path, str],
                 tasks.append(loaded.built)
             else:
                 datasets[os.path.splitext(os.path.basename(path))[0]] = loaded.built
-    if memory is not None:
-        memory.changed |= {(kept.facts.kind, kept.built.id) for name, (_, kept)
-                           in memory.files.items() if name not in seen}  # gone
-        memory.files = seen
+    if cache is not None:
+        cache.finish()
     tasks.sort(key=_task_order)
     sources, found = load_sources(data_dir)
     project = model.Project(tasks=tasks, datasets=dict(sorted(datasets.items())), sources=sources)
-    across = _across(facts, docs, data_dir)
-    if memory is not None and not overrides:
-        memory.last = _Last(str(data_dir), layout, set(seen),
-                            {name: kept.problems for name, (_, kept) in seen.items()
-                             if kept.problems}, across, project)
-    problems += found + across
+    problems += found + _across(facts, docs, data_dir)
     problems.sort(key=_problem_order)
     return Loaded(project, problems)
 
@@ -368,81 +263,6 @@ def _across(facts: list[validate.Facts], docs: dict, data_dir: Path) -> list[Pro
         return docs[file].problem(path, message, severity=severity)
     return validate.check_across(facts, locate) \
         + validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
-
-
-def _reload(data_dir: Path, memory: Memory, events: set[str], last: _Last) -> Loaded | None:
-    """A load after one whose files are all known (``last``), given the paths file events
-    named since (``events``): only the data files among them are looked at again, and the
-    data is put together from the last load's.  None when the events may mean more than
-    changed files (a data file added, removed or renamed, a folder changed, a day passed):
-    then the whole folder is read as usual."""
-    if str(data_dir) != last.data_dir or memory.today != dt.date.today():
-        return None
-    folders = {os.path.abspath(data_dir / folder): kind for folder, kind in KINDS.items()}
-    if not all(os.path.isdir(folder) for folder in folders):
-        return None
-    touched = []
-    for path in sorted(events):
-        if path in last.names:
-            if not os.path.isfile(path):
-                return None  # gone
-            touched.append(path)
-        elif path not in folders and os.path.lexists(path):  # (a folder's own events
-            folder, name = os.path.split(path)              # come with its entries')
-            if folder in folders and not (name.startswith(".")
-                                          and not name.endswith(YAML_SUFFIXES)):
-                return None  # an entry discover would report or read
-    now: dict[str, LoadedFile] = {}
-    before: dict[str, LoadedFile] = {}
-    stamps: dict[str, tuple] = {}
-    for path in touched:
-        stamp = file_stamp(path)
-        kept = memory.files[path]
-        if stamp is None or stamp == kept[0]:
-            continue
-        now[path] = load_file(Path(path), folders[os.path.dirname(path)], memory.today)
-        before[path], stamps[path] = kept[1], stamp
-    for path, loaded in now.items():
-        memory.files[path] = (stamps[path], loaded)
-        memory.changed.add((loaded.facts.kind, loaded.facts.id))
-    memory.reused = len(last.names) - len(now)
-    own = dict(last.own)
-    for path, loaded in now.items():
-        if loaded.problems:
-            own[path] = loaded.problems
-        else:
-            own.pop(path, None)
-    across = last.across
-    moved = [path for path, loaded in now.items() if loaded.facts != before[path].facts]
-    read = {loaded.facts.file for loaded in [*now.values(), *before.values()]}
-    if moved or any(p.file in read for p in across):  # the checks across files again
-        facts, docs = [], {}
-        for name in sorted(last.names):
-            loaded = memory.files[name][1]
-            facts.append(loaded.facts)
-            if loaded.doc is not None:
-                docs[loaded.facts.file] = loaded.doc
-        across = _across(facts, docs, data_dir)
-    old = last.project
-    tasks, datasets = old.tasks, old.datasets
-    replaced = {}
-    for path, loaded in now.items():
-        if loaded.facts.kind == "task":
-            replaced[id(before[path].built)] = loaded.built
-        else:
-            datasets = dict(datasets) if datasets is old.datasets else datasets
-            datasets[loaded.built.id] = loaded.built
-    if replaced:
-        tasks = [replaced.get(id(t), t) for t in tasks]
-        if any(_task_order(replaced[id(t)]) != _task_order(t) for t in old.tasks
-               if id(t) in replaced):
-            tasks.sort(key=_task_order)
-    sources, found = load_sources(data_dir)
-    project = model.Project(tasks=tasks, datasets=datasets, sources=sources)
-    memory.last = _Last(last.data_dir, last.layout, last.names, own, across, project)
-    problems = last.layout + [p for found_own in own.values() for p in found_own] + found + across
-    problems.sort(key=_problem_order)
-    return Loaded(project, problems)
 
 
 def load_sources(data_dir: Path) -> tuple[list[model.Source], list[Problem]]:

@@ -23,7 +23,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import blocks, collector, pipeline, publish, searchindex, sitebuild, sitemap, stamping
+from . import blocks, collector, publish, searchindex, sitebuild, sitemap, stamping
+from .filecache import FileCache
 from .fsutil import Spooler, describe
 from .problems import display_path
 from .publish import Output
@@ -80,21 +81,15 @@ class _ChangesOnly:
 
     _CHANGES = {"created", "deleted", "modified", "moved", "closed"}
 
-    def __init__(self, observer, note=None) -> None:
+    def __init__(self, observer) -> None:
         self.observer = observer
-        self.note = note  # told each path an event of a change names, before MkDocs is
 
     def schedule(self, handler, path: str, recursive: bool = False):
         import watchdog.events
-        note = self.note
 
         class Changes(watchdog.events.FileSystemEventHandler):
             def dispatch(self, event) -> None:
                 if event.event_type in _ChangesOnly._CHANGES:
-                    if note is not None:
-                        for named in (event.src_path, getattr(event, "dest_path", None)):
-                            if named:
-                                note(named)
                     handler.dispatch(event)
         return self.observer.schedule(Changes(), path, recursive=recursive)
 
@@ -159,7 +154,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.warnings: CountHandler | None = None  # MkDocs's warnings: will --strict fail?
         # `mkdocs serve` only: what a rebuild reuses of the previous build (an edit reads
         # again, renders again and converts again only what it touches)
-        self.memory: pipeline.Memory | None = None  # the data files as last loaded
+        self.memory: FileCache | None = None  # the data files as last loaded
         self.previous: sitebuild.Generated | None = None  # the pages and files generated
         self.settings: tuple | None = None  # what else they were generated from
         self.converted: dict[str, _Converted] = {}  # generated page -> its HTML, by MkDocs
@@ -201,7 +196,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
         if command == "serve":
-            self.memory = pipeline.Memory()
+            self.memory = FileCache()
             logging.getLogger("mkdocs.commands.build").addFilter(self._in_place)
 
     def _in_place(self, record: logging.LogRecord) -> bool:
@@ -272,10 +267,9 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             self.same_layout, self.layout = same and layout == self.layout, layout
             rendered = sum(p in generated.pages for p in generated.changed) \
                 if generated.changed is not None else len(generated.pages)
-            self.rebuilt = (len(self.memory.changed), self.memory.reused, rendered,
+            self.rebuilt = (len(self.memory.changed), self.memory.kept, rendered,
                             len(generated.pages))
             self.previous, self.settings = generated, settings
-            self.memory.changed.clear()
             if not same:
                 self.converted, self.kept_files = {}, {}
             if before is None:  # every page is converted: the set is made anew
@@ -386,10 +380,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         """Watch the data folder through the system's file events (inotify on Linux)
         instead of MkDocs's polling, which lists and stats every file of the folder twice a
         second: on the archive that is a tenth of a second each time, taken from the
-        rebuild it is waiting for, and up to half a second before a save is seen.  The
-        events also tell the data's memory which files to look at again (``Memory.note``),
-        so a rebuild does not stat them all.  Where the system has no such events, MkDocs
-        polls it as before, and a rebuild stats every data file."""
+        rebuild it is waiting for, and up to half a second before a save is seen.  Where the
+        system has no such events, MkDocs polls it as before."""
         folder = str(self.data_dir) if self.data_dir is not None else None
         if folder is None or folder not in config.watch:
             return server
@@ -404,15 +396,12 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             log.debug(f"Watching {folder} by polling: {exc}")
             return server
         events.unschedule_all()
-        note = self.memory.note if self.memory is not None else None
-        polling, server.observer = server.observer, _ChangesOnly(events, note)
+        polling, server.observer = server.observer, _ChangesOnly(events)
         try:
             server.watch(folder)  # MkDocs's own handler, on the event observer
         finally:
             server.observer = polling
         config.watch.remove(folder)
-        if self.memory is not None:  # the next loads look at the files the events name
-            self.memory.watch()
         self.events = events
         return server
 
@@ -621,7 +610,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
 
     def _forget(self) -> None:
         """After a build that was not published, the next one starts afresh (the data
-        files as loaded are still good: pipeline.Memory checks each against the disk)."""
+        files as loaded are still good: the file cache checks each against the disk)."""
         self.previous = self.settings = self.layout = None
         self.converted, self.placeholders, self.kept_files = {}, {}, {}
         self.keepable = None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from . import collector, contexts, pipeline, render, site, stamping
+from .filecache import FileCache
 from .fsutil import Spooler, describe
 from .model import Project, Source
 from .problems import InputError, display_path, errors
@@ -34,12 +35,12 @@ def data_folder(root: Path, option: str | Path, environ: Mapping[str, str] = os.
     return root / (environ.get(DATA_ENV) or option)
 
 
-def load(data_dir: Path, memory: pipeline.Memory | None = None) -> Project:
+def load(data_dir: Path, cache: FileCache | None = None) -> Project:
     """The data, checked: invalid data stops the build before MkDocs touches the site.
-    ``memory``: the files of the previous load (``mkdocs serve``), handed back unless they
+    ``cache``: the files of the previous load (``mkdocs serve``), handed back unless they
     changed."""
     try:
-        loaded = pipeline.load_project(data_dir, memory=memory)
+        loaded = pipeline.load_project(data_dir, cache=cache)
     except InputError as exc:
         raise SiteError(f"the leaderboard data cannot be read:\n{exc}") from None
     if errors(loaded.problems):

@@ -120,7 +120,8 @@ def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
     import shutil
 
     from generator import exports as ex
-    from generator.pipeline import Memory, load_project
+    from generator.filecache import FileCache
+    from generator.pipeline import load_project
     from generator.sitebuild import PageCache
 
     data = tmp_path / "data"
@@ -129,8 +130,8 @@ def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
     text = task.read_text(encoding="utf-8")
     task.write_text(text.replace("title:", 'title: "\\u0000tasks \\" \\\\ é"  #', 1),
                     encoding="utf-8")
-    memory = Memory()
-    project = load_project(data, memory=memory).project
+    memory = FileCache()
+    project = load_project(data, cache=memory).project
     memo = PageCache()
     assert ex.all_json(project, memo) == ex.all_json(project)
     titles = {t["id"]: t["title"] for t in json.loads(ex.all_json(project))["tasks"]}
@@ -138,7 +139,7 @@ def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
     other = sorted((data / "tasks").glob("*.yml"))[1]
     other.write_text(other.read_text(encoding="utf-8").replace("title:", "title: Edited  #", 1),
                      encoding="utf-8")
-    edited = load_project(data, memory=memory).project
+    edited = load_project(data, cache=memory).project
     made = []
     again = PageCache(memo)
     counting = lambda key, inputs, make: again(key, inputs, lambda: made.append(key) or make())

@@ -1,4 +1,4 @@
-"""A rebuild of `mkdocs serve` after an edit (generator.pipeline.Memory, site.touched): it
+"""A rebuild of `mkdocs serve` after an edit (the file cache and the page cache): it
 reads again only the files that changed and renders again only the pages and files they
 touch, and what it hands over is what a clean build of the same data makes. Random edits of
 results, models, titles, datasets, parents and whole files, on the bundled data (quick) and
@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from generator import pipeline, sitebuild
+from generator.filecache import FileCache
 from helpers import PWC_SLICE, ROOT, run_module
 
 
@@ -157,30 +158,17 @@ def _clean(data):
     return sitebuild.generate(loaded.project, "Intro.", edit_base="https://example.org/edit/main/data/")
 
 
-def _listing(data):
-    return {str(p.resolve()): (p.stat().st_mtime_ns, p.stat().st_size)
-            for p in data.rglob("*") if p.is_file()}
-
-
 def _check_rebuilds(data, seed, steps):
-    """Random edits, each loaded as `mkdocs serve` does: told by file events which paths
-    changed (here: those whose listing changed, created and removed ones too)."""
+    """Random edits, each loaded as `mkdocs serve` does: with the last load's file cache."""
     rng = random.Random(seed)
-    memory = pipeline.Memory()
-    memory.watch()
-    loaded = pipeline.load_project(data, memory=memory)
+    memory = FileCache()
+    loaded = pipeline.load_project(data, cache=memory)
     previous = sitebuild.generate(loaded.project, "Intro.", edit_base="https://example.org/edit/main/data/")
-    memory.changed.clear()
     rendered_again = []
     for step in range(steps):
         edit = rng.choice(EDITS)
-        listing = _listing(data)
         edit(data, rng)
-        now = _listing(data)
-        for path in listing.keys() | now.keys():
-            if listing.get(path) != now.get(path):
-                memory.note(path)
-        loaded = pipeline.load_project(data, memory=memory)
+        loaded = pipeline.load_project(data, cache=memory)
         assert loaded.ok, (edit.__name__, [p.format() for p in loaded.problems][:5])
         assert [p.format() for p in loaded.problems] == \
             [p.format() for p in pipeline.load_project(data).problems], edit.__name__
@@ -189,7 +177,6 @@ def _check_rebuilds(data, seed, steps):
         built = sitebuild.generate(loaded.project, "Intro.",
                                    edit_base="https://example.org/edit/main/data/",
                                    previous=previous)
-        memory.changed.clear()
         clean = _clean(data)
         where = f"seed {seed}, step {step}: {edit.__name__}"
         assert built.pages.keys() == clean.pages.keys(), where
@@ -230,13 +217,12 @@ def test_a_model_renamed_elsewhere_is_renamed_on_the_pages_of_the_models_beside_
                                         "leaderboards": board([("Mnet", 90.5), ("ResNet", 80.5)])})
     _dump(data / "tasks" / "alpha.yml", {"title": "Alpha task",
                                          "leaderboards": board([("resnet", 70.5)])})
-    memory = pipeline.Memory()
-    previous = sitebuild.generate(pipeline.load_project(data, memory=memory).project)
+    memory = FileCache()
+    previous = sitebuild.generate(pipeline.load_project(data, cache=memory).project)
     assert ">resnet</a>" in previous.pages["models/mnet.md"]  # the first spelling, on a tie
-    memory.changed.clear()
     _dump(data / "tasks" / "alpha.yml", {"title": "Alpha task",
                                          "leaderboards": board([("Other", 70.5)])})
-    built = sitebuild.generate(pipeline.load_project(data, memory=memory).project,
+    built = sitebuild.generate(pipeline.load_project(data, cache=memory).project,
                                previous=previous)
     assert memory.changed == {("task", "alpha")}
     assert ">ResNet</a>" in built.pages["models/mnet.md"]
@@ -251,44 +237,36 @@ def test_an_index_page_is_taken_over_while_it_shows_the_same(tmp_path):
     the tasks and datasets indexes show it and are drawn again, the others taken over."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    memory = pipeline.Memory()
-    previous = sitebuild.generate(pipeline.load_project(data, memory=memory).project)
-    memory.changed.clear()
+    memory = FileCache()
+    previous = sitebuild.generate(pipeline.load_project(data, cache=memory).project)
     for edit, drawn in ((edit_value, set()),
                         (retitle_task, {"tasks/index.md", "datasets/index.md"})):
         edit(data, random.Random(5))
         before = dict(previous.pages)  # the rebuild takes the previous build's dicts over
-        built = sitebuild.generate(pipeline.load_project(data, memory=memory).project,
+        built = sitebuild.generate(pipeline.load_project(data, cache=memory).project,
                                    previous=previous)
-        memory.changed.clear()
         clean = _clean(data)
         assert {p for p in INDEXES if built.pages[p] is not before[p]} == drawn, edit
         assert all(built.pages[p] == clean.pages[p] for p in INDEXES)
         previous = built
 
 
-def test_a_load_told_by_file_events_sees_what_changed_before_they_were_watched(tmp_path):
-    """`mkdocs serve` watches the data folder only after its first build: what changed in
-    between (an edited file, a new one) is still seen, and then only the files the events
-    name are looked at again."""
+def test_a_load_reads_again_only_the_files_whose_stamp_changed(tmp_path):
+    """`mkdocs serve` loads the data again for each rebuild: a file whose size, times and
+    inode are as before is the last load's, an edited one and a new one are read, and the
+    data is what a load from scratch makes."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    memory = pipeline.Memory()
-    pipeline.load_project(data, memory=memory)
-    memory.changed.clear()
+    memory = FileCache()
+    pipeline.load_project(data, cache=memory)
     rng = random.Random(11)
-    edit_value(data, rng)  # before the watch: no event
-    memory.watch()
-    loaded = pipeline.load_project(data, memory=memory)
-    assert len(memory.changed) == 1 and memory.reused == len(memory.files) - 1
+    edit_value(data, rng)
+    loaded = pipeline.load_project(data, cache=memory)
+    assert len(memory.changed) == 1 and memory.kept == len(memory.entries) - 1
     assert loaded.project == pipeline.load_project(data).project
-    memory.changed.clear()
-    add_dataset(data, rng)  # an event for the new file: the folder is read again
-    memory.note(str(max((data / "datasets").glob("set_*.yml"))))
-    loaded = pipeline.load_project(data, memory=memory)
-    assert {kind for kind, _ in memory.changed} == {"dataset"}
+    add_dataset(data, rng)
+    loaded = pipeline.load_project(data, cache=memory)
+    assert {kind for kind, _ in memory.changed} == {"dataset"} and memory.read == 1
     assert loaded.project == pipeline.load_project(data).project
-    memory.changed.clear()
-    edit_value(data, rng)  # an edit no event names is not looked for
-    assert pipeline.load_project(data, memory=memory).project == loaded.project
-    assert not memory.changed
+    pipeline.load_project(data, cache=memory)
+    assert not memory.changed and memory.read == 0

@@ -1,4 +1,4 @@
-"""`mkdocs serve`'s rebuilds (generator/plugin.py with pipeline.Memory and site.touched):
+"""`mkdocs serve`'s rebuilds (generator/plugin.py with the file cache and the page cache):
 after each edit of the data, the site a rebuild writes is the site a clean `mkdocs build`
 of the same data writes, file for file."""
 from __future__ import annotations
