@@ -213,24 +213,27 @@ def page_contexts(data: SiteData, intro: str = "", edit_base: str | None = None,
             for lb in data.by_dataset.get(dataset.id, ())))
     yield "papers/index.md", PapersIndexPage(root_of("papers/index.md"), tuple(
         PaperEntry(p.key, p.name, p.date, len(p.entries)) for p in data.papers.values()))
+    root = root_of(paper_path("x"))
     for paper in data.papers.values():
-        path = paper_path(paper.key)
         boards = [view for view, _, _ in paper.entries]
-        yield path, PaperPage(root_of(path), paper, _refs(data, boards), {
+        yield paper_path(paper.key), PaperPage(root, paper, _refs(data, boards), {
             v.dataset: project.datasets[v.dataset] for v in boards
             if v.dataset and v.dataset in project.datasets})
-    yield "models/index.md", ModelsIndexPage(root_of("models/index.md"), tuple(
-        _model_entry(m) for m in data.models.values()))
-    for model in data.models.values():
-        path = model_path(model.key)
-        yield path, ModelPage(root_of(path), model, _refs(data, [v for v, _ in model.entries]),
-                              tuple(_model_entry(m) for m in rivals_of(
-                                  model.key, data.models, data.neighbours)))
+    entries = {key: _model_entry(m) for key, m in data.models.items()}
+    yield "models/index.md", ModelsIndexPage(root_of("models/index.md"), tuple(entries.values()))
+    root = root_of(model_path("x"))
+    for key, model in data.models.items():
+        yield model_path(key), ModelPage(root, model, _refs(data, [v for v, _ in model.entries]),
+                                         tuple(entries[m.key] for m in rivals_of(
+                                             key, data.models, data.neighbours)))
     yield "compare.md", ComparePage(root_of("compare.md"))
 
 
 def _ref(data: SiteData, task_id: str) -> TaskRef:
-    return TaskRef(task_id, data.titles.get(task_id, task_id))
+    ref = data.refs.get(task_id)
+    if ref is None:
+        ref = data.refs[task_id] = TaskRef(task_id, data.titles.get(task_id, task_id))
+    return ref
 
 
 def _refs(data: SiteData, boards) -> dict[str, TaskRef]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Hashable, TypeVar
@@ -129,11 +129,11 @@ class Model:
     @property
     def firsts(self) -> int:
         """On how many leaderboards one of its results ranks first."""
-        return len({(view.task_id, view.id) for view, row in self.entries if row.rank == 1})
+        return len({id(view) for view, row in self.entries if row.rank == 1})
 
     @property
     def boards(self) -> int:
-        return len({(view.task_id, view.id) for view, _ in self.entries})
+        return len({id(view) for view, _ in self.entries})
 
 
 
@@ -286,6 +286,7 @@ class SiteData:
     areas: list[Area]
     empty_tasks: frozenset  # ids of the tasks with no result in their tree
     counts: dict[str, int]
+    refs: dict = field(default_factory=dict)  # a task as a link, once per build (contexts)
 
 
 def derive(project: Project, keep: Keep | None = None) -> SiteData:
