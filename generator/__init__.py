@@ -1,6 +1,16 @@
-"""Leaderboard site generator: YAML data -> typed model -> validation -> Jinja -> outputs.
+"""Leaderboard site generator: YAML data -> model -> validation -> views -> page contexts ->
+outputs, one folder per job (docs/architecture.md draws the flow):
 
-Stages, one module each: ``loader`` (YAML with positions), ``model`` (typed
-objects), ``validate`` (schema and semantic checks), ``render`` (Jinja),
-and the outputs (``readme``, ...).  ``pipeline`` chains the first three.
+- ``project``: the data folder loaded (``pipeline``: discover, ``loader``, ``model``),
+  checked (``validate``, ``problems``), and the one per-file cache (``filecache``);
+- ``rules``: what every stage decides the same way (ids, links, text, numbers, files,
+  metric directions);
+- ``views``: each leaderboard's view, the site-wide derivations and one frozen context per
+  page;
+- ``outputs``: escaping and templates (``render``), exports, the README's tables;
+- ``site``: the generated files from the contexts, the page cache, publishing;
+- ``plugin``: the MkDocs hooks;
+- ``importers`` and ``tools`` (add, diff, bench, init): commands around the data.
+
+No stage imports a later one.
 """

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import checkcache, importers
-from .importers import page_diff
-from . import readme as readme_out
-from . import render
-from .pipeline import load_project, load_valid_project
-from .problems import InputError, Problem, display_path, errors, general
-from .fsutil import Lock, describe, write_text
-from .ranking import ranked
+from generator.project import checkcache
+from generator import importers
+from generator.importers import page_diff
+from generator.outputs import readme as readme_out
+from generator.outputs import render
+from generator.project.pipeline import load_project, load_valid_project
+from generator.project.problems import InputError, Problem, display_path, errors, general
+from generator.site.fsutil import Lock, describe, write_text
+from generator.views.ranking import ranked
 
 
 def _plural(n: int, word: str) -> str:
@@ -114,8 +115,8 @@ def cmd_readme(args) -> int:
 
 
 def cmd_pages(args) -> int:
-    from .site import site_files
-    from .sitebuild import site_pages
+    from generator.views.site import site_files
+    from generator.site.build import site_pages
 
     project = load_valid_project(args.data).project
     intro_path = args.docs / "index.md"
@@ -131,7 +132,7 @@ def cmd_pages(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .exports import FORMATS, exports
+    from generator.outputs.exports import FORMATS, exports
 
     project = load_valid_project(args.data).project
     formats = FORMATS if args.format == "all" else (args.format,)
@@ -147,7 +148,7 @@ def cmd_export(args) -> int:
 
 def _staged(folder: Path, command: str):
     """Write a whole output folder beside it, swapped in when complete (see publish)."""
-    from .publish import StagedFolder
+    from generator.site.publish import StagedFolder
 
     return StagedFolder(folder, command, on_wait=lambda: print(
         f"leaderboard: waiting for another run writing {display_path(folder)} to finish",
@@ -161,14 +162,14 @@ def _export_schema_text() -> str:
 
 
 def cmd_diff(args) -> int:
-    from .diff import diff
+    from generator.tools.diff import diff
 
     sys.stdout.write(diff(args.base, args.head, args.data))
     return 0
 
 
 def cmd_add(args) -> int:
-    from . import add
+    from generator.tools import add
 
     result = add.build_result(args.model, args.value, args.paper, args.paper_title, args.date,
                               args.extra_data, args.multi_scale, args.weights, args.code)
@@ -200,7 +201,7 @@ def cmd_import_pwc(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
+    from generator.tools import bench
 
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
     return bench.main(args.archive, scales, args.repeat, not args.no_browser, args.baseline_up_to)
@@ -295,7 +296,7 @@ def _templates(args) -> Path | None:
 
 
 def cmd_init(args) -> int:
-    from . import skeleton
+    from generator.tools import skeleton
 
     written = skeleton.init(args.dir, args.name)
     print(f"wrote a leaderboard site to {display_path(args.dir)} ({_plural(len(written), 'file')})")

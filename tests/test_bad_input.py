@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from generator import loader
+from generator.project import loader
 
 CORPUS = ROOT / "tests" / "bad_input"
 BASE = CORPUS / "base"

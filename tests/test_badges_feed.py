@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from helpers import DATA
 
-from generator.pipeline import load_valid_project
-from generator.site import site_files
+from generator.project.pipeline import load_valid_project
+from generator.views.site import site_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -1,8 +1,8 @@
 """The benchmark's parts that can be checked quickly: synthetic data and the report."""
 from __future__ import annotations
 
-from generator.bench import page_budget, report, synthetic
-from generator.pipeline import load_project
+from generator.tools.bench import page_budget, report, synthetic
+from generator.project.pipeline import load_project
 
 
 def test_synthetic_data_is_valid_and_sized(tmp_path):

@@ -1,8 +1,8 @@
 """generator.blocks: the big HTML blocks lifted out of a page's markdown and put back."""
 from __future__ import annotations
 
-from generator.blocks import lift, marker, restore
-from generator.render import RAW_CLOSE, RAW_OPEN, raw
+from generator.site.blocks import lift, marker, restore
+from generator.outputs.render import RAW_CLOSE, RAW_OPEN, raw
 
 TABLE = '<table class="lb-table"><tr><td>*not emphasis*</td></tr></table>'
 

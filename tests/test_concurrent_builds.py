@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, ROOT
 
-from generator.fsutil import Lock
+from generator.site.fsutil import Lock
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 

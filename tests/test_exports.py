@@ -8,11 +8,11 @@ import jsonschema
 import pytest
 from helpers import ROOT
 
-from generator.exports import exports
-from generator.model import arxiv_id, arxiv_month
-from generator.pipeline import load_valid_project
-from generator.site import papers
-from generator.sitebuild import site_pages
+from generator.outputs.exports import exports
+from generator.project.model import arxiv_id, arxiv_month
+from generator.project.pipeline import load_valid_project
+from generator.views.site import papers
+from generator.site.build import site_pages
 
 
 @pytest.fixture(scope="module")
@@ -119,10 +119,10 @@ def test_all_json_taken_over_task_by_task_is_the_whole_dumped_at_once(tmp_path):
     an edit too, with a task title that holds the splice mark and JSON's specials."""
     import shutil
 
-    from generator import exports as ex
-    from generator.filecache import FileCache
-    from generator.pipeline import load_project
-    from generator.sitebuild import PageCache
+    from generator.outputs import exports as ex
+    from generator.project.filecache import FileCache
+    from generator.project.pipeline import load_project
+    from generator.site.build import PageCache
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)

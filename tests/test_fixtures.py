@@ -158,8 +158,8 @@ def _board(data, task_id, title):
 
 def _first(data, task_id, title):
     """The model and values ranked first, as every output ranks them."""
-    from generator import views
-    from generator.pipeline import load_valid_project
+    from generator.views import leaderboard as views
+    from generator.project.pipeline import load_valid_project
     project = load_valid_project(data).project
     lb = next(lb for lb in project.task(task_id).leaderboards if lb.title == title)
     row = views.leaderboard_view(lb).rows[0]
@@ -183,7 +183,7 @@ def test_lower_is_better_columns_named_by_no_pattern_crown_the_right_model(slice
 
 
 def test_no_column_named_plainly_as_a_score_is_lower_is_better(slice_import):
-    from generator.directions import PLAIN_SCORE
+    from generator.rules.directions import PLAIN_SCORE
     data, _ = slice_import
     lower = [m["name"] for p in (data / "tasks").glob("*.yml")
              for lb in yaml.safe_load(p.read_text(encoding="utf-8"))["leaderboards"]

@@ -18,8 +18,10 @@ import re
 import pytest
 from helpers import ROOT
 
-from generator import exports, render, views
-from generator.pipeline import load_valid_project
+from generator.outputs import exports
+from generator.outputs import render
+from generator.views import leaderboard as views
+from generator.project.pipeline import load_valid_project
 
 GOLDEN = ROOT / "tests" / "golden"
 OUTPUTS = {"table.md": "markdown", "table.html": "html", "table.tex": "latex",
@@ -82,7 +84,8 @@ def test_every_output_bolds_the_same_cells(project):
 
 def test_the_imagenet_leaderboard_bolds_the_same_five_acc5_cells_everywhere():
     """README, the site's task page and LaTeX: the rule 'highlight: 5', the same cells."""
-    from generator import readme, sitebuild
+    from generator.outputs import readme
+    from generator.site import build as sitebuild
 
     project = load_valid_project(ROOT / "data").project
     lb = next(lb for lb in project.task("image_classification").leaderboards if lb.id == "imagenet")

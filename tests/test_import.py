@@ -197,8 +197,8 @@ def test_a_papers_title_in_its_link_text_is_kept_and_a_table_kept_as_text_is_nam
     assert "titled.md:7: warning: the table under 'Stats' is kept as text, not read as a " \
            "leaderboard: its columns Dataset | Size are not Model | metrics... | Weights | Paper | " \
            "Code" in notes
-    from generator import sitebuild
-    from generator.pipeline import load_valid_project
+    from generator.site import build as sitebuild
+    from generator.project.pipeline import load_valid_project
     pages = sitebuild.site_pages(load_valid_project(tmp_path / "data").project)
     assert 'title: "Attention Is All You Need (2017)"' in pages["papers/arxiv-1706.03762.md"]
 

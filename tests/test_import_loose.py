@@ -11,7 +11,7 @@ import yaml
 
 from generator.importers import page_diff
 from generator.importers.loose_page import LooseReport, cell_value, parse_loose_page
-from generator.pipeline import load_project
+from generator.project.pipeline import load_project
 from helpers import FIXTURES, ROOT, run_module
 
 PAGES = FIXTURES / "nlp-progress"
@@ -299,9 +299,9 @@ def test_a_leaderboard_marker_that_names_no_leaderboard_is_an_error_at_its_line(
 
 
 def test_a_page_written_back_escapes_what_validation_would_refuse(tmp_path):
-    from generator import render
-    from generator.loader import Document
-    from generator.model import Project, build_task
+    from generator.outputs import render
+    from generator.project.loader import Document
+    from generator.project.model import Project, build_task
     board = lambda id_, title, model, value: {
         "id": id_, "title": title, "metrics": [{"name": "Acc"}],
         "results": [{"model": model, "values": {"Acc": value}}]}

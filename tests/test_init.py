@@ -13,7 +13,7 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from generator import skeleton
+from generator.tools import skeleton
 
 EXPECTED = {
     ".github/workflows/checks.yml", ".github/workflows/pages.yml", ".gitignore",
@@ -90,7 +90,7 @@ def test_mkdocs_yml_uses_the_plugin(site):
 def test_the_tables_script_and_styles_are_this_repositorys():
     """The plugin adds no assets: a new site gets this repository's docs/assets/ (one copy,
     shipped in the wheel as generator/assets), byte for byte."""
-    from generator import skeleton
+    from generator.tools import skeleton
     written = skeleton.files("Site")
     ours = sorted(p.name for p in (ROOT / "docs" / "assets").iterdir())
     assert sorted(p[len("docs/assets/"):] for p in written if p.startswith("docs/assets/")) == ours

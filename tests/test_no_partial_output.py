@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, ROOT, replace_once
 
-from generator.fsutil import write_text
+from generator.site.fsutil import write_text
 
 BROKEN = ("values: {Score: 88.80}", "values: {Score: .nan}")
 

@@ -31,8 +31,13 @@ import markdown as python_markdown
 import pytest
 from markdown_it import MarkdownIt
 
-from generator import exports, pipeline, readme, render, site, sitebuild
-from generator.model import DatasetLink, Link
+from generator.outputs import exports
+from generator.project import pipeline
+from generator.outputs import readme
+from generator.outputs import render
+from generator.views import site
+from generator.site import build as sitebuild
+from generator.project.model import DatasetLink, Link
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
@@ -221,7 +226,8 @@ def test_markdown_exports_hold_no_live_markup(project):
 def test_diff_report_holds_no_live_markup(project):
     """``python -m generator diff``: the markdown posted on pull requests, every hostile name
     in it (all results are new against an empty project)."""
-    from generator import diff, model
+    from generator.tools import diff
+    from generator.project import model
     empty = pipeline.Loaded(model.Project(tasks=[], datasets={}), [])
     text = diff.report(empty, pipeline.Loaded(project, []), "base", "head")
     assert "Added:" in text and "svg/onload" in text  # the hostile names are there, as text

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, ROOT, replace_once
 
-from generator import render
+from generator.outputs import render
 from generator.plugin import LeaderboardsPlugin
 
 BROKEN = ("values: {Score: 88.80}", "values: {Score: .nan}")

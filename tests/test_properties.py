@@ -18,11 +18,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import validate, yamlwrite
+from generator.project import validate
+from generator.project import yamlwrite
 from generator.rules import text as text_rules
 from generator.importers.markdown_page import EXTRA_DATA, NA
-from generator.loader import number_from_text
-from generator.pipeline import load_project
+from generator.project.loader import number_from_text
+from generator.project.pipeline import load_project
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from generator import publish
-from generator.fsutil import Lock, OutputError, write_text
-from generator.problems import InputError
-from generator.publish import MARKER, Output, StagedFolder, swap_in
+from generator.site import publish
+from generator.site.fsutil import Lock, OutputError, write_text
+from generator.project.problems import InputError
+from generator.site.publish import MARKER, Output, StagedFolder, swap_in
 
 
 def listing(folder: Path) -> list[str]:
@@ -249,7 +249,7 @@ def test_output_errors_name_the_output_not_the_staging_folder(tmp_path):
 KILLED = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from generator import fsutil, publish
+    from generator.site import fsutil, publish
     where = Path(sys.argv[1])
     real_replace = os.replace
     os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # killed just before the rename

@@ -11,8 +11,9 @@ import shutil
 import pytest
 import yaml
 
-from generator import pipeline, sitebuild
-from generator.filecache import FileCache
+from generator.project import pipeline
+from generator.site import build as sitebuild
+from generator.project.filecache import FileCache
 from helpers import PWC_SLICE, ROOT, run_module
 
 

@@ -6,8 +6,8 @@ import dataclasses
 import jsonschema
 import pytest
 
-from generator import model
-from generator.validate import schema
+from generator.project import model
+from generator.project.validate import schema
 
 # schema object -> (model class, fields the model derives rather than reads)
 # (the schema's `parent` is read into the model's `parents`: see the test below)
@@ -42,8 +42,8 @@ def test_schema_properties_match_model_fields(path, cls, derived):
 
 
 def test_task_parent_is_one_id_or_a_list(tmp_path):
-    from generator.model import build_task
-    from generator.loader import parse_text
+    from generator.project.model import build_task
+    from generator.project.loader import parse_text
     for text, parents in (("parent: a", ["a"]), ("parent: [a, b]", ["a", "b"])):
         doc, _ = parse_text(f"title: T\n{text}\nleaderboards: []\n", tmp_path / "t.yml")
         assert build_task(doc, "t").parents == parents

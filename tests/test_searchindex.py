@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from generator import searchindex, stamping
+from generator.site import searchindex
+from generator.site import stamping
 
 
 def test_stamped_pages_give_search_entries_by_title_and_facts():

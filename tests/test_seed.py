@@ -6,8 +6,8 @@ import shutil
 
 from helpers import DATA, SEED, html, run_module
 
-from generator.pipeline import load_valid_project
-from generator.render import task_markdown
+from generator.project.pipeline import load_valid_project
+from generator.outputs.render import task_markdown
 
 
 SEED_DATASETS = ["pascal_voc_2012_segmentation", "pascal_context", "ade20k", "cityscapes_semantic"]

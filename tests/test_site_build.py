@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from generator import bench
+from generator.tools import bench
 from helpers import DATA, ROOT, run_module
 
 

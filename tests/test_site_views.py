@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import site, sitebuild, views
-from generator.model import Leaderboard, Metric, Result, Task
-from generator.pipeline import load_project, load_valid_project
+from generator.views import site
+from generator.site import build as sitebuild
+from generator.views import leaderboard as views
+from generator.project.model import Leaderboard, Metric, Result, Task
+from generator.project.pipeline import load_project, load_valid_project
 from helpers import DATA, PWC_SLICE, run_module
 
 

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from helpers import DATA, FIXTURES
 
-from generator import render, sitebuild, stamping
-from generator.model import Source
-from generator.pipeline import load_project
-from generator.publish import Output
+from generator.outputs import render
+from generator.site import build as sitebuild
+from generator.site import stamping
+from generator.project.model import Source
+from generator.project.pipeline import load_project
+from generator.site.publish import Output
 
 
 @pytest.fixture(scope="module")
@@ -153,9 +155,9 @@ def test_other_errors_are_left_to_mkdocs():
 
 
 def test_badges_and_exports_are_written_past_mkdocs_and_pages_handed_to_it(tmp_path):
-    from generator import sitebuild
-    from generator.fsutil import Spooler
-    from generator.pipeline import load_valid_project
+    from generator.site import build as sitebuild
+    from generator.site.fsutil import Spooler
+    from generator.project.pipeline import load_valid_project
     from helpers import DATA
     generated = sitebuild.generate(load_valid_project(DATA).project)
     assert generated.direct and all(p.startswith(("badges/", "data/")) for p in generated.direct)
@@ -172,7 +174,7 @@ def test_badges_and_exports_are_written_past_mkdocs_and_pages_handed_to_it(tmp_p
 
 
 def test_a_failed_write_in_the_spooler_is_raised_as_the_os_error(tmp_path):
-    from generator.fsutil import Spooler
+    from generator.site.fsutil import Spooler
     (tmp_path / "taken").write_text("a file where a folder should be", encoding="utf-8")
     spooler = Spooler()
     spooler.write_all([(tmp_path / "ok.txt", "fine"), (tmp_path / "taken" / "x.svg", "<svg/>"),
@@ -188,7 +190,7 @@ def test_a_failed_write_in_the_spooler_is_raised_as_the_os_error(tmp_path):
 
 
 def test_an_abandoned_spooler_leaves_no_process_behind(tmp_path):
-    from generator.fsutil import Spooler
+    from generator.site.fsutil import Spooler
     spooler = Spooler()
     spooler.write_all(((tmp_path / f"{i}.txt", "x") for i in range(100_000)))
     pids = [pid for pid, _ in spooler._children]

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator import sitemap
+from generator.site import sitemap
 
 BASE = "https://example.org/lb/"
 # as MkDocs 1.6 writes it

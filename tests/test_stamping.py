@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from generator import stamping
-from generator.render import raw
-from generator.stamping import BODY_MARK, TITLE_MARK
+from generator.site import stamping
+from generator.outputs.render import raw
+from generator.site.stamping import BODY_MARK, TITLE_MARK
 
 # the placeholder page as MkDocs and the theme finish it: the title mark in <title> and the
 # heading, the body mark in the content, the placeholder's URL in the canonical link

@@ -5,8 +5,8 @@ import re
 
 from helpers import DATA, ROOT
 
-from generator import render
-from generator.pipeline import load_valid_project
+from generator.outputs import render
+from generator.project.pipeline import load_valid_project
 
 
 def test_a_site_template_replaces_the_shipped_one_of_the_same_name(tmp_path):
@@ -38,8 +38,8 @@ def test_every_template_is_documented_with_what_it_receives():
 
 
 def test_a_cell_with_many_links_shows_three_and_folds_the_rest(tmp_path):
-    from generator import views
-    from generator.model import Leaderboard, Link, Metric, Result, Value
+    from generator.views import leaderboard as views
+    from generator.project.model import Leaderboard, Link, Metric, Result, Value
     links = [Link(f"repo{i}", f"https://github.com/x/repo{i}") for i in range(7)]
     lb = Leaderboard("b", "B", [Metric("Score")],
                      [Result("Net", {"Score": Value(1.0, "1.0")}, code=links),

@@ -11,7 +11,8 @@ import subprocess
 import pytest
 import yaml
 
-from generator import checkcache, pipeline
+from generator.project import checkcache
+from generator.project import pipeline
 from helpers import ROOT, run_module
 
 

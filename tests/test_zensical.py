@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, ROOT
 
-from generator.pipeline import load_valid_project
+from generator.project.pipeline import load_valid_project
 
 try:
     import zensical  # noqa: F401

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from pathlib import Path
 
-from .. import validate, yamlwrite
-from ..rules import files, ids
-from ..fsutil import write_text
-from ..pipeline import SOURCES_FILE, load_project, load_sources
-from ..problems import InputError, Problem, errors, general
+from generator.project import validate
+from generator.project import yamlwrite
+from generator.rules import files
+from generator.rules import ids
+from generator.site.fsutil import write_text
+from generator.project.pipeline import SOURCES_FILE, load_project, load_sources
+from generator.project.problems import InputError, Problem, errors, general
 
 _SUB_SUP = {"sub": "_", "sup": "^"}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -172,8 +174,8 @@ def plan_task_page(page: Path, data_dir: Path, task_id: str | None = None,
     A linked dataset is imported from ``datasets/<id>.md`` beside the page when that
     page exists, else written as a stub (name only) to be filled in.
     """
-    from .dataset_page import parse_dataset_page
-    from .markdown_page import parse_task_page
+    from generator.importers.dataset_page import parse_dataset_page
+    from generator.importers.markdown_page import parse_task_page
 
     task_id = check_id(task_id or page.stem, "task id")
     parsed = parse_task_page(page, read_page(page), lower=lower, higher=higher)
@@ -193,7 +195,7 @@ def plan_task_page(page: Path, data_dir: Path, task_id: str | None = None,
 
 
 def plan_dataset_page(page: Path, data_dir: Path, dataset_id: str | None = None) -> Plan:
-    from .dataset_page import parse_dataset_page
+    from generator.importers.dataset_page import parse_dataset_page
 
     dataset_id = check_id(dataset_id or page.stem, "dataset id")
     data = parse_dataset_page(page, read_page(page))
@@ -210,7 +212,7 @@ def plan_dataset_page(page: Path, data_dir: Path, dataset_id: str | None = None)
 def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None) -> Plan:
     """Importing a Papers with Code evaluation-tables export; ``plan.report`` lists every
     value left out."""
-    from .pwc import SOURCE, convert, load_directions, read_archive
+    from generator.importers.pwc import SOURCE, convert, load_directions, read_archive
 
     tasks, datasets, summary = convert(read_archive(archive), load_directions(directions))
     plan = Plan(data_dir, sources=[SOURCE], report=summary)
@@ -224,7 +226,7 @@ def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None) -> P
 def is_sota_cv_page(text: str) -> bool:
     """Whether a page is in the SotA-CV layout (its leaderboard tables end Weights | Paper |
     Code and it has no text before its first section), which ``plan_task_page`` reads exactly."""
-    from .markdown_page import LINK_COLUMNS
+    from generator.importers.markdown_page import LINK_COLUMNS
     headers = re.findall(r"^\|\s*Model\s*\|.*\|\s*$", text, flags=re.M)
     return bool(headers) and all(
         [c.strip().lower() for c in h.strip().strip("|").split("|")][-3:]
@@ -255,7 +257,7 @@ def read_columns(path: Path | None) -> dict[str, str]:
 def plan_loose_pages(pages: list[Path], data_dir: Path, columns: dict[str, str] | None = None):
     """Everything importing markdown leaderboard pages in loose forms would write (a task per
     '# ' heading), and the report of every table, mapping and cell (``loose_page``)."""
-    from .loose_page import LooseReport, parse_loose_page
+    from generator.importers.loose_page import LooseReport, parse_loose_page
 
     report = LooseReport()
     plan = Plan(data_dir, report=report)

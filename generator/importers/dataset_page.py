@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..problems import InputError, Problem
-from .markdown_page import Block, blocks_of, cell_links, inline_text
+from generator.project.problems import InputError, Problem
+from generator.importers.markdown_page import Block, blocks_of, cell_links, inline_text
 
 TEMPLATE_SENTENCE = "Links to helper scripts for extraction/transformation/visualization."
 

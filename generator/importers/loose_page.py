@@ -31,13 +31,13 @@ from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
-from .. import directions
-from ..loader import number_from_text
-from ..rules import ids
-from ..rules.numbers import read_cell
-from ..rules.text import PAGE_MARKER, page_marker
-from . import plain_text
-from .markdown_page import cell_links, is_bold
+from generator.rules import directions
+from generator.project.loader import number_from_text
+from generator.rules import ids
+from generator.rules.numbers import read_cell
+from generator.rules.text import PAGE_MARKER, page_marker
+from generator.importers import plain_text
+from generator.importers.markdown_page import cell_links, is_bold
 
 _MD = MarkdownIt("commonmark").enable("table")
 

@@ -19,11 +19,13 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .. import directions, ranking, validate
-from ..loader import number_from_text
-from ..model import Leaderboard, Metric, Result, Value
-from ..problems import InputError, Problem
-from ..rules import ids
+from generator.rules import directions
+from generator.views import ranking
+from generator.project import validate
+from generator.project.loader import number_from_text
+from generator.project.model import Leaderboard, Metric, Result, Value
+from generator.project.problems import InputError, Problem
+from generator.rules import ids
 
 # Suffixes of model names that are tags, not part of the name: "+ COCO", "+ MS".
 EXTRA_DATA = {"COCO", "ImageNet", "ImageNet-21k", "ImageNet-22k", "JFT", "JFT-300M", "Cityscapes",

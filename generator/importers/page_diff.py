@@ -136,8 +136,8 @@ def _first_change(old: str, new: str) -> str:
 def compare_written_back(plan, layout: str = "nlp-progress") -> dict[str, list[str]]:
     """For each page a loose import kept (its report's ``layouts``), the differences between
     the page and the page ``markdown --layout`` writes back from the checked ``plan``."""
-    from .. import render
-    from . import read_page
+    from generator.outputs import render
+    from generator.importers import read_page
 
     by_id = {task.id: task for task in plan.tasks}
     out = {}

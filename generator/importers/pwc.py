@@ -35,11 +35,11 @@ from pathlib import Path
 
 import yaml
 
-from .. import directions
-from ..rules.numbers import MAGNITUDES, from_plain, read_cell
-from ..problems import InputError, general
-from ..rules import ids
-from . import markdown_text, plain_text
+from generator.rules import directions
+from generator.rules.numbers import MAGNITUDES, from_plain, read_cell
+from generator.project.problems import InputError, general
+from generator.rules import ids
+from generator.importers import markdown_text, plain_text
 
 SOURCE = {
     "name": "Papers with Code, evaluation tables (export of 2020-08-28)",

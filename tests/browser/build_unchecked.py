@@ -9,7 +9,7 @@ and theme do the rest.
 """
 import sys
 
-import generator.pipeline as pipeline
+from generator.project import pipeline
 
 _load = pipeline.load_project
 

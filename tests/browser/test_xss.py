@@ -24,7 +24,9 @@ import yaml
 from conftest import _Quiet, _Server, search
 from helpers import ROOT, run_module
 
-from generator import pipeline, site as site_module, sitebuild as sitebuild_module
+from generator.project import pipeline
+from generator.views import site as site_module
+from generator.site import build as sitebuild_module
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,127 @@
+"""The site's sitemap, finished: the pages MkDocs did not render listed, the placeholders
+taken out, and every page dated by the last commit.
+
+MkDocs dates each page by the build's day, so two builds of the same sources would differ;
+the last commit's date is the same in both (outside a git checkout there is no date and no
+``<lastmod>``).  The XML is parsed and written with ``xml.etree``, entries keep MkDocs's
+order and the added ones come after it, sorted.  Nothing here imports MkDocs.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urljoin
+
+from generator.site.fsutil import link_from
+
+NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_URL, _LOC, _LASTMOD = f"{{{NS}}}url", f"{{{NS}}}loc", f"{{{NS}}}lastmod"
+ET.register_namespace("", NS)  # written as the default namespace, without a prefix
+
+
+def rewrite(xml: str, base: str, add: Iterable[str] = (), drop: Iterable[str] = (),
+            date: str | None = None) -> str:
+    """The sitemap ``xml`` with an entry for each URL of ``add`` (relative to the site,
+    like ``papers/x/``), without the entries of ``drop``, and ``date`` (YYYY-MM-DD) as
+    every entry's ``<lastmod>``, or none if it is None.  ``base`` is the site's URL
+    (``site_url``, ending in /); MkDocs writes absolute paths when it is empty."""
+    root = ET.fromstring(xml)
+    base = base or "/"
+    dropped = {base + url for url in drop}
+    for url in root.findall(_URL):
+        if (url.findtext(_LOC) or "").strip() in dropped:
+            root.remove(url)
+    for relative in sorted(set(add) - set(drop)):
+        ET.SubElement(ET.SubElement(root, _URL), _LOC).text = base + relative
+    for url in root.findall(_URL):
+        for old in url.findall(_LASTMOD):
+            url.remove(old)
+        if date is not None:
+            ET.SubElement(url, _LASTMOD).text = date
+    for element in root.iter():  # MkDocs's own indentation goes: ET.indent writes anew
+        element.text = element.text.strip() if element.text else element.text
+        element.tail = None
+    ET.indent(root, space="    ")
+    text = ET.tostring(root, encoding="unicode", short_empty_elements=False)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'
+
+
+def compose(urls: Iterable[str], base: str, add: Iterable[str] = (), drop: Iterable[str] = (),
+            date: str | None = None) -> str:
+    """What ``rewrite`` makes of MkDocs's sitemap listing the pages at ``urls`` (relative to
+    the site, in its order), without parsing one: for a rebuild of `mkdocs serve`, whose
+    MkDocs left out the pages it kept from the last build."""
+    # as MkDocs lists a page: by its canonical URL, and none without a site_url
+    root = base if base.endswith("/") else base + "/"
+    listed = [root + url if _PLAIN.match(url) and "/." not in url else urljoin(root, "" if url in (".", "./") else url)
+              for url in urls] if base else []
+    base = base or "/"
+    dropped = {base + url for url in drop}
+    locs = [loc for loc in listed if loc not in dropped]
+    locs += [base + url for url in sorted(set(add) - set(drop))]
+    lastmod = f"        <lastmod>{date}</lastmod>\n" if date is not None else ""
+    entries = "".join(f"    <url>\n        <loc>{_escape(loc)}</loc>\n{lastmod}    </url>\n"
+                      for loc in locs)
+    body = f"\n{entries}" if entries else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}">{body}</urlset>\n'
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_~%-][^:?#]*\Z")  # with no "/." in it: a path urljoin appends as it is
+
+
+def _escape(text: str) -> str:  # as xml.etree writes text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write(site_dir: Path, text: str, previous: Path | None = None) -> None:
+    """The finished sitemap.xml and its sitemap.xml.gz; nothing if the site has no sitemap
+    (a theme without one).  ``previous``: the site of the last build, whose sitemap was
+    this very ``text``: its files are linked, not written again."""
+    path = site_dir / "sitemap.xml"
+    if path.exists():
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            if previous is None or not link_from(previous / name, site_dir / name):
+                gz = gzipped(text)
+                (site_dir / name).write_bytes(_last[1] if name == "sitemap.xml" else gz)
+
+
+def update(site_dir: Path, base: str, add: Iterable[str] = (), drop: Iterable[str] = (),
+           date: str | None = None) -> None:
+    """``rewrite`` the built site's sitemap.xml, and write sitemap.xml.gz to match; nothing
+    if the site has no sitemap (a theme without one)."""
+    path = site_dir / "sitemap.xml"
+    if not path.exists():
+        return
+    text = rewrite(path.read_text(encoding="utf-8"), base, add, drop, date)
+    path.write_text(text, encoding="utf-8")
+    (site_dir / "sitemap.xml.gz").write_bytes(gzipped(text))
+
+
+def gzipped(text: str) -> bytes:
+    """``sitemap.xml.gz``: the same bytes for the same text (no time or name in the header;
+    the last one is kept, for the rebuilds of `mkdocs serve` that list the same pages)."""
+    if _last[0] is not text and _last[0] != text:
+        data = text.encode("utf-8")
+        _last[:] = [text, data, gzip.compress(data, mtime=0)]
+    return _last[2]
+
+
+_last: list = [None, b"", b""]  # the last text gzipped, it encoded, and gzipped
+
+
+def commit_date(root: Path | None) -> str | None:
+    """The date (YYYY-MM-DD) of the last commit of the checkout holding ``root``, or None
+    (not a checkout, no commit yet, no git)."""
+    if root is None:
+        return None
+    try:
+        proc = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True,
+                              text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    date = proc.stdout.strip()
+    return date if proc.returncode == 0 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None

@@ -1,0 +1,310 @@
+"""The site's pages as values: one frozen, typed context per generated page, built from the
+site-wide derivations (``site.SiteData``), and the template that draws it.
+
+A template receives exactly its context's fields (``values``), and each template's opening
+comment names them (``tests/test_template_context.py`` holds the two together).  A context
+holds what its page shows and nothing more, so that two builds' contexts of a page are
+equal exactly when the page would read the same: a rebuild renders a page only when its
+context differs from the last build's (``pagecache.PageCache``).  Nothing here renders.
+
+Every link in a template is written from ``root``, the relative path from the page to the
+site's root (``{{ root }}tasks/ID/``).  Tables are HTML, prose fields are rendered by
+markdown-it-py with raw HTML disabled, so Python-Markdown only sees headings and opaque
+HTML blocks: fast to build, and a data file cannot inject markup.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, fields
+from typing import ClassVar, Iterator, Mapping
+
+from generator.views.chart import progress
+from generator.project.model import Dataset, Task
+from generator.views import site
+from generator.views import leaderboard as views
+from generator.views.site import Area, FeedEntry, Keep, Model, Paper, SiteBoard, SiteData, busiest, dataset_path, datasets_by_area, downloads, fresh, is_overview, key_of, leaderboard_path, model_path, paper_path, rivals_of, root_of, task_path
+
+
+# --- what several pages show of a task, dataset, paper or model --------------------
+
+@dataclass(frozen=True)
+class TaskRef:
+    """A task as a link to it."""
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TaskEntry:
+    """A task as the indexes list it, with its counts."""
+    id: str
+    title: str
+    leaderboards: int
+    results: int
+
+
+@dataclass(frozen=True)
+class AreaEntry:
+    """A research area (``site.Area``) with the tasks of no parent in it."""
+    name: str
+    anchor: str
+    tasks: int
+    leaderboards: int
+    results: int
+    roots: tuple[TaskEntry, ...]
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    """A dataset as the indexes list it: the tasks using it and its counts."""
+    id: str
+    name: str
+    tasks: tuple[TaskRef, ...]
+    leaderboards: int
+    results: int
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    key: str
+    name: str
+    date: str | None
+    results: int
+
+    @property
+    def date_sort(self) -> str:
+        return self.date or ""
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    key: str
+    name: str
+    boards: int
+    firsts: int
+
+
+# --- one context per page type ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Page:
+    """What every page has: the relative path to the site's root."""
+    TEMPLATE: ClassVar[str] = ""
+    root: str
+
+    def values(self) -> dict:
+        """The template's variables: the fields, as they are (not copied)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class HomePage(Page):
+    TEMPLATE: ClassVar[str] = "site_home.md.j2"
+    intro: str  # docs/index.md's text (trusted: not escaped)
+    counts: Mapping[str, int]
+    areas: tuple[AreaEntry, ...]
+    full_home: bool  # few leaderboards: every one's best, and every dataset
+    boards: tuple[tuple[TaskRef, views.LeaderboardView], ...]  # full_home: all, else none
+    datasets: tuple[DatasetEntry, ...]  # full_home: all, else none
+    busiest: tuple[tuple[str, views.LeaderboardView], ...]  # (task title, view), not full_home
+    new_bests: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True)
+class TasksIndexPage(Page):
+    TEMPLATE: ClassVar[str] = "site_tasks_index.md.j2"
+    areas: tuple[AreaEntry, ...]
+    children: Mapping[str, tuple[TaskEntry, ...]]  # by parent id ('' for the top level)
+    empty_tasks: frozenset  # ids of the tasks with no result in their tree
+
+
+@dataclass(frozen=True)
+class DatasetsIndexPage(Page):
+    TEMPLATE: ClassVar[str] = "site_datasets_index.md.j2"
+    groups: tuple[tuple[str, str, tuple[DatasetEntry, ...]], ...]  # (area, anchor, datasets)
+    unused: tuple[DatasetEntry, ...]  # the datasets no leaderboard uses
+
+
+@dataclass(frozen=True)
+class TaskPage(Page):
+    TEMPLATE: ClassVar[str] = "site_task.md.j2"
+    task: Task
+    parents: tuple[TaskRef, ...]
+    subtasks: tuple[TaskRef, ...]
+    boards: tuple[SiteBoard, ...]
+    overview: bool  # past the full-page limits: a table of its leaderboards instead
+    task_edit_url: str | None
+
+
+@dataclass(frozen=True)
+class LeaderboardPage(Page):
+    TEMPLATE: ClassVar[str] = "site_leaderboard.md.j2"
+    task: TaskRef
+    parents: tuple[TaskRef, ...]
+    board: SiteBoard
+
+
+@dataclass(frozen=True)
+class DatasetPage(Page):
+    TEMPLATE: ClassVar[str] = "site_dataset.md.j2"
+    dataset: Dataset
+    boards: tuple[tuple[TaskRef, views.LeaderboardView], ...]
+
+
+@dataclass(frozen=True)
+class PapersIndexPage(Page):
+    TEMPLATE: ClassVar[str] = "site_papers_index.md.j2"
+    papers: tuple[PaperEntry, ...]
+
+
+@dataclass(frozen=True)
+class PaperPage(Page):
+    TEMPLATE: ClassVar[str] = "site_paper.md.j2"
+    paper: Paper
+    tasks_by_id: Mapping[str, TaskRef]  # the tasks of its results
+    datasets: Mapping[str, Dataset]  # the datasets of its results
+
+
+@dataclass(frozen=True)
+class ModelsIndexPage(Page):
+    TEMPLATE: ClassVar[str] = "site_models_index.md.j2"
+    models: tuple[ModelEntry, ...]
+
+
+@dataclass(frozen=True)
+class ModelPage(Page):
+    TEMPLATE: ClassVar[str] = "site_model.md.j2"
+    model: Model
+    tasks_by_id: Mapping[str, TaskRef]  # the tasks of its results
+    rivals: tuple[ModelEntry, ...]  # the models it meets most often beside it
+
+
+@dataclass(frozen=True)
+class ComparePage(Page):
+    TEMPLATE: ClassVar[str] = "site_compare.md.j2"
+
+
+PAGE_TYPES = (HomePage, TasksIndexPage, DatasetsIndexPage, TaskPage, LeaderboardPage,
+              DatasetPage, PapersIndexPage, PaperPage, ModelsIndexPage, ModelPage, ComparePage)
+
+
+# --- building them ------------------------------------------------------------------
+
+def page_contexts(data: SiteData, intro: str = "", edit_base: str | None = None,
+                  keep: Keep | None = None) -> Iterator[tuple[str, Page]]:
+    """(path relative to docs, context) of every generated page, in the site's order: home,
+    the tasks and datasets indexes, each task with its leaderboards, each dataset, the papers
+    and each paper, the models and each model, the compare page.  ``edit_base``: where the
+    data files are edited (``https://github.com/OWNER/REPO/edit/main/data/``), for "Edit"
+    links; ``keep`` keeps each leaderboard's chart and downloads (``site.SiteBoard``)."""
+    keep = keep or fresh
+    project = data.project
+    yield "index.md", home(data, intro)
+    yield "tasks/index.md", tasks_index(data)
+    yield "datasets/index.md", datasets_index(data)
+    for task in project.tasks:
+        yield from _task_pages(data, task, edit_base, keep)
+    for dataset in project.datasets.values():
+        path = dataset_path(dataset)
+        yield path, DatasetPage(root_of(path), dataset, tuple(
+            (_ref(data, lb.task_id), data.views[key_of(lb)])
+            for lb in data.by_dataset.get(dataset.id, ())))
+    yield "papers/index.md", PapersIndexPage(root_of("papers/index.md"), tuple(
+        PaperEntry(p.key, p.name, p.date, len(p.entries)) for p in data.papers.values()))
+    root = root_of(paper_path("x"))
+    for paper in data.papers.values():
+        boards = [view for view, _, _ in paper.entries]
+        yield paper_path(paper.key), PaperPage(root, paper, _refs(data, boards), {
+            v.dataset: project.datasets[v.dataset] for v in boards
+            if v.dataset and v.dataset in project.datasets})
+    entries = {key: _model_entry(m) for key, m in data.models.items()}
+    yield "models/index.md", ModelsIndexPage(root_of("models/index.md"), tuple(entries.values()))
+    root = root_of(model_path("x"))
+    for key, model in data.models.items():
+        yield model_path(key), ModelPage(root, model, _refs(data, [v for v, _ in model.entries]),
+                                         tuple(entries[m.key] for m in rivals_of(
+                                             key, data.models, data.neighbours)))
+    yield "compare.md", ComparePage(root_of("compare.md"))
+
+
+def _ref(data: SiteData, task_id: str) -> TaskRef:
+    ref = data.refs.get(task_id)
+    if ref is None:
+        ref = data.refs[task_id] = TaskRef(task_id, data.titles.get(task_id, task_id))
+    return ref
+
+
+def _refs(data: SiteData, boards) -> dict[str, TaskRef]:
+    return {v.task_id: _ref(data, v.task_id) for v in boards if v.task_id in data.titles}
+
+
+def _model_entry(model: Model) -> ModelEntry:
+    return ModelEntry(model.key, model.name, model.boards, model.firsts)
+
+
+def _task_entry(task: Task) -> TaskEntry:
+    return TaskEntry(task.id, task.title, len(task.leaderboards),
+                     sum(len(lb.results) for lb in task.leaderboards))
+
+
+def _area_entry(area: Area) -> AreaEntry:
+    return AreaEntry(area.name, area.anchor, area.tasks, area.leaderboards, area.results,
+                     tuple(_task_entry(t) for t in area.roots))
+
+
+def _dataset_entry(data: SiteData, dataset: Dataset) -> DatasetEntry:
+    boards = data.by_dataset.get(dataset.id, [])
+    return DatasetEntry(dataset.id, dataset.name,
+                        tuple(_ref(data, t) for t in dict.fromkeys(lb.task_id for lb in boards)),
+                        len(boards), sum(len(lb.results) for lb in boards))
+
+
+def home(data: SiteData, intro: str) -> HomePage:
+    full = len(data.views) <= site.HOME_FULL_LEADERBOARDS
+    project = data.project
+    return HomePage(
+        "", intro, data.counts, tuple(_area_entry(a) for a in data.areas), full,
+        tuple((_ref(data, lb.task_id), data.views[key_of(lb)]) for lb in project.leaderboards)
+        if full else (),
+        tuple(_dataset_entry(data, d) for d in project.datasets.values()) if full else (),
+        () if full else tuple((data.titles[v.task_id], v) for v in busiest(data)),
+        tuple(itertools.islice((e for e in data.feed if e.record), 10)))
+
+
+def tasks_index(data: SiteData) -> TasksIndexPage:
+    return TasksIndexPage(
+        root_of("tasks/index.md"), tuple(_area_entry(a) for a in data.areas),
+        {parent: tuple(_task_entry(t) for t in subs) for parent, subs in data.children.items()},
+        data.empty_tasks)
+
+
+def datasets_index(data: SiteData) -> DatasetsIndexPage:
+    groups = datasets_by_area(data.project, data.by_dataset)
+    return DatasetsIndexPage(
+        root_of("datasets/index.md"),
+        tuple((name, anchor, tuple(_dataset_entry(data, d) for d in found))
+              for name, anchor, found in groups),
+        tuple(_dataset_entry(data, d) for d in data.project.datasets.values()
+              if d.id not in data.by_dataset))
+
+
+def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep):
+    edit_url = f"{edit_base}tasks/{task.id}.yml" if edit_base else None
+    project = data.project
+    boards = []
+    for lb in task.leaderboards:
+        key = key_of(lb)
+        view = data.views[key]
+        dataset = project.datasets.get(lb.dataset) if lb.dataset else None
+        boards.append(keep(("board", key), (view, dataset, edit_url), lambda: SiteBoard(
+            view, dataset, progress(view), downloads(view), edit_url)))
+    parents = tuple(_ref(data, p) for p in task.parents if p in data.tasks_by_id)
+    path = task_path(task)
+    yield path, TaskPage(root_of(path), task, parents,
+                         tuple(_ref(data, t.id) for t in data.children.get(task.id, ())),
+                         tuple(boards), is_overview(task), edit_url)
+    me = _ref(data, task.id)
+    for board in boards:
+        path = leaderboard_path(board.view)
+        yield path, LeaderboardPage(root_of(path), me, parents, board)
+

@@ -1,0 +1,522 @@
+"""The site as a whole: where each page and file goes, what a build works out once for
+all its pages (``derive``: models, papers, neighbours, the feed, areas, computed whole
+each build), and the files besides the pages (``site_files``: exports, badges,
+data/models.json, the feed).  The pages' contexts are ``contexts``'s.  Nothing here
+imports MkDocs.
+
+``keep`` (``Keep``) lets a build take what the last one made from the same inputs: a
+leaderboard's exports and badges, its feed entries, the parts of data/all.json and
+data/models.json.  Without it everything is made.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Hashable, TypeVar
+
+from generator.outputs import exports
+from generator.views import leaderboard as views
+from generator.views.chart import Chart
+from generator.project.model import Dataset, Leaderboard, Project, Task
+from generator.rules import ids
+
+#: The download links under every leaderboard: (format, label, copy button's label).
+DOWNLOADS = (("csv", "CSV", None), ("json", "JSON", None), ("latex", "LaTeX", "Copy as LaTeX"),
+             ("markdown", "Markdown", "Copy as markdown"))
+
+
+# --- paths ------------------------------------------------------------------
+
+def page_url(path: str) -> str:
+    """The directory URL of a page: tasks/x.md -> tasks/x/, index.md -> '' (use_directory_urls)."""
+    stem = path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def root_of(path: str) -> str:
+    """The relative path from a page to the site's root: '' for the home page, '../../' for
+    tasks/x.md (served as tasks/x/)."""
+    return "../" * page_url(path).count("/")
+
+
+def task_path(task: Task | str) -> str:
+    return f"tasks/{task if isinstance(task, str) else task.id}.md"
+
+
+def dataset_path(dataset: Dataset | str) -> str:
+    return f"datasets/{dataset if isinstance(dataset, str) else dataset.id}.md"
+
+
+def paper_path(key: str) -> str:
+    return f"papers/{key}.md"
+
+
+def leaderboard_path(lb: Leaderboard | views.LeaderboardView) -> str:
+    """A leaderboard's own page, the address people cite: tasks/TASK/LEADERBOARD.md."""
+    return f"tasks/{lb.task_id}/{lb.id}.md"
+
+
+def model_path(key: str) -> str:
+    return f"models/{key}.md"
+
+
+def site_file(lb: Leaderboard | views.LeaderboardView, fmt: str) -> str:
+    """Where the site keeps a leaderboard's export.  Markdown is stored as .md.txt: builders
+    would render a .md file as a page (the download link names it .md again)."""
+    path = f"data/{lb.task_id}/{lb.id}{exports.SUFFIX[fmt]}"
+    return path + ".txt" if fmt == "markdown" else path
+
+
+# --- what the pages draw ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    path: str  # relative to the site's root
+    filename: str  # the name the browser saves it under
+    copy: str | None  # the label of its "Copy as ..." button, if it has one
+
+
+@dataclass(frozen=True)
+class SiteBoard:
+    """One leaderboard as a task page shows it."""
+
+    view: views.LeaderboardView
+    dataset: Dataset | None
+    chart: Chart | None
+    downloads: tuple[Download, ...]
+    edit_url: str | None = None  # where its YAML file is edited (``edit_base``)
+
+
+@dataclass
+class Paper:
+    key: str
+    url: str
+    title: str | None
+    date: str | None
+    entries: list[tuple[views.LeaderboardView, views.RowView, int]]  # view, its row, results on it
+
+    @property
+    def date_sort(self) -> str:
+        return self.date or ""
+
+    @property
+    def name(self) -> str:
+        """The title with its year ('Attention is all you need (2017)'), else the arXiv id,
+        else the URL."""
+        year = f" ({self.date[:4]})" if self.date else ""
+        if self.title:
+            return self.title + year
+        return "arXiv:" + self.key[len("arxiv-"):] if self.key.startswith("arxiv-") else self.url
+
+
+@dataclass
+class Model:
+    """A model (``views.model_name``) with every result reported under it, in any
+    configuration (extra training data, multi-scale testing, ensemble...)."""
+    key: str
+    name: str
+    entries: list[tuple[views.LeaderboardView, views.RowView]]
+
+    @property
+    def configurations(self) -> list[str]:
+        return list(dict.fromkeys(row.display_name for _, row in self.entries))
+
+    @property
+    def firsts(self) -> int:
+        """On how many leaderboards one of its results ranks first."""
+        return len({id(view) for view, row in self.entries if row.rank == 1})
+
+    @property
+    def boards(self) -> int:
+        return len({id(view) for view, _ in self.entries})
+
+
+
+
+def models(project: Project, views_of: dict[str, views.LeaderboardView]) -> dict[str, Model]:
+    """Every model with its results, keyed by ``views.model_key``, sorted by key; a model is
+    named as most of its results name it (the first such name on a tie)."""
+    found: dict[str, Model] = {}
+    for lb in project.leaderboards:
+        view = views_of[key_of(lb)]
+        for row in view.rows:
+            found.setdefault(row.model_key, Model(row.model_key, "", [])).entries.append((view, row))
+    for model in found.values():
+        _name(model)
+    return dict(sorted(found.items()))
+
+
+def _name(model: Model) -> None:
+    counts: dict[str, int] = {}
+    for _, row in model.entries:
+        base = views.model_name(row.model)
+        counts[base] = counts.get(base, 0) + 1
+    model.name = max(counts.items(), key=lambda item: item[1])[0]
+
+
+def neighbours(views_of: dict[str, views.LeaderboardView]) -> dict[str, dict[str, int]]:
+    """How often each model ranks right beside each other (the row above or below, on any
+    leaderboard): model key -> {model key: times}."""
+    met: dict[str, dict[str, int]] = {}
+    for view in views_of.values():
+        keys = [row.model_key for row in view.rows]
+        for a, b in zip(keys, keys[1:]):
+            if a != b:
+                for x, y in ((a, b), (b, a)):
+                    counts = met.setdefault(x, {})
+                    counts[y] = counts.get(y, 0) + 1
+    return met
+
+
+def rivals_of(key: str, all_models: dict[str, Model], met: dict[str, dict[str, int]],
+              limit: int = 3) -> list[Model]:
+    """The models ``key`` meets most often right beside it in the rankings (``neighbours``):
+    whom a reader would compare it with."""
+    return [all_models[k] for k, _ in sorted(met.get(key, {}).items(),
+                                             key=lambda item: (-item[1], item[0]))[:limit]]
+
+
+def compare_data(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardView],
+                 titles: dict[str, str]) -> dict:
+    """What the compare page reads (data/models.json): each leaderboard once, and each model's
+    best row per leaderboard as [leaderboard index, configuration, value shown, rank]
+    (``compare_json``, read back)."""
+    return json.loads(compare_json(all_models, views_of, titles))
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def compare_json(found: dict[str, Model], views_of: dict[str, views.LeaderboardView],
+                 titles: dict[str, str], keep: "Keep | None" = None) -> str:
+    """data/models.json: ``compare_data`` as compact JSON (what ``json.dumps`` writes), made
+    of a part per leaderboard and per model (each kept by ``keep`` for the same inputs)."""
+    keep = keep or fresh
+    order = keep("compare-order", (tuple(views_of),), object)  # the same object: same order
+    index: dict[str, int] = {}
+
+    def model_part(key: str, model: Model) -> str:
+        if not index:
+            index.update((k, i) for i, k in enumerate(views_of))
+        best: dict[int, views.RowView] = {}
+        for view, row in model.entries:
+            i = index[key_of(view)]
+            if i not in best or (row.index < best[i].index):
+                best[i] = row
+        return _dump(key) + ":" + _dump({
+            "name": model.name, "configurations": model.configurations, "results": [
+                [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
+                for i, row in sorted(best.items())]})
+    boards = []
+    for key, v in views_of.items():
+        title = titles.get(v.task_id, v.task_id)
+        boards.append(keep(("compare-board", key), (v, title), lambda: _dump(
+            [v.task_id, v.id, v.title, title, v.primary.label if v.primary else "",
+             len(v.rows)])))
+    parts = [keep(("compare-model", key), (order, model.name, model.entries),
+                  lambda: model_part(key, model)) for key, model in found.items()]
+    return '{"boards":[' + ",".join(boards) + '],"models":{' + ",".join(parts) + "}}\n"
+
+
+def downloads(view: views.LeaderboardView) -> tuple[Download, ...]:
+    return tuple(Download(label, site_file(view, fmt),
+                          exports.leaderboard_file(view, fmt).replace("/", "-"), copy)
+                 for fmt, label, copy in DOWNLOADS)
+
+
+def papers(project: Project,
+           views_of: dict[str, views.LeaderboardView] | None = None) -> dict[str, Paper]:
+    """Every paper with its results across leaderboards, keyed by paper_key, sorted by key
+    (``views_of``: the leaderboards' views by ``key_of``, when they are computed already)."""
+    if views_of is None:
+        views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
+    found: dict[str, Paper] = {}
+    for view in views_of.values():
+        for row in view.rows:
+            if not row.paper:
+                continue
+            paper = found.setdefault(row.paper_key, Paper(row.paper_key, row.paper, None, None, []))
+            paper.title = paper.title or row.paper_title
+            paper.date = paper.date or row.date
+            paper.entries.append((view, row, len(view.rows)))
+    return dict(sorted(found.items()))
+
+
+def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
+    """A leaderboard's key in ``views``: TASK/LEADERBOARD."""
+    return f"{lb.task_id}/{lb.id}"
+
+
+# --- what a build works out once for the whole site -------------------------------
+
+T = TypeVar("T")
+#: ``keep(key, inputs, make)``: what ``make()`` returns, or what it returned for ``key`` in
+#: the last build when ``inputs`` are the same objects or equal (``pagecache.PageCache``)
+Keep = Callable[[Hashable, tuple, Callable[[], T]], T]
+
+
+def fresh(key: Hashable, inputs: tuple, make: Callable[[], T]) -> T:
+    """The ``Keep`` of a build with no previous one: everything is made."""
+    return make()
+
+
+@dataclass
+class SiteData:
+    """The site-wide derivations every page and file draws from, computed whole for each
+    build (a few tenths of a second on the Papers with Code archive): the leaderboards'
+    views (each computed once per leaderboard, ``views.leaderboard_view``), the models,
+    papers, the neighbours in the rankings, the feed, the task tree and the areas."""
+
+    project: Project
+    views: dict[str, views.LeaderboardView]  # by ``key_of``, in the project's order
+    tasks_by_id: dict[str, Task]
+    titles: dict[str, str]  # task id -> title
+    children: dict[str, list[Task]]  # subtasks by the parent's id ('' for top-level tasks)
+    by_dataset: dict[str, list[Leaderboard]]  # the leaderboards on each dataset, in order
+    models: dict[str, Model]
+    papers: dict[str, Paper]
+    neighbours: dict[str, dict[str, int]]
+    feed: list[FeedEntry]  # newest first
+    areas: list[Area]
+    empty_tasks: frozenset  # ids of the tasks with no result in their tree
+    counts: dict[str, int]
+    refs: dict = field(default_factory=dict)  # a task as a link, once per build (contexts)
+
+
+def derive(project: Project, keep: Keep | None = None) -> SiteData:
+    """The ``SiteData`` of ``project``; ``keep`` keeps each leaderboard's feed entries."""
+    keep = keep or fresh
+    views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
+    titles = {t.id: t.title for t in project.tasks}
+    children: dict[str, list[Task]] = {}
+    for task in project.tasks:
+        for parent in task.parents or [""]:
+            children.setdefault(parent, []).append(task)
+    by_dataset: dict[str, list[Leaderboard]] = {}
+    for lb in project.leaderboards:
+        if lb.dataset:
+            by_dataset.setdefault(lb.dataset, []).append(lb)
+    feed = []
+    for key, view in views_of.items():
+        title = titles.get(view.task_id, view.task_id)
+        feed += keep(("feed", key), (view, title), lambda: _feed_entries(view, title))
+    feed.sort(key=lambda e: (e.date, e.id), reverse=True)
+    return SiteData(
+        project, views_of, {t.id: t for t in project.tasks}, titles, children, by_dataset,
+        models(project, views_of), papers(project, views_of), neighbours(views_of), feed,
+        areas(project), frozenset(key for key, n in subtree_results(project, children).items()
+                                  if n == 0), project.counts())
+
+
+def busiest(data: SiteData) -> list[views.LeaderboardView]:
+    """The ten leaderboards with the most results (the home page's)."""
+    return heapq.nsmallest(10, data.views.values(),
+                           key=lambda v: (-len(v.rows), v.task_id, v.id))
+
+
+def site_files(project: Project, site_url: str = "", templates_dir: Path | None = None,
+               site_name: str = "Leaderboards", keep: Keep | None = None,
+               data: SiteData | None = None) -> dict[str, str]:
+    """The files the site carries besides its pages: the exports under data/ with the JSON
+    schema, the models' results for the compare page (data/models.json), a badge per ranked
+    result under badges/, and the Atom feed feed.xml.  ``keep``: a leaderboard's exports
+    and badges made from the same leaderboard, task title and dataset are the last build's."""
+    from generator.outputs import render
+
+    keep = keep or fresh
+    data = data or derive(project, keep)
+    files: dict[str, str] = {}
+
+    def board_files(lb: Leaderboard, view: views.LeaderboardView) -> dict[str, str]:
+        out = {site_file(lb, fmt): exports.exports_of(lb, project, fmt, templates_dir)
+               for fmt in exports.FORMATS}
+        for row in view.rows:
+            badge = result_badge(view, row)
+            if badge:
+                out[badge_path(view, row)] = render.render("result_badge.svg.j2",
+                                                           templates_dir, badge=badge)
+        return out
+    for lb in project.leaderboards:
+        key = key_of(lb)
+        dataset = project.datasets.get(lb.dataset) if lb.dataset else None
+        files.update(keep(("files", key), (lb, data.titles.get(lb.task_id), dataset),
+                          lambda: board_files(lb, data.views[key])))
+    files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
+        "export.schema.json").read_text("utf-8")
+    files["data/all.json"] = exports.all_json(project, keep)
+    files["data/models.json"] = compare_json(data.models, data.views, data.titles, keep)
+    entries = data.feed[:FEED_SIZE]
+    files["feed.xml"] = keep("feed.xml", (tuple(entries), site_name, site_url), lambda: render.render(
+        "site_feed.xml.j2", templates_dir, entries=entries, title=site_name, base=site_url,
+        updated=entries[0].updated if entries else "1970-01-01T00:00:00Z"))
+    return files
+
+
+# --- badges and the feed ------------------------------------------------------------
+
+FEED_SIZE = 200  # the newest entries; a reader's feed client keeps the older ones
+
+
+@dataclass(frozen=True)
+class Badge:
+    left: str
+    right: str
+    colour: str
+
+    @staticmethod
+    def _width(text: str) -> int:  # Verdana 11 px: about 7 px a character, wide ones 11
+        return 12 + sum(11 if ord(ch) > 0x2E80 else 7 for ch in text)
+
+    @property
+    def left_width(self) -> int:
+        return self._width(self.left)
+
+    @property
+    def right_width(self) -> int:
+        return self._width(self.right)
+
+    @property
+    def width(self) -> int:
+        return self.left_width + self.right_width
+
+
+def badge_path(view: views.LeaderboardView, row: views.RowView) -> str:
+    return f"badges/{view.task_id}/{row.anchor}.svg"
+
+
+def result_badge(view: views.LeaderboardView, row: views.RowView) -> Badge | None:
+    """'#1 on PASCAL VOC 2012 — Validation set' | 'SDN-M2* + COCO + MS 88.80', for a ranked
+    result (green for the first place)."""
+    if row.rank is None or not row.cells or row.cells[0].text is None:
+        return None
+    return Badge(f"#{row.rank} on {view.title}", f"{row.display_name} {row.cells[0].shown}",
+                 "#2e7d32" if row.rank == 1 else "#1565c0")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    updated: str  # RFC 3339
+    href: str  # relative to the site's address
+    summary: str
+    date: str
+    record: bool = False  # a new best on its leaderboard
+
+
+def _rfc3339(date: str) -> str:
+    parts = (date.split("-") + ["01", "01"])[:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+
+def _feed_entries(view: views.LeaderboardView, task_title: str) -> list[FeedEntry]:
+    entries: list[FeedEntry] = []
+    if view.primary is not None:
+        lower = view.primary.lower_is_better
+        best = None
+        for row in sorted((r for r in view.rows if r.date), key=lambda r: (r.date, r.index)):
+            value = row.cells[0].number
+            record = value is not None and (best is None or (value < best if lower else value > best))
+            best = value if record else best
+            shown = row.cells[0].shown or "N/A"
+            where = f"{view.title} ({task_title})"
+            entries.append(FeedEntry(
+                id=f"tag:leaderboards.invalid,{row.date[:4]}:{view.task_id}/{row.anchor}",
+                title=f"{'New best' if record else 'New result'}: {row.display_name}, "
+                      f"{view.primary.label} {shown} on {where}",
+                updated=_rfc3339(row.date), href=f"tasks/{view.task_id}/{view.id}/#{row.anchor}",
+                summary=f"{row.display_name} reached {view.primary.label} {shown} on {where}"
+                        + (f", rank {row.rank} of {len(view.rows)}" if row.rank else ""),
+                date=row.date, record=record))
+    return entries
+
+
+
+@dataclass
+class Area:
+    """A research area and its tasks (``Task.area``, a subtask's taken from its parent); the
+    tasks of no area are in one called ``OTHER``."""
+    name: str
+    anchor: str
+    roots: list[Task]  # its tasks that are nobody's subtask, whose trees the index draws
+    tasks: int
+    leaderboards: int
+    results: int
+
+
+OTHER = "Other tasks"
+HOME_FULL_LEADERBOARDS = 50  # up to this many, the home page lists every leaderboard's best
+
+
+def areas(project: Project) -> list[Area]:
+    """The areas by name (``OTHER`` last), each with its counts; empty when no task has one."""
+    if not any(t.area for t in project.tasks):
+        return []
+    found: dict[str, Area] = {}
+    for task in project.tasks:
+        name = project.area_of(task) or OTHER
+        area = found.setdefault(name, Area(name, "area-" + (ids.slug(name) or "other"), [], 0, 0, 0))
+        area.tasks += 1
+        area.leaderboards += len(task.leaderboards)
+        area.results += sum(len(lb.results) for lb in task.leaderboards)
+        if not task.parents:
+            area.roots.append(task)
+    return sorted(found.values(), key=lambda a: (a.name == OTHER, a.name.casefold()))
+
+
+def datasets_by_area(project: Project, boards_by_dataset: dict[str, list[Leaderboard]]
+                     ) -> list[tuple[str, str, list[Dataset]]]:
+    """(area, anchor, datasets) with each dataset under the area of the first task that uses
+    it, in the order of ``areas``; one group named '' when no task has an area. Datasets no
+    leaderboard uses are left to the caller (``project.datasets`` minus these)."""
+    names = [a.name for a in areas(project)]
+    groups: dict[str, list[Dataset]] = {name: [] for name in names or [""]}
+    for dataset in project.datasets.values():
+        boards = boards_by_dataset.get(dataset.id)
+        if not boards:
+            continue
+        task = project.task(boards[0].task_id)
+        area = (project.area_of(task) or OTHER) if names and task else (OTHER if names else "")
+        groups.setdefault(area, []).append(dataset)
+    return [(name, "area-" + (ids.slug(name) or "other"), found)
+            for name, found in groups.items() if found]
+
+
+def subtree_results(project: Project, children: dict[str, list[Task]]) -> dict[str, int]:
+    """Results of each task with all its subtasks (the indexes fold tasks with none)."""
+    memo: dict[str, int] = {}
+
+    def count(task: Task, seen: frozenset) -> int:
+        if task.id in memo:
+            return memo[task.id]
+        total = sum(len(lb.results) for lb in task.leaderboards)
+        for sub in children.get(task.id, []):
+            if sub.id not in seen:
+                total += count(sub, seen | {sub.id})
+        memo[task.id] = total
+        return total
+    for task in project.tasks:
+        count(task, frozenset({task.id}))
+    return memo
+
+
+# A task page shows its leaderboards in full up to these sizes, and past them becomes an
+# overview (each leaderboard's best result and a link to its own page), so that no page grows
+# with the number of leaderboards: the seed's semantic segmentation (7 leaderboards, 58
+# results) reads well on one page; the archive's Atari Games (62 leaderboards) did not.
+FULL_TASK_LEADERBOARDS = 10
+FULL_TASK_RESULTS = 300
+
+
+def is_overview(task: Task) -> bool:
+    return (len(task.leaderboards) > FULL_TASK_LEADERBOARDS
+            or sum(len(lb.results) for lb in task.leaderboards) > FULL_TASK_RESULTS)
+
