@@ -194,3 +194,20 @@ def test_rebuilds_in_one_process_start_clean(tmp_path, monkeypatch):
     assert (site / "sitemap.xml").read_text(encoding="utf-8") == sitemap
     assert "77.70" in (site / "tasks" / "semantic_segmentation" / "index.html").read_text("utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "served"]
+
+
+def test_the_mkdocs_internals_the_plugin_relies_on_are_those_of_mkdocs_1_6():
+    """generator/plugin/compat.py reaches past MkDocs's plugin events (a page file MkDocs
+    lists but does not build); a new MkDocs must be checked against it first."""
+    import types
+
+    import mkdocs
+
+    from generator.plugin.compat import KeptPage
+
+    assert mkdocs.__version__.startswith("1.6."), mkdocs.__version__
+    kept = KeptPage.of("tasks/x.md", types.SimpleNamespace(site_dir="/site",
+                                                           use_directory_urls=True))
+    assert (kept.dest_uri, kept.url, kept.generated_by) == ("tasks/x/index.html", "tasks/x/",
+                                                            "leaderboards")
+    assert not kept.is_documentation_page() and not kept.is_static_page()

@@ -21,45 +21,22 @@ prose) through ``generator.directions``.
 """
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
 from generator.rules import directions
-from generator.project.loader import number_from_text
 from generator.rules import ids
-from generator.rules.numbers import read_cell
 from generator.rules.text import PAGE_MARKER, page_marker
 from generator.importers import plain_text
+from generator.importers.loose_tables import (  # noqa: F401 (cell_value: its API)
+    KINDS, STATISTICS, _MD, _PAIR, _YEAR, _http, _inline_plain, _raw_cell, _role, _tables,
+    cell_value)
 from generator.importers.markdown_page import cell_links, is_bold
 
-_MD = MarkdownIt("commonmark").enable("table")
-
-MODEL = re.compile(r"^(models?|methods?|approach(es)?|systems?|names?|architecture|network|"
-                   r"algorithm|submission|team|parser|tagger|classifier)\b", re.I)
-PAPER = re.compile(r"^(paper|papers|source|reference|references|citation|publication)\b|"
-                   r"paper\s*/\s*source", re.I)
-CODE = re.compile(r"^(code|official( code| implementation)?|implementation|github|repo"
-                  r"(sitory)?)\b", re.I)
-WEIGHTS = re.compile(r"^(weights|checkpoints?|pre-?trained( model)?s?|download)\b", re.I)
-DATE = re.compile(r"^(year|date|published)\b", re.I)
-NOTES = re.compile(r"^(notes?|comments?|remarks?)\b", re.I)
-# a first column that names datasets, splits or features: a table of statistics or examples
-STATISTICS = re.compile(r"^(datasets?|partitions?|splits?|statistics?|attributes?|features?|"
-                        r"corpus|corpora|languages?|sets?)$", re.I)
-KINDS = ("model", "paper", "code", "weights", "date", "notes", "ignore")
-
-_SUP = re.compile(r"<sup>(.*?)</sup>", re.I | re.S)
-_MARKS = re.compile(r"(\\?[*†‡§¶])+$")
-_HTML = re.compile(r"<[^>]+>")
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_PAIR = re.compile(r"^([^/]*\d[^/]*)/([^/]*\d[^/]*)$")  # '93.0/90.7'; not a link (no '/' more)
 
 
 @dataclass
@@ -155,232 +132,6 @@ class LooseReport:
                         f"{piece!r}" for line, piece in removed.get(page, [])]
                 out += [f"  {d}" for d in found]
         return "\n".join(out) + "\n"
-
-
-def _raw_cell(token: Token) -> str:
-    return token.content if token is not None else ""
-
-
-def cell_value(raw: str) -> tuple[object, object, list[str], str | None]:
-    """(number, uncertainty, notes, problem) of a metric cell as written: footnote marks and
-    <sup> footnotes become notes; bold, entities and HTML are dropped."""
-    notes = []
-    text = raw
-    for sup in _SUP.findall(text):
-        inner = plain_text(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", sup)).replace("\\", "")
-        if inner:
-            notes.append(f"footnote {inner}")
-    text = _SUP.sub("", text)
-    text = html.unescape(_HTML.sub("", text)).strip()
-    text = text.replace("\\", "")
-    stripped = re.sub(r"^(\*\*|__)(.*)\1$", r"\2", text).strip()
-    if re.fullmatch(r"[-−—–]+|\?", stripped):  # '---', a minus sign, a question mark: none
-        return None, None, notes, None
-    marks = re.search(r"[*†‡§¶+]+$", stripped)
-    if marks and stripped[:marks.start()].strip() and not stripped.startswith("*"):
-        notes.append(f"marked {marks[0]}")
-        stripped = stripped[:marks.start()].strip()
-    stripped = re.sub(r"^(\*\*|__|\*|_)(.*)\1$", r"\2", stripped).strip()
-    cell = read_cell(stripped)
-    if cell is None:
-        # a value with words after it: '91.2 (single model)', '82.3 [8]'
-        head = re.match(r"^([-+]?\d[\d.,]*%?)([*†‡§¶]*)\s*(\(.*\)|\[.*\])$", stripped)
-        if head and read_cell(head[1]) is not None:
-            if head[2]:
-                notes.append(f"marked {head[2]}")
-            notes.append(head[3].strip("()[]"))
-            stripped = head[1]
-            cell = read_cell(head[1])
-    if cell is None:
-        return None, None, notes, "not a number"
-    if cell.number is None:
-        return None, None, notes, None
-    number = number_from_text(_number_text(stripped, cell))
-    plus = None
-    if cell.uncertainty is not None:
-        plus = number_from_text(re.split(r"±|\+/-|\+-", stripped)[-1].strip().rstrip("%").strip())
-    return number, plus, notes, None
-
-
-def _number_text(text: str, cell) -> str:
-    """The number as written, for the value's own text (so decimals are kept)."""
-    found = re.search(r"[-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?", text)
-    if not found:
-        return repr(cell.number)
-    shown = found[0]
-    if "," in shown and cell.note == "decimal comma":
-        shown = shown.replace(",", ".")
-    return shown.replace(",", "")
-
-
-def _role(header: str, columns: dict[str, str]) -> str | None:
-    if header in columns:
-        return columns[header]
-    for role, pattern in (("paper", PAPER), ("code", CODE), ("weights", WEIGHTS),
-                          ("date", DATE), ("notes", NOTES), ("model", MODEL)):
-        if pattern.search(header):
-            return role
-    return None
-
-
-@dataclass
-class _Table:
-    line: int
-    header: list[str]
-    rows: list[tuple[int, list[Token]]]
-    before: str  # the sentence before it
-    span: tuple[int, int] | None = None  # its lines in the page (0-based, end excluded), at top level
-
-
-def _tables(tokens: list[Token], page: str):
-    """Yield (heading trail, table) in page order; heading trail = [(level, text, line)]."""
-    trail: list[tuple[int, str, int]] = []
-    last_text = ""
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.type == "heading_open":
-            level = int(tok.tag[1])
-            text = plain_text(_inline_plain(tokens[i + 1]))
-            trail = [t for t in trail if t[0] < level] + [(level, text, tok.map[0] + 1)]
-            last_text = ""
-            i += 3
-            continue
-        if tok.type == "paragraph_open":
-            last_text = plain_text(_inline_plain(tokens[i + 1]))
-            i += 3
-            continue
-        if tok.type == "html_block" and re.search(r"<table\b", tok.content, re.I):
-            # an HTML table; a blank line inside it ends markdown's HTML block, so the
-            # following blocks are its rest, up to </table>
-            parts = [(tok.map[0], tok.content)]
-            j = i
-            while "</table" not in parts[-1][1].lower() and j + 1 < len(tokens) \
-                    and tokens[j + 1].type == "html_block":
-                j += 1
-                parts.append((tokens[j].map[0], tokens[j].content))
-            table = _html_table(parts, last_text)
-            if tok.level == 0 and tokens[j].map:
-                table.span = (tok.map[0], tokens[j].map[1])
-            yield list(trail), table
-            last_text = ""
-            i = j + 1
-            continue
-        if tok.type == "table_open":
-            header, rows, row, line, in_head = [], [], None, 0, False
-            j = i
-            while tokens[j].type != "table_close":
-                t = tokens[j]
-                if t.type == "thead_open":
-                    in_head = True
-                elif t.type == "thead_close":
-                    in_head = False
-                elif t.type == "tr_open":
-                    row, line = [], (t.map[0] + 1 if t.map else tok.map[0] + 1)
-                elif t.type == "inline" and row is not None:
-                    row.append(t)
-                elif t.type == "tr_close" and row is not None:
-                    if in_head:
-                        header = [plain_text(_inline_plain(c)) for c in row]
-                    else:
-                        rows.append((line, row))
-                    row = None
-                j += 1
-            yield list(trail), _Table(tok.map[0] + 1, header, rows, last_text,
-                                      tuple(tok.map) if tok.level == 0 else None)
-            last_text = ""
-            i = j + 1
-            continue
-        i += 1
-
-
-class _HTMLTable(HTMLParser):
-    """The rows of an HTML table: each a list of (is header, colspan, cell as markdown), with
-    the offset where the row starts; links become markdown links, other tags go."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[tuple[int, list[tuple[bool, int, str]]]] = []
-        self.cell: list[str] | None = None
-        self.head, self.span, self.href = False, 1, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "tr":
-            self.rows.append((self.getpos()[0], []))
-        elif tag in ("td", "th") and self.rows:
-            self.cell, self.head = [], tag == "th"
-            try:
-                self.span = max(1, min(int(attrs.get("colspan") or 1), 50))
-            except ValueError:
-                self.span = 1
-        elif tag == "a" and self.cell is not None:
-            self.href = attrs.get("href") or ""
-            self.cell.append("[")
-        elif tag == "br" and self.cell is not None:
-            self.cell.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "a" and self.cell is not None and self.href is not None:
-            self.cell.append(f"]({self.href.replace(')', '%29').replace(' ', '%20')})")
-            self.href = None
-        elif tag in ("td", "th") and self.cell is not None and self.rows:
-            self.rows[-1][1].append((self.head, self.span, " ".join("".join(self.cell).split())))
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data.replace("[", "\\[").replace("]", "\\]") if self.href is None
-                             else data)
-
-
-def _html_table(parts: list[tuple[int, str]], before: str) -> _Table:
-    """An HTML table as a table of this importer: the last header row names the columns,
-    a row above it with spans groups them ('MultiWOZ 2.1 Joint Accuracy')."""
-    parser = _HTMLTable()
-    first = parts[0][0]
-    offset = 0
-    for start, content in parts:  # one parse; row lines counted from each part's own start
-        parser.feed("\n" * (start - first - offset) + content)
-        offset = start - first + content.count("\n")
-    parser.close()
-    heads = [cells for _, cells in parser.rows if cells and all(h for h, _, _ in cells)]
-    body = [(line, cells) for line, cells in parser.rows if cells and not all(h for h, _, _ in cells)]
-    header: list[str] = []
-    if heads:
-        names = [text for _, span, text in heads[-1] for _ in range(span)]
-        # a cell of the row above that spans columns names their group; one that does not
-        # (a formula, a blank) is not part of the names below it
-        groups = [text if span > 1 else "" for _, span, text in heads[0] for _ in range(span)] \
-            if len(heads) > 1 else []
-        header = [" ".join(x for x in (groups[k] if k < len(groups) else "", name) if x).strip()
-                  for k, name in enumerate(names)]
-    table_line = first + 1 + parts[0][1][:re.search(r"<table\b", parts[0][1], re.I).start()].count("\n")
-    rows = []
-    for line, cells in body:
-        texts = [text for _, span, text in cells for _ in range(span)]
-        rows.append((first + line, [_inline_of(text) for text in texts]))
-    return _Table(table_line, header, rows, before)
-
-
-def _inline_of(text: str) -> Token:
-    """A cell's markdown as the inline token a markdown table would give."""
-    tokens = _MD.parseInline(text)
-    return tokens[0] if tokens else Token("inline", "", 0, content=text, children=[])
-
-
-def _inline_plain(token: Token) -> str:
-    parts = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
-
-
-def _http(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
 
 
 def parse_loose_page(path: Path, text: str, report: LooseReport,

@@ -32,6 +32,7 @@ from generator.site import sitemap
 from generator.site import stamping
 from generator.project.filecache import FileCache
 from generator.site.fsutil import Spooler, describe
+from generator.plugin.compat import Bytecode, ChangesOnly, KeptPage, nav_paths, patterns
 from generator.project.problems import display_path
 from generator.site.publish import Output
 
@@ -51,87 +52,6 @@ class _Converted:
 
 
 _FINISHED = "leaderboards-finished.html"  # the template of a page kept finished
-_PLUGIN = "leaderboards"  # as MkDocs names the plugin generating a file
-
-
-class _KeptPage(File):
-    """A generated page of a rebuild of `mkdocs serve` whose finished HTML the build has
-    from the last one (its folder carried over): MkDocs resolves links to it, lists it (in
-    our sitemap and search index), but neither converts, themes nor writes it: past a few
-    thousand pages, that per-page pass was most of a rebuild."""
-
-    @classmethod
-    def of(cls, path: str, config) -> "_KeptPage":
-        """The page at ``path`` (relative to docs), where MkDocs writes it."""
-        dest = sitebuild.page_output(path) if config.use_directory_urls \
-            else path[:-len(".md")] + ".html"
-        kept = cls(path, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
-        kept.generated_by = _PLUGIN
-        return kept
-
-    def is_documentation_page(self) -> bool:
-        return False
-
-    def is_static_page(self) -> bool:
-        return False
-
-    def copy_file(self, dirty: bool = False) -> None:
-        pass  # in the site already
-
-
-class _ChangesOnly:
-    """An observer of file events for MkDocs's ``server.watch`` to schedule its handler on,
-    which hands it only the events of a change: inotify also reports a file opened or
-    closed unwritten, and a build reads data/sources.yml, so each build would start the
-    next."""
-
-    _CHANGES = {"created", "deleted", "modified", "moved", "closed"}
-
-    def __init__(self, observer) -> None:
-        self.observer = observer
-
-    def schedule(self, handler, path: str, recursive: bool = False):
-        import watchdog.events
-
-        class Changes(watchdog.events.FileSystemEventHandler):
-            def dispatch(self, event) -> None:
-                if event.event_type in _ChangesOnly._CHANGES:
-                    handler.dispatch(event)
-        return self.observer.schedule(Changes(), path, recursive=recursive)
-
-    def unschedule(self, watch) -> None:
-        self.observer.unschedule(watch)
-
-
-def _patterns(spec) -> tuple:
-    """The patterns of one of mkdocs.yml's gitignore-style settings (``exclude_docs``)."""
-    return tuple(str(getattr(p, "pattern", p)) for p in getattr(spec, "patterns", ()) or ())
-
-
-def _nav_paths(nav) -> set[str]:
-    """The pages mkdocs.yml's ``nav`` names (they must stay MkDocs's pages)."""
-    if isinstance(nav, str):
-        return {nav}
-    if isinstance(nav, dict):
-        return set().union(*(_nav_paths(v) for v in nav.values())) if nav else set()
-    if isinstance(nav, list):
-        return set().union(*(_nav_paths(v) for v in nav)) if nav else set()
-    return set()
-
-
-class _Bytecode(jinja2.BytecodeCache):
-    """The theme's templates compiled once for all the builds of `mkdocs serve` (MkDocs
-    makes a new environment for each); jinja checks each template's source against it."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.kept:
-            bucket.bytecode_from_string(self.kept[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self.kept[bucket.key] = bucket.bytecode_to_string()
 
 
 class _Sections(c.ListOfItems):
@@ -164,7 +84,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.previous: sitebuild.Generated | None = None  # the pages and files generated
         self.settings: tuple | None = None  # what else they were generated from
         self.converted: dict[str, _Converted] = {}  # generated page -> its HTML, by MkDocs
-        self.kept_files: dict[str, _KeptPage] = {}  # kept page -> its file, for MkDocs
+        self.kept_files: dict[str, KeptPage] = {}  # kept page -> its file, for MkDocs
         self.reused: dict[str, _Converted] = {}  # this build's pages taken from converted
         self.reading: dict[str, _Converted] = {}  # pages read as "" to be taken from it
         self.layout: tuple | None = None  # what else a page's finished HTML depends on
@@ -174,7 +94,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         self.search_kept = searchindex.Kept()  # the last build's search entries
         self.sitemap_kept: tuple | None = None  # (what the last sitemap lists, its text)
         self.placeholders: dict[str, str] = {}  # section -> its placeholder's HTML, last build
-        self.bytecode = _Bytecode()  # the theme's templates, compiled once
+        self.bytecode = Bytecode()  # the theme's templates, compiled once
         self.events = None  # `mkdocs serve`: the observer of the data folder's file events
         self.releaser = collector.Releaser()  # when the builds' kept objects are released
         self._reset()
@@ -258,7 +178,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         intro_text = intro.content_string if intro else ""
         settings = (intro_text, tuple(self.config.sections), config.site_url, config.site_name,
                     self.edit_base, sitebuild.folder_stamp(self.templates_dir),
-                    tuple(_patterns(config.get(key))
+                    tuple(patterns(config.get(key))
                           for key in ("exclude_docs", "draft_docs", "not_in_nav")))
         same = self.memory is not None and settings == self.settings
         before = self.previous if same else None
@@ -314,13 +234,13 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                     self._kept_file(path, config).url  # noqa: B018 (worked out once)
         return files
 
-    def _kept_file(self, path: str, config) -> "_KeptPage":
+    def _kept_file(self, path: str, config) -> "KeptPage":
         """The kept page at ``path``, as made for the last rebuild (MkDocs only reads it:
         its URL, and whether it is included, which the build's settings hold as they were)
         with this build's site folder."""
         kept = self.kept_files.get(path)
         if kept is None:
-            kept = self.kept_files[path] = _KeptPage.of(path, config)
+            kept = self.kept_files[path] = KeptPage.of(path, config)
         elif kept.dest_dir != config.site_dir:
             kept.dest_dir = config.site_dir
             kept.__dict__.pop("abs_dest_path", None)
@@ -337,7 +257,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         keepable, self.keepable = self.keepable, None
         if not self.same_layout or not self.carried:
             return set()
-        nav = _nav_paths(config.nav)
+        nav = nav_paths(config.nav)
         if generated.same_pages and generated.changed is not None and keepable is not None \
                 and set(sitebuild.CARRIED) <= set(self.carried) and nav == keepable[0]:
             out = keepable[1]
@@ -377,7 +297,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
                 if kept is not None and kept is not f:
                     kept.inclusion = f.inclusion
             pages = [(f, "" if f.url in (".", "./") else f.url) for f in files
-                     if f.is_documentation_page() or isinstance(f, _KeptPage)]  # page URLs
+                     if f.is_documentation_page() or isinstance(f, KeptPage)]  # page URLs
             self.order = [url for f, url in pages if f.inclusion.is_in_serve()]
             self.listed = [url for f, url in pages if f.inclusion.is_included()]
         return nav
@@ -402,7 +322,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             log.debug(f"Watching {folder} by polling: {exc}")
             return server
         events.unschedule_all()
-        polling, server.observer = server.observer, _ChangesOnly(events)
+        polling, server.observer = server.observer, ChangesOnly(events)
         try:
             server.watch(folder)  # MkDocs's own handler, on the event observer
         finally:
@@ -567,7 +487,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         """The pages the next rebuild may keep finished (``_kept_pages``): those this build
         kept, and those it finished now outside the navigation, in a folder the next
         rebuild carries over."""
-        nav = _nav_paths(config.nav)
+        nav = nav_paths(config.nav)
         out = self.keepable[1] if self.keepable is not None and self.keepable[0] == nav \
             else set()
         for src in self.keepable_made:
