@@ -62,7 +62,8 @@ def test_mkdocs_build_is_strict_and_writes_nothing_into_the_repository(tmp_path)
     assert run.returncode == 0, run.stderr
     assert _status() == before
     assert sorted(p.name for p in (ROOT / "docs").glob("*.md")) == \
-        ["contributing.md", "format.md", "index.md", "migration.md", "performance.md",
+        ["architecture.md", "contributing.md", "format.md", "index.md", "migration.md",
+         "performance.md",
          "templates.md"]
     page = (tmp_path / "site" / "tasks" / "semantic_segmentation" / "index.html").read_text()
     assert 'id="pascal-voc-2012-validation-set"' in page  # the permalink anchor
