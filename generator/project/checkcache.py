@@ -109,10 +109,7 @@ def _read(cache: FileCache, path: str, kind: str, now: tuple | None, today: dt.d
     key = digest(text)
     was = cache.entries.get(path)
     if was is not None and not named and was.digest == key and now is not None:
-        entry = Entry(now, key, was.problems, was.facts)
-        cache.kept += 1
-        cache.used[path] = entry
-        return entry
+        return cache.renew(path, was, now)
     loaded = pipeline.load_file(Path(path), kind, today, text)
     entry = Entry(now, key, loaded.problems, loaded.facts)
     cache.put(path, entry)

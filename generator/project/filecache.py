@@ -76,6 +76,14 @@ class FileCache:
         self.used[name] = entry
         return entry
 
+    def renew(self, name: str, entry: Entry, now: tuple) -> Entry:
+        """The entry of a file whose stamp changed but not its content (touched, checked out
+        again): kept, with the new stamp."""
+        self.kept += 1
+        self.used[name] = renewed = Entry(now, entry.digest, entry.problems, entry.facts,
+                                          entry.loaded)
+        return renewed
+
     def put(self, name: str, entry: Entry) -> None:
         self.read += 1
         was = self.entries.get(name)
