@@ -37,8 +37,8 @@ def main(config_file: str, site_dir: str) -> None:
         plugin = config.plugins["leaderboards"]
         shutil.copytree(site_dir, target)
         config = None  # as the server does: the next build loads mkdocs.yml again
-        changed, reused, rendered, pages = plugin.rebuilt
-        print(f"built {seconds:.3f} {changed} {reused} {rendered} {pages} {plugin.converted_now}",
+        changed, reused, rendered, pages = plugin.serve.now.rebuilt
+        print(f"built {seconds:.3f} {changed} {reused} {rendered} {pages} {plugin.serve.now.converted_now}",
               flush=True)
     config = load_config(config_file=config_file, site_dir=site_dir)
     config.plugins.on_shutdown()
