@@ -150,175 +150,11 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
         count_under[key] = count_under.get(key, 0) + 1
     placed: dict[int, tuple[int, str, str]] = {}  # table's first line -> (end, task, board)
     for trail, table in tables:
-        h1 = next((t for t in trail if t[0] == 1), None)
-        task_title = h1[1] if h1 else _page_task_title(path)
+        task_title, title = _titles(path, trail, table, count_under[tuple(trail)] > 1)
         task_id = _task_id(task_title, path)
-        sub = [t[1] for t in trail if t[0] > 1]
-        title = " — ".join(sub) if sub else task_title
-        if count_under[tuple(trail)] > 1 and table.before:
-            sentence = table.before.split(". ")[0].rstrip(":.").strip()
-            if len(sentence) > 80:  # a long sentence: its first words, cut between words
-                sentence = sentence[:80].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
-            title = f"{title} — {sentence}" if sub else sentence
-        entry = TableReport(page, table.line, title, table.header, rows=len(table.rows))
-        report.tables.append(entry)
-        roles = {h: _role(h, columns) for h in table.header}
-        model_cols = [i for i, h in enumerate(table.header) if roles[h] == "model"]
-        first_numbers = [r for _, r in table.rows if r and cell_value(_raw_cell(r[0]))[0] is not None]
-        if not model_cols and table.header and len(first_numbers) <= len(table.rows) // 2 and (
-                roles.get(table.header[0]) is None
-                or (roles[table.header[0]] == "paper"
-                    and [roles[h] for h in table.header].count("paper") > 1)):
-            model_cols = [0]  # the first column names the rows ('Paper / Source' twice)
-        pairs = set()  # columns whose cells hold two values, 'accuracy/F1'
-        for i, h in enumerate(table.header):
-            cells = [_raw_cell(r[i]).strip() for _, r in table.rows if i < len(r)]
-            two = [c for c in cells if _PAIR.match(c)]
-            if two and len(two) >= len([c for c in cells if c and cell_value(c)[3] is None
-                                        and cell_value(c)[0] is not None]):
-                pairs.add(i)
-        metric_cols = []
-        for i, h in enumerate(table.header):
-            if i in pairs and i not in model_cols:
-                metric_cols.append(i)
-                continue
-            if i in model_cols or roles[h] in KINDS:
-                continue
-            cells = [_raw_cell(r[i]) for _, r in table.rows if i < len(r)]
-            read = [cell_value(c) for c in cells if c.strip()]
-            filled = [r for r in read if r[0] is not None or r[3] is not None]  # not '-', N/A
-            numeric = [r for r in filled if r[0] is not None]
-            if roles[h] == "metric" or (filled and len(numeric) >= max(1, len(filled) // 2)):
-                metric_cols.append(i)
-        statistics = not model_cols or STATISTICS.match(table.header[model_cols[0]].strip())
-        if statistics and model_cols:
-            entry.why_not = (f"its rows are {table.header[model_cols[0]].strip().lower()}, not "
-                             "models: statistics or examples")
+        board = _leaderboard(page, table, title, columns, report)
+        if board is None:
             continue
-        if not model_cols or not metric_cols or not table.rows:
-            entry.why_not = ("no column names the rows" if not model_cols else
-                             "no column of numbers" if not metric_cols else "no rows")
-            continue
-        entry.leaderboard = True
-        model_col = model_cols[0]
-        entry.mapping = {h: ("model" if i == model_col else "metric" if i in metric_cols
-                             else roles[h] or "not mapped (text)")
-                         for i, h in enumerate(table.header)}
-        metric_names, slots = [], []  # slots: (column, part of a pair or None)
-        for i in metric_cols:
-            base = table.header[i] or f"Column {i + 1}"
-            for part in ((0, 1) if i in pairs else (None,)):
-                name = base if part is None else f"{base} ({part + 1})"
-                while name in metric_names:
-                    name += " (2)"
-                metric_names.append(name)
-                slots.append((i, part))
-        if pairs:
-            entry.mapping.update({table.header[i]: "two metrics (value/value), named (1) and (2)"
-                                  for i in pairs})
-        results, bold, group = [], set(), None
-        for line, cells in table.rows:
-            model = plain_text(_inline_plain(cells[model_col])) if model_col < len(cells) else ""
-            model = re.sub(r"\s*[*†‡]+$", "", model) or model
-            others = [plain_text(_inline_plain(c)) for j, c in enumerate(cells) if j != model_col]
-            if model and not any(others):  # '| *CNN-based Models* |': a group of the rows below
-                group = model
-                report.rows_dropped.append(CellProblem(page, line, model_col + 1,
-                                                       table.header[model_col], model,
-                                                       "a label for the rows below it (kept "
-                                                       "as their note)"))
-                continue
-            if not model:
-                report.rows_dropped.append(CellProblem(page, line, model_col + 1,
-                                                       table.header[model_col], "",
-                                                       "no model name"))
-                continue
-            result: dict = {"model": model, "values": {}}
-            notes = [f"group: {group}"] if group else []
-            unread = 0
-            for (i, part), name in zip(slots, metric_names):
-                raw = _raw_cell(cells[i]) if i < len(cells) else ""
-                if part is not None:
-                    pair = _PAIR.match(raw.strip())
-                    raw = pair[part + 1] if pair else ("" if part else raw)
-                number, plus, found, problem = cell_value(raw)
-                notes += [f"{name}: {n}" for n in found]
-                if problem:
-                    report.cells.append(CellProblem(page, line, i + 1, table.header[i],
-                                                    raw.strip(), problem))
-                    result["values"][name] = None
-                    unread += 1
-                    continue
-                result["values"][name] = number
-                if plus is not None:
-                    result.setdefault("uncertainty", {})[name] = plus
-                if number is not None and i < len(cells) and is_bold(cells[i]):
-                    bold.add((len(results), name))
-            if unread and unread == len(slots):  # nothing read: nothing to rank it by
-                report.rows_dropped.append(CellProblem(page, line, model_col + 1,
-                                                       table.header[model_col], model,
-                                                       "no value could be read"))
-                continue
-            for i, h in enumerate(table.header):
-                if i >= len(cells) or (i == model_col and roles[h] != "paper") or i in metric_cols:
-                    continue
-                role = roles[h]
-                if role == "ignore":
-                    continue
-                links = [(plain_text(label), url) for label, url in cell_links(cells[i])[0]
-                         if _http(url)]
-                cell_text = plain_text(_inline_plain(cells[i]))
-                if role == "paper" and links:
-                    result["paper"] = links[0][1]
-                    if links[0][0] and links[0][0].lower() not in ("paper", "link", "pdf"):
-                        result["paper_title"] = links[0][0]
-                elif role == "code" and links:
-                    result["code"] = [{"label": label or "code", "url": url} for label, url in links]
-                elif role == "weights" and links:
-                    result["weights"] = [{"label": label or "weights", "url": url}
-                                         for label, url in links]
-                elif role == "date":
-                    year = _YEAR.search(cell_text)
-                    if year:
-                        result["date"] = year[0]
-                elif role == "notes" and cell_text:
-                    notes.append(cell_text)
-                elif cell_text and cell_text.lower() not in ("-", "n/a", "—"):
-                    notes.append(f"{h}: {cell_text}" if h else cell_text)
-            if notes:
-                result["notes"] = "; ".join(notes)
-            results.append(result)
-        entry.results = len(results)
-        if not results:
-            entry.leaderboard = False
-            entry.why_not = "no row could be read"
-            continue
-        metrics, sorted_by = [], None
-        for name in metric_names:  # the table is sorted by (at most) one metric: the first in order
-            values = [r["values"].get(name) for r in results]
-            if sorted_by is None and _order_of([float(v) for v in values if v is not None]):
-                sorted_by = name
-        for name in metric_names:
-            values = [r["values"].get(name) for r in results]
-            # the rows' order is evidence only for the metric they are sorted by
-            # hand-written tables are often in the order results came, worst first: a metric
-            # whose name says its direction (accuracy, error) keeps it against the order
-            order = _order_of([float(v) for v in values if v is not None]) \
-                if name == sorted_by and directions.from_name(name) is None else None
-            if order == directions.LOWER:  # ascending: as often the order results came in
-                report.decisions.append(f"{page}:{table.line}: {title}: '{name}': its rows "
-                                        "ascend, which hand-written tables often do by date; "
-                                        "not taken as 'lower is better' (set direction: lower "
-                                        "in the data if it is)")
-                order = None
-            bold_here = _bold_direction(results, name, bold)
-            decision = directions.decide(name, order=order, bold=bold_here,
-                                         prose=_prose_direction(table.before, name))
-            report.decisions.append(f"{page}:{table.line}: {title}: {decision.direction} ({decision.source}): {decision.reason}")
-            metric = {"name": name}
-            if decision.direction == directions.LOWER:
-                metric["direction"] = "lower"
-            metrics.append(metric)
         task = tasks.setdefault(task_id, {"title": task_title, "leaderboards": []})
         used = titles_used.setdefault(task_id, set())
         board_title = title
@@ -327,14 +163,228 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
             board_title, n = f"{title} ({n})", n + 1
         used.add(board_title)
         board_id = ids.slug(board_title, limit=90) or f"table-{table.line}"
-        task["leaderboards"].append({"id": board_id, "title": board_title, "metrics": metrics,
-                                     "results": results})
+        task["leaderboards"].append({"id": board_id, "title": board_title, **board})
         if table.span:
             placed[table.span[0]] = (table.span[1], task_id, board_id)
     for task_id, page_text in _page_layouts(tokens, text, path, placed, tasks).items():
         tasks[task_id]["page"] = page_text
     report.html_removed += [(page, line, piece) for line, piece in _raw_html(text, tokens, placed)]
     return tasks
+
+
+def _titles(path: Path, trail: list, table, shared: bool) -> tuple[str, str]:
+    """(the task's title, the leaderboard's): the page's ``# `` heading (else its file
+    name), and the headings under it, with the sentence before the table when several
+    tables share them (``shared``)."""
+    h1 = next((t for t in trail if t[0] == 1), None)
+    task_title = h1[1] if h1 else _page_task_title(path)
+    sub = [t[1] for t in trail if t[0] > 1]
+    title = " — ".join(sub) if sub else task_title
+    if shared and table.before:
+        sentence = table.before.split(". ")[0].rstrip(":.").strip()
+        if len(sentence) > 80:  # a long sentence: its first words, cut between words
+            sentence = sentence[:80].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
+        title = f"{title} — {sentence}" if sub else sentence
+    return task_title, title
+
+
+def _leaderboard(page: str, table, title: str, columns: dict[str, str],
+                 report: LooseReport) -> dict | None:
+    """The leaderboard a table holds ({metrics, results}), or None when it holds none (the
+    report says why)."""
+    entry = TableReport(page, table.line, title, table.header, rows=len(table.rows))
+    report.tables.append(entry)
+    roles = {h: _role(h, columns) for h in table.header}
+    model_cols, pairs, metric_cols = _columns(table, roles)
+    statistics = not model_cols or STATISTICS.match(table.header[model_cols[0]].strip())
+    if statistics and model_cols:
+        entry.why_not = (f"its rows are {table.header[model_cols[0]].strip().lower()}, not "
+                         "models: statistics or examples")
+        return None
+    if not model_cols or not metric_cols or not table.rows:
+        entry.why_not = ("no column names the rows" if not model_cols else
+                         "no column of numbers" if not metric_cols else "no rows")
+        return None
+    entry.leaderboard = True
+    model_col = model_cols[0]
+    entry.mapping = {h: ("model" if i == model_col else "metric" if i in metric_cols
+                         else roles[h] or "not mapped (text)")
+                     for i, h in enumerate(table.header)}
+    metric_names, slots = [], []  # slots: (column, part of a pair or None)
+    for i in metric_cols:
+        base = table.header[i] or f"Column {i + 1}"
+        for part in ((0, 1) if i in pairs else (None,)):
+            name = base if part is None else f"{base} ({part + 1})"
+            while name in metric_names:
+                name += " (2)"
+            metric_names.append(name)
+            slots.append((i, part))
+    if pairs:
+        entry.mapping.update({table.header[i]: "two metrics (value/value), named (1) and (2)"
+                              for i in pairs})
+    results, bold = _results(page, table, roles, model_col, metric_cols, metric_names, slots,
+                             report)
+    entry.results = len(results)
+    if not results:
+        entry.leaderboard = False
+        entry.why_not = "no row could be read"
+        return None
+    return {"metrics": _metrics(page, table, title, metric_names, results, bold, report),
+            "results": results}
+
+
+def _columns(table, roles: dict[str, str | None]) -> tuple[list[int], set[int], list[int]]:
+    """(the columns naming the rows, those holding two values such as 'accuracy/F1', the
+    metrics' columns)."""
+    model_cols = [i for i, h in enumerate(table.header) if roles[h] == "model"]
+    first_numbers = [r for _, r in table.rows if r and cell_value(_raw_cell(r[0]))[0] is not None]
+    if not model_cols and table.header and len(first_numbers) <= len(table.rows) // 2 and (
+            roles.get(table.header[0]) is None
+            or (roles[table.header[0]] == "paper"
+                and [roles[h] for h in table.header].count("paper") > 1)):
+        model_cols = [0]  # the first column names the rows ('Paper / Source' twice)
+    pairs = set()
+    for i, h in enumerate(table.header):
+        cells = [_raw_cell(r[i]).strip() for _, r in table.rows if i < len(r)]
+        two = [c for c in cells if _PAIR.match(c)]
+        if two and len(two) >= len([c for c in cells if c and cell_value(c)[3] is None
+                                    and cell_value(c)[0] is not None]):
+            pairs.add(i)
+    metric_cols = []
+    for i, h in enumerate(table.header):
+        if i in pairs and i not in model_cols:
+            metric_cols.append(i)
+            continue
+        if i in model_cols or roles[h] in KINDS:
+            continue
+        cells = [_raw_cell(r[i]) for _, r in table.rows if i < len(r)]
+        read = [cell_value(c) for c in cells if c.strip()]
+        filled = [r for r in read if r[0] is not None or r[3] is not None]  # not '-', N/A
+        numeric = [r for r in filled if r[0] is not None]
+        if roles[h] == "metric" or (filled and len(numeric) >= max(1, len(filled) // 2)):
+            metric_cols.append(i)
+    return model_cols, pairs, metric_cols
+
+
+def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[int],
+             metric_names: list[str], slots: list[tuple], report: LooseReport
+             ) -> tuple[list[dict], set]:
+    """The table's rows read as results, and the (result index, metric) of the bold
+    values; every row or cell not read goes into ``report``."""
+    results, bold, group = [], set(), None
+    for line, cells in table.rows:
+        model = plain_text(_inline_plain(cells[model_col])) if model_col < len(cells) else ""
+        model = re.sub(r"\s*[*†‡]+$", "", model) or model
+        others = [plain_text(_inline_plain(c)) for j, c in enumerate(cells) if j != model_col]
+        if model and not any(others):  # '| *CNN-based Models* |': a group of the rows below
+            group = model
+            report.rows_dropped.append(CellProblem(page, line, model_col + 1,
+                                                   table.header[model_col], model,
+                                                   "a label for the rows below it (kept "
+                                                   "as their note)"))
+            continue
+        if not model:
+            report.rows_dropped.append(CellProblem(page, line, model_col + 1,
+                                                   table.header[model_col], "",
+                                                   "no model name"))
+            continue
+        result: dict = {"model": model, "values": {}}
+        notes = [f"group: {group}"] if group else []
+        unread = 0
+        for (i, part), name in zip(slots, metric_names):
+            raw = _raw_cell(cells[i]) if i < len(cells) else ""
+            if part is not None:
+                pair = _PAIR.match(raw.strip())
+                raw = pair[part + 1] if pair else ("" if part else raw)
+            number, plus, found, problem = cell_value(raw)
+            notes += [f"{name}: {n}" for n in found]
+            if problem:
+                report.cells.append(CellProblem(page, line, i + 1, table.header[i],
+                                                raw.strip(), problem))
+                result["values"][name] = None
+                unread += 1
+                continue
+            result["values"][name] = number
+            if plus is not None:
+                result.setdefault("uncertainty", {})[name] = plus
+            if number is not None and i < len(cells) and is_bold(cells[i]):
+                bold.add((len(results), name))
+        if unread and unread == len(slots):  # nothing read: nothing to rank it by
+            report.rows_dropped.append(CellProblem(page, line, model_col + 1,
+                                                   table.header[model_col], model,
+                                                   "no value could be read"))
+            continue
+        _other_cells(table.header, cells, roles, model_col, metric_cols, result, notes)
+        if notes:
+            result["notes"] = "; ".join(notes)
+        results.append(result)
+    return results, bold
+
+
+def _other_cells(header: list[str], cells: list, roles: dict, model_col: int,
+                 metric_cols: list[int], result: dict, notes: list[str]) -> None:
+    """The row's cells other than the model and the metrics, into ``result`` (paper, code,
+    weights, date) and ``notes`` (notes and any other text)."""
+    for i, h in enumerate(header):
+        if i >= len(cells) or (i == model_col and roles[h] != "paper") or i in metric_cols:
+            continue
+        role = roles[h]
+        if role == "ignore":
+            continue
+        links = [(plain_text(label), url) for label, url in cell_links(cells[i])[0]
+                 if _http(url)]
+        cell_text = plain_text(_inline_plain(cells[i]))
+        if role == "paper" and links:
+            result["paper"] = links[0][1]
+            if links[0][0] and links[0][0].lower() not in ("paper", "link", "pdf"):
+                result["paper_title"] = links[0][0]
+        elif role == "code" and links:
+            result["code"] = [{"label": label or "code", "url": url} for label, url in links]
+        elif role == "weights" and links:
+            result["weights"] = [{"label": label or "weights", "url": url}
+                                 for label, url in links]
+        elif role == "date":
+            year = _YEAR.search(cell_text)
+            if year:
+                result["date"] = year[0]
+        elif role == "notes" and cell_text:
+            notes.append(cell_text)
+        elif cell_text and cell_text.lower() not in ("-", "n/a", "—"):
+            notes.append(f"{h}: {cell_text}" if h else cell_text)
+
+
+def _metrics(page: str, table, title: str, metric_names: list[str], results: list[dict],
+             bold: set, report: LooseReport) -> list[dict]:
+    """The metrics with their directions from the page's evidence, each decision in the
+    report."""
+    metrics, sorted_by = [], None
+    for name in metric_names:  # the table is sorted by (at most) one metric: the first in order
+        values = [r["values"].get(name) for r in results]
+        if sorted_by is None and _order_of([float(v) for v in values if v is not None]):
+            sorted_by = name
+    for name in metric_names:
+        values = [r["values"].get(name) for r in results]
+        # the rows' order is evidence only for the metric they are sorted by
+        # hand-written tables are often in the order results came, worst first: a metric
+        # whose name says its direction (accuracy, error) keeps it against the order
+        order = _order_of([float(v) for v in values if v is not None]) \
+            if name == sorted_by and directions.from_name(name) is None else None
+        if order == directions.LOWER:  # ascending: as often the order results came in
+            report.decisions.append(f"{page}:{table.line}: {title}: '{name}': its rows "
+                                    "ascend, which hand-written tables often do by date; "
+                                    "not taken as 'lower is better' (set direction: lower "
+                                    "in the data if it is)")
+            order = None
+        bold_here = _bold_direction(results, name, bold)
+        decision = directions.decide(name, order=order, bold=bold_here,
+                                     prose=_prose_direction(table.before, name))
+        report.decisions.append(f"{page}:{table.line}: {title}: {decision.direction} "
+                                f"({decision.source}): {decision.reason}")
+        metric = {"name": name}
+        if decision.direction == directions.LOWER:
+            metric["direction"] = "lower"
+        metrics.append(metric)
+    return metrics
 
 
 def _page_task_title(path: Path) -> str:

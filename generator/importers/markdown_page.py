@@ -274,6 +274,32 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
             metric["unit"] = unit
         metrics.append(metric)
 
+    results, bold = _results(page, table, title, metrics)
+
+    for metric in metrics:
+        _choose_direction(page, heading_line, title, metric, results, description_text, options,
+                          bold)
+        _choose_decimals(metric, results)
+    lb: dict = {"title": title}
+    if dataset:
+        lb["dataset"] = dataset
+    if description:
+        lb["description"] = description
+    if notes:
+        lb["notes"] = notes
+    highlight = _infer_highlight(page, heading_line, title, metrics, results, bold)
+    if highlight:
+        lb["highlight"] = highlight
+    lb["metrics"] = metrics
+    lb["results"] = results
+    _report_reorder(page, heading_line, title, metrics, results)
+    return lb, dataset
+
+
+def _results(page: _Page, table: "_Table", title: str, metrics: list[dict]
+             ) -> tuple[list[dict], set]:
+    """The table's rows as results, and the (result index, metric) of its bold values; a
+    value or link that cannot be read stops the import at its line."""
     results, bold = [], set()
     for line, cells in table.rows:
         model_text = page.plain(line, inline_text(cells[0]), "the model name")
@@ -315,25 +341,7 @@ def _leaderboard(page: _Page, title: str, heading_line: int, blocks: list[Block]
         if code:
             result["code"] = code
         results.append(result)
-
-    for metric in metrics:
-        _choose_direction(page, heading_line, title, metric, results, description_text, options,
-                          bold)
-        _choose_decimals(metric, results)
-    lb: dict = {"title": title}
-    if dataset:
-        lb["dataset"] = dataset
-    if description:
-        lb["description"] = description
-    if notes:
-        lb["notes"] = notes
-    highlight = _infer_highlight(page, heading_line, title, metrics, results, bold)
-    if highlight:
-        lb["highlight"] = highlight
-    lb["metrics"] = metrics
-    lb["results"] = results
-    _report_reorder(page, heading_line, title, metrics, results)
-    return lb, dataset
+    return results, bold
 
 
 def _choose_direction(page, line, title, metric, results, description, options, bold) -> None:

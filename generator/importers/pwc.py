@@ -324,6 +324,67 @@ class _Importer:
         self.datasets[dataset_id] = data
         return dataset_id
 
+    def _values(self, row: dict, where: str, date: str | None, suffixes: dict,
+                in_order: dict) -> tuple[dict, dict, dict]:
+        """A row's values, uncertainties and suffixes by metric, read past their form; what
+        cannot be read, collides or is read as something else is counted in the summary;
+        ``suffixes`` and ``in_order`` gather the leaderboard's."""
+        values, uncertainty, found_suffix = {}, {}, {}
+        for raw_name, raw in (row.get("metrics") or {}).items():
+            metric = plain_text(raw_name)
+            if not metric:
+                continue
+            text = " ".join(str(raw if raw is not None else "").split())
+            cell = read_cell(text)
+            if cell is None:
+                self.summary.unparsed.append((kind_of(text), f"{where}: {metric}", text))
+                continue
+            if metric in values:  # 'Relation F1' and 'Relation F1 ' in one row
+                if values[metric] != cell.number:
+                    self.summary.collisions.append(
+                        f"{where}: {metric} = {text!r} (kept {getattr(values[metric], 'text', 'N/A')})")
+                continue
+            values[metric] = cell.number
+            if cell.number is None:
+                self.summary.na += 1
+                continue
+            self.summary.values += 1
+            if cell.uncertainty is not None:
+                uncertainty[metric] = cell.uncertainty
+            if cell.suffix:
+                found_suffix[metric] = cell.suffix
+                suffixes.setdefault(metric, Counter())[cell.suffix] += 1
+                if cell.suffix == "%":
+                    self.summary.percent += 1
+            for kind in filter(None, (cell.note,)):
+                self.summary.read_as[kind] += 1
+                self.summary.read_examples.setdefault(kind, []).append(f"{where}: {text!r}")
+            in_order.setdefault(metric, []).append((float(cell.number), date))
+        return values, uncertainty, found_suffix
+
+    def _metrics(self, names: list[str], results: list[dict], suffixes: dict, in_order: dict,
+                 where: str) -> list[dict]:
+        """The leaderboard's metrics, each with its unit; their directions are decided once
+        every leaderboard is read (``pending``), from the votes of the row orders."""
+        # the table is stored best first by one metric: the first whose order shows one (the
+        # others' order, when they happen to be monotone, says nothing)
+        sorted_by = next((n for n in names if directions.from_order(
+            [v for v, _ in in_order.get(n, [])], [d for _, d in in_order.get(n, [])])), None)
+        metrics = []
+        for name in names:
+            metric: dict = {"name": name, "direction": None}  # decided once all are read
+            unit = (suffixes.get(name) or Counter()).most_common(1)
+            counted = sum(1 for r in results if r["values"].get(name) is not None)
+            if unit and counted and unit[0][1] * 2 >= counted:
+                metric["unit"] = unit[0][0]
+            sequence = in_order.get(name, []) if name == sorted_by else []
+            order = directions.from_order([v for v, _ in sequence], [d for _, d in sequence])
+            if order:
+                self.votes.setdefault(name, Counter())[order] += 1
+            self.pending.append((metric, name, order, where))
+            metrics.append(metric)
+        return metrics
+
     def leaderboard(self, task_name: str, ds: dict, taken: set[str]) -> dict | None:
         rows = (ds.get("sota") or {}).get("rows") or []
         dataset_id = self.dataset(ds, task_name)
@@ -346,37 +407,8 @@ class _Importer:
         for row in rows:
             model = plain_text(row.get("model_name")) or "Unnamed model"
             where = f"{task_name} › {title} › {model}"
-            values, uncertainty, date, found_suffix = {}, {}, self._date(row, where), {}
-            for raw_name, raw in (row.get("metrics") or {}).items():
-                metric = plain_text(raw_name)
-                if not metric:
-                    continue
-                text = " ".join(str(raw if raw is not None else "").split())
-                cell = read_cell(text)
-                if cell is None:
-                    self.summary.unparsed.append((kind_of(text), f"{where}: {metric}", text))
-                    continue
-                if metric in values:  # 'Relation F1' and 'Relation F1 ' in one row
-                    if values[metric] != cell.number:
-                        self.summary.collisions.append(
-                            f"{where}: {metric} = {text!r} (kept {getattr(values[metric], 'text', 'N/A')})")
-                    continue
-                values[metric] = cell.number
-                if cell.number is None:
-                    self.summary.na += 1
-                    continue
-                self.summary.values += 1
-                if cell.uncertainty is not None:
-                    uncertainty[metric] = cell.uncertainty
-                if cell.suffix:
-                    found_suffix[metric] = cell.suffix
-                    suffixes.setdefault(metric, Counter())[cell.suffix] += 1
-                    if cell.suffix == "%":
-                        self.summary.percent += 1
-                for kind in filter(None, (cell.note,)):
-                    self.summary.read_as[kind] += 1
-                    self.summary.read_examples.setdefault(kind, []).append(f"{where}: {text!r}")
-                in_order.setdefault(metric, []).append((float(cell.number), date))
+            date = self._date(row, where)
+            values, uncertainty, found_suffix = self._values(row, where, date, suffixes, in_order)
             paper = self._url(row.get("paper_url"), where)
             key = (model, tuple(sorted((k, None if v is None else float(v))
                                        for k, v in values.items())), paper)
@@ -410,23 +442,7 @@ class _Importer:
             results.append(result)
             row_suffixes.append(found_suffix)
         self._magnitudes(results, row_suffixes, suffixes, where=f"{task_name} › {title}")
-        # the table is stored best first by one metric: the first whose order shows one (the
-        # others' order, when they happen to be monotone, says nothing)
-        sorted_by = next((n for n in names if directions.from_order(
-            [v for v, _ in in_order.get(n, [])], [d for _, d in in_order.get(n, [])])), None)
-        metrics = []
-        for name in names:
-            metric: dict = {"name": name, "direction": None}  # decided once all are read
-            unit = (suffixes.get(name) or Counter()).most_common(1)
-            counted = sum(1 for r in results if r["values"].get(name) is not None)
-            if unit and counted and unit[0][1] * 2 >= counted:
-                metric["unit"] = unit[0][0]
-            sequence = in_order.get(name, []) if name == sorted_by else []
-            order = directions.from_order([v for v, _ in sequence], [d for _, d in sequence])
-            if order:
-                self.votes.setdefault(name, Counter())[order] += 1
-            self.pending.append((metric, name, order, f"{task_name} › {title}"))
-            metrics.append(metric)
+        metrics = self._metrics(names, results, suffixes, in_order, f"{task_name} › {title}")
         self.summary.leaderboards += 1
         self.summary.results += len(results)
         return {"id": board_id, "title": title, "dataset": dataset_id, "metrics": metrics,

@@ -348,29 +348,7 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
     metrics_ok = isinstance(raw_metrics, list) and len(raw_metrics) == len(lb.metrics)
     for result in lb.results:
         src = result.src
-        for name, value in result.values.items():
-            if name not in metrics and not metrics_ok:
-                continue
-            if name not in metrics:
-                hint = difflib.get_close_matches(name, list(metrics), n=1)
-                why = f"; did you mean '{hint[0]}'?" if hint else \
-                    f" (declared: {', '.join(metrics) or 'none'})"
-                problems.append(src.problem("values", name, key=True,
-                                            message=f"value for undeclared metric '{name}'{why}"))
-                continue
-            if value is None:
-                continue
-            if not value.finite:
-                problems.append(src.problem("values", name,
-                                            message=f"value of metric '{name}' must be a finite "
-                                                    f"number, not {value.text}"))
-                continue
-            decimals = metrics[name].decimals
-            if decimals is not None and _decimals_in(value.text) > decimals:
-                problems.append(src.problem(
-                    "values", name,
-                    message=f"value {value.text} has more decimals than metric '{name}' "
-                            f"prints ({decimals}); raise 'decimals' or round the value"))
+        problems += _check_values(result, metrics, metrics_ok)
         for name, plus in result.uncertainty.items():
             value = result.values.get(name)
             if name not in metrics or value is None:
@@ -405,6 +383,36 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
             problems.append(src.problem("paper", message=(
                 f"date {result.effective_date} of arXiv {arxiv_id(result.paper)} is in the "
                 "future; check the link or give an explicit 'date'")))
+    return problems
+
+
+def _check_values(result, metrics: dict, metrics_ok: bool) -> list[Problem]:
+    """A result's values: each of a declared metric (unless the metric list itself is
+    malformed), finite, with no more decimals than its metric prints."""
+    problems, src = [], result.src
+    for name, value in result.values.items():
+        if name not in metrics and not metrics_ok:
+            continue
+        if name not in metrics:
+            hint = difflib.get_close_matches(name, list(metrics), n=1)
+            why = f"; did you mean '{hint[0]}'?" if hint else \
+                f" (declared: {', '.join(metrics) or 'none'})"
+            problems.append(src.problem("values", name, key=True,
+                                        message=f"value for undeclared metric '{name}'{why}"))
+            continue
+        if value is None:
+            continue
+        if not value.finite:
+            problems.append(src.problem("values", name,
+                                        message=f"value of metric '{name}' must be a finite "
+                                                f"number, not {value.text}"))
+            continue
+        decimals = metrics[name].decimals
+        if decimals is not None and _decimals_in(value.text) > decimals:
+            problems.append(src.problem(
+                "values", name,
+                message=f"value {value.text} has more decimals than metric '{name}' "
+                        f"prints ({decimals}); raise 'decimals' or round the value"))
     return problems
 
 
