@@ -17,7 +17,7 @@ Cells are read as written: bold, ``±`` uncertainties, dashes and N/A, HTML enti
 footnote marks (``28.5*``, ``85.1†``, ``<sup>[1](#fn1)</sup>``), which become a note on
 the result.  A cell that cannot be read is reported with page, line and column, and the
 rest of the row is kept.  Directions come from the page's evidence (row order, bold,
-prose) through ``generator.directions``.
+prose) through ``generator.rules.directions``.
 """
 from __future__ import annotations
 

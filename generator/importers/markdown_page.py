@@ -345,7 +345,7 @@ def _results(page: _Page, table: "_Table", title: str, metrics: list[dict]
 
 
 def _choose_direction(page, line, title, metric, results, description, options, bold) -> None:
-    """The metric's direction from all the page's evidence (generator.directions): the
+    """The metric's direction from all the page's evidence (generator.rules.directions): the
     command line's --lower/--higher-is-better, then the page's own row order, its bold cells
     and its prose, then the name.  Every decision not given on the command line is noted
     with its reason, and with the evidence against it when there is any."""

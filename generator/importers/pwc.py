@@ -15,7 +15,7 @@ anything else is left out and reported with its location.
 
 No row is lost: rows with the same model, values and paper are one result, with
 the links of both; rows that differ in paper are both kept.  Metric directions
-are decided from all the evidence (``generator.directions``): the reviewed list in
+are decided from all the evidence (``generator.rules.directions``): the reviewed list in
 ``pwc_metric_directions.yml``, then the archive's own row order (it stores a
 leaderboard best first), the name, and the order of the same metric's other
 leaderboards; the report counts the decisions by source and lists conflicts.
@@ -238,7 +238,7 @@ class _Importer:
                     f"{where} › {result['model']}: {name} {value.text}{suffix} = {text}{unit}")
 
     def decide_directions(self) -> None:
-        """Every metric's direction, from all the evidence (generator.directions), once every
+        """Every metric's direction, from all the evidence (generator.rules.directions), once every
         leaderboard is read: the vote needs them all."""
         for metric, name, order, where in self.pending:
             explicit = (self.overrides[name], "listed in the reviewed metric directions file") \

@@ -220,7 +220,7 @@ def latex_escape(text: str) -> str:
 
 
 # Big HTML blocks (tables, charts) stand between these markers.  Pages stay complete
-# markdown for any builder; the plugin (generator.blocks) lifts the blocks out before Markdown runs and
+# markdown for any builder; the plugin (generator.site.blocks) lifts the blocks out before Markdown runs and
 # puts them back into the finished page, so Python-Markdown and the search indexer never
 # parse thousands of table cells (the search gets the model names instead).
 RAW_OPEN, RAW_CLOSE = "<!--lb:raw-->", "<!--/lb:raw-->"

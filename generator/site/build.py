@@ -1,8 +1,11 @@
-"""The MkDocs plugin's work (``generator/plugin.py``) apart from the lifted blocks
-(``generator.blocks``), the stamped pages (``generator.stamping``) and the sitemap
-(``generator.sitemap``): which data a build reads, loading it, the files handed to MkDocs,
-the footer crediting the data's sources, and one line for a disk error that ends a build.
-Publishing the site folder is ``generator.publish``.  Nothing here imports MkDocs.
+"""The site's generated files (``generate``): every page drawn from its context
+(``views.pages``) and the other files (``views.site.site_files``), through the page cache
+(``PageCache``, the one place that knows a previous build), sorted into what MkDocs gets,
+what is stamped and what is written past it.  Also the plugin's other work apart from the
+lifted blocks (``blocks``), the stamped pages (``stamping``) and the sitemap
+(``sitemap``): which data a build reads, loading it, the footer crediting the data's
+sources, and one line for a disk error that ends a build.  Publishing the site folder is
+``publish``.  Nothing here imports MkDocs.
 """
 from __future__ import annotations
 
@@ -156,7 +159,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
                edit_base: str | None = None, keep: "site.Keep | None" = None,
                data: "site.SiteData | None" = None) -> dict[str, str]:
     """Every generated page of the site: {path relative to docs: markdown text}, each drawn
-    by its context's template (``contexts``).  ``templates_dir``: a folder whose templates
+    by its context's template (``views.pages``).  ``templates_dir``: a folder whose templates
     replace the shipped ones of the same name; ``edit_base``: where the data folder's files
     are edited, for "Edit this leaderboard" links; ``keep``: a page whose context is the
     last build's keeps its text."""

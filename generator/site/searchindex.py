@@ -1,6 +1,6 @@
 """Adding pages MkDocs did not render to Material's search index (search/search_index.json).
 
-The paper and dataset pages are written from a placeholder (``generator.stamping``), so the
+The paper and dataset pages are written from a placeholder (``generator.site.stamping``), so the
 search plugin never sees them; their entries are appended to the index it wrote.  Nothing
 here imports MkDocs.
 """
