@@ -127,7 +127,7 @@ class PageCache:
         self._before = previous._now if previous is not None else {}
         self._now: dict = {}
 
-    def __call__(self, key, inputs: tuple, make):
+    def __call__(self, key, inputs, make):
         done = self._before.get(key)
         if done is None or not (done[0] is inputs or done[0] == inputs):
             done = (inputs, make())
@@ -165,7 +165,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     last build's keeps its text."""
     keep = keep or site.fresh
     data = data or site.derive(project, keep)
-    return {path: keep(("page", path), (context,), lambda: render.render(
+    return {path: keep(("page", path), context, lambda: render.render(
         context.TEMPLATE, templates_dir, **context.values()))
         for path, context in contexts.page_contexts(data, home_intro, edit_base, keep)}
 

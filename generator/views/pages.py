@@ -5,7 +5,7 @@ A template receives exactly its context's fields (``values``), and each template
 comment names them (``tests/test_template_context.py`` holds the two together).  A context
 holds what its page shows and nothing more, so that two builds' contexts of a page are
 equal exactly when the page would read the same: a rebuild renders a page only when its
-context differs from the last build's (``pagecache.PageCache``).  Nothing here renders.
+context differs from the last build's (``site.build.PageCache``).  Nothing here renders.
 
 Every link in a template is written from ``root``, the relative path from the page to the
 site's root (``{{ root }}tasks/ID/``).  Tables are HTML, prose fields are rendered by
@@ -14,7 +14,6 @@ HTML blocks: fast to build, and a data file cannot inject markup.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, fields
 from typing import ClassVar, Iterator, Mapping
 
@@ -268,7 +267,7 @@ def home(data: SiteData, intro: str) -> HomePage:
         if full else (),
         tuple(_dataset_entry(data, d) for d in project.datasets.values()) if full else (),
         () if full else tuple((data.titles[v.task_id], v) for v in busiest(data)),
-        tuple(itertools.islice((e for e in data.feed if e.record), 10)))
+        tuple(data.new_bests))
 
 
 def tasks_index(data: SiteData) -> TasksIndexPage:

@@ -258,11 +258,12 @@ def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
 
 T = TypeVar("T")
 #: ``keep(key, inputs, make)``: what ``make()`` returns, or what it returned for ``key`` in
-#: the last build when ``inputs`` are the same objects or equal (``pagecache.PageCache``)
-Keep = Callable[[Hashable, tuple, Callable[[], T]], T]
+#: the last build when ``inputs`` (a value, or a tuple of them) are the same objects or
+#: equal (``site.build.PageCache``)
+Keep = Callable[[Hashable, object, Callable[[], T]], T]
 
 
-def fresh(key: Hashable, inputs: tuple, make: Callable[[], T]) -> T:
+def fresh(key: Hashable, inputs: object, make: Callable[[], T]) -> T:
     """The ``Keep`` of a build with no previous one: everything is made."""
     return make()
 
@@ -283,7 +284,8 @@ class SiteData:
     models: dict[str, Model]
     papers: dict[str, Paper]
     neighbours: dict[str, dict[str, int]]
-    feed: list[FeedEntry]  # newest first
+    feed: list[FeedEntry]  # the newest ``FEED_SIZE``, newest first
+    new_bests: list[FeedEntry]  # the ten newest that set a record, newest first
     areas: list[Area]
     empty_tasks: frozenset  # ids of the tasks with no result in their tree
     counts: dict[str, int]
@@ -303,15 +305,16 @@ def derive(project: Project, keep: Keep | None = None) -> SiteData:
     for lb in project.leaderboards:
         if lb.dataset:
             by_dataset.setdefault(lb.dataset, []).append(lb)
-    feed = []
+    entries = []
     for key, view in views_of.items():
         title = titles.get(view.task_id, view.task_id)
-        feed += keep(("feed", key), (view, title), lambda: _feed_entries(view, title))
-    feed.sort(key=lambda e: (e.date, e.id), reverse=True)
+        entries += keep(("feed", key), (view, title), lambda: _feed_entries(view, title))
+    newest = lambda e: (e.date, e.id)  # noqa: E731
     return SiteData(
         project, views_of, {t.id: t for t in project.tasks}, titles, children, by_dataset,
-        models(project, views_of), papers(project, views_of), neighbours(views_of), feed,
-        areas(project), frozenset(key for key, n in subtree_results(project, children).items()
+        models(project, views_of), papers(project, views_of), neighbours(views_of),
+        heapq.nlargest(FEED_SIZE, entries, key=newest),
+        heapq.nlargest(10, (e for e in entries if e.record), key=newest), areas(project), frozenset(key for key, n in subtree_results(project, children).items()
                                   if n == 0), project.counts())
 
 
@@ -352,7 +355,7 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
         "export.schema.json").read_text("utf-8")
     files["data/all.json"] = exports.all_json(project, keep)
     files["data/models.json"] = compare_json(data.models, data.views, data.titles, keep)
-    entries = data.feed[:FEED_SIZE]
+    entries = data.feed
     files["feed.xml"] = keep("feed.xml", (tuple(entries), site_name, site_url), lambda: render.render(
         "site_feed.xml.j2", templates_dir, entries=entries, title=site_name, base=site_url,
         updated=entries[0].updated if entries else "1970-01-01T00:00:00Z"))
