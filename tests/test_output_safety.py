@@ -35,7 +35,6 @@ from generator.outputs import exports
 from generator.project import pipeline
 from generator.outputs import readme
 from generator.outputs import render
-from generator.views import site
 from generator.site import build as sitebuild
 from generator.project.model import DatasetLink, Link
 
