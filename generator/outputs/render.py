@@ -375,10 +375,18 @@ def overridden(template: str, overrides: Path | None) -> bool:
     return folder is not None and (folder / template).is_file()
 
 
+XML_TEMPLATES = (".xml.j2", ".svg.j2")  # standalone XML documents: the feed, the badges
+
+
 def render(template: str, templates: Path | None = None, **context) -> str:
-    """Render ``template`` (by name) with plain data; ``templates``: a folder of overrides."""
-    return environment(Path(templates) if templates is not None else None) \
+    """Render ``template`` (by name) with plain data; ``templates``: a folder of overrides.
+
+    An XML template's output loses every character XML 1.0 forbids (U+FFFE, C0 controls,
+    lone surrogates): none belongs to the template's own markup, so this is each value
+    cleaned as it is printed, and the feed and badges parse whatever the data held."""
+    text = environment(Path(templates) if templates is not None else None) \
         .get_template(template).render(**context)
+    return text_rules.xml_chars(text) if template.endswith(XML_TEMPLATES) else text
 
 
 LAYOUTS = ("sota-cv", "nlp-progress")  # the page layouts ``task_markdown`` writes

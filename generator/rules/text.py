@@ -7,9 +7,10 @@ Two kinds of text field:
   HTML; a task's ``page`` may also hold marker lines, ``<!-- leaderboard: ID -->``, each
   where one of its leaderboards' tables goes (``PAGE_MARKER``).
 
-Neither may hold control characters, Unicode line or paragraph separators, or
-the invisible characters that reorder text (bidi overrides), and a name must
-show something once spaces and zero-width characters are taken away.  Names are
+Neither may hold control characters, noncharacters (U+FFFE, U+FDD0...) or lone
+surrogates, Unicode line or paragraph separators, or the invisible characters that
+reorder text (bidi overrides), and a name must show something once spaces and
+zero-width characters are taken away.  Names are
 compared for duplicates as a reader sees them (``same_name``).
 """
 from __future__ import annotations
@@ -40,6 +41,21 @@ ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad]")
 #: ``<svg/onload=...>`` and ``</title/>`` are tags to a browser).
 BROWSER_MARKUP = re.compile(r"<[A-Za-z/!?]")
 
+#: Code points that are not characters: U+FDD0-U+FDEF and the last two of every plane
+#: (U+FFFE, U+FFFF, U+1FFFE, ...), and the halves of surrogate pairs standing alone.
+NONCHARACTER = re.compile("[\ufdd0-\ufdef\ud800-\udfff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)) + "]")
+#: What XML 1.0 does not allow anywhere in a document (not even as ``&#...;``): C0 controls
+#: but tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_chars(text: str) -> str:
+    """``text`` without the characters XML 1.0 does not allow, so a feed, a badge or a
+    sitemap stays well-formed whatever the data held (validation refuses them too)."""
+    return XML_ILLEGAL.sub("", text) if XML_ILLEGAL.search(text) else text
+
+
 _NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x00": "a NUL byte",
           "\x85": "a next-line character (U+0085)"}
 
@@ -47,6 +63,10 @@ _NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x00"
 def _describe(ch: str) -> str:
     if ch in _NAMES:
         return _NAMES[ch]
+    if "\ud800" <= ch <= "\udfff":
+        return f"U+{ord(ch):04X} (half of a surrogate pair, alone)"
+    if NONCHARACTER.match(ch):
+        return f"U+{ord(ch):04X} (a noncharacter, which XML and feeds do not allow)"
     name = unicodedata.name(ch, "")
     return f"U+{ord(ch):04X}" + (f" ({name.lower()})" if name else " (a control character)")
 
@@ -61,6 +81,9 @@ def character_problems(key: str, text: str, markdown: bool = False) -> list[str]
             out.append(f"'{key}' must be one line; it holds a line break")
         else:
             out.append(f"'{key}' holds {_describe(ch)}, which is not allowed in text; remove it")
+    nonchar = NONCHARACTER.search(text)
+    if nonchar:
+        out.append(f"'{key}' holds {_describe(nonchar[0])}; remove it")
     separator = _SEPARATOR.search(text)
     if separator:
         out.append(f"'{key}' holds {_describe(separator[0])}, which some programs read as a "

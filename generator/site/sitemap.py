@@ -4,7 +4,9 @@ taken out, and every page dated by the last commit.
 MkDocs dates each page by the build's day, so two builds of the same sources would differ;
 the last commit's date is the same in both (outside a git checkout there is no date and no
 ``<lastmod>``).  The XML is parsed and written with ``xml.etree``, entries keep MkDocs's
-order and the added ones come after it, sorted.  Nothing here imports MkDocs.
+order and the added ones come after it, sorted; a character XML forbids (U+FFFE, a
+control character) in a page's address is dropped, so the sitemap always parses.
+Nothing here imports MkDocs.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urljoin
 
+from generator.rules.text import xml_chars
 from generator.site.fsutil import link_from
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -29,7 +32,7 @@ def rewrite(xml: str, base: str, add: Iterable[str] = (), drop: Iterable[str] = 
     like ``papers/x/``), without the entries of ``drop``, and ``date`` (YYYY-MM-DD) as
     every entry's ``<lastmod>``, or none if it is None.  ``base`` is the site's URL
     (``site_url``, ending in /); MkDocs writes absolute paths when it is empty."""
-    root = ET.fromstring(xml)
+    root = ET.fromstring(xml_chars(xml))  # a page path MkDocs wrote may hold what XML forbids
     base = base or "/"
     dropped = {base + url for url in drop}
     for url in root.findall(_URL):
@@ -46,7 +49,7 @@ def rewrite(xml: str, base: str, add: Iterable[str] = (), drop: Iterable[str] = 
         element.text = element.text.strip() if element.text else element.text
         element.tail = None
     ET.indent(root, space="    ")
-    text = ET.tostring(root, encoding="unicode", short_empty_elements=False)
+    text = xml_chars(ET.tostring(root, encoding="unicode", short_empty_elements=False))
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'
 
 
@@ -73,8 +76,8 @@ def compose(urls: Iterable[str], base: str, add: Iterable[str] = (), drop: Itera
 _PLAIN = re.compile(r"[A-Za-z0-9_~%-][^:?#]*\Z")  # with no "/." in it: a path urljoin appends as it is
 
 
-def _escape(text: str) -> str:  # as xml.etree writes text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _escape(text: str) -> str:  # as xml.etree writes text, and rewrite cleans it
+    return xml_chars(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def write(site_dir: Path, text: str, previous: Path | None = None) -> None:
