@@ -1,8 +1,14 @@
 """Importing the Papers with Code evaluation-tables export."""
 from __future__ import annotations
 
+import copy
+import errno
 import gzip
 import json
+import os
+import re
+import shutil
+import subprocess
 
 import pytest
 import yaml
@@ -143,3 +149,156 @@ def test_a_dataset_named_with_no_letter_gets_a_fallback_name_and_is_reported(cli
         in run.err
     board = yaml.safe_load((tmp_path / "data" / "tasks" / "question-answering.yml").read_text())
     assert board["leaderboards"][0]["title"] == "Unnamed Question Answering dataset (0)"
+
+
+# --- issue 25: a failed import leaves the data folder as it was ------------------------------
+
+def tree(folder) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and folder under ``folder``, hidden ones too."""
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None
+            for p in sorted(folder.rglob("*"))}
+
+
+def leftovers(folder) -> list[str]:
+    """What a run left beside ``folder``: staging copies, locks, temporary files."""
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+
+
+@pytest.fixture
+def existing(tmp_path):
+    """A data folder that already holds a task and a sources file, as an import finds it."""
+    from helpers import DATA
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    return data
+
+
+def late_malformed_archive() -> list:
+    """The small archive, then a last task whose second row's metrics are a list."""
+    late = copy.deepcopy(SUB)
+    late["task"] = "Late Task"
+    rows = late["datasets"][0]["sota"]["rows"]
+    rows.append(dict(rows[0], model_name="Broken Row", metrics=["68.2"]))
+    return [*archive(), late]
+
+
+def test_a_malformed_entry_late_in_the_export_is_one_line_at_its_line(cli, tmp_path, existing):
+    path = tmp_path / "archive.json"
+    text = json.dumps(late_malformed_archive(), indent=1)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    broken = next(i for i, l in enumerate(lines) if '"Broken Row"' in l)
+    line = next(i for i, l in enumerate(lines[broken - 3:], broken - 2) if '"metrics": [' in l)
+    before = tree(existing)
+    run = cli("import-pwc", str(path), "--data", str(existing))
+    assert run.code == 1 and run.out == "" and "Traceback" not in run.err
+    assert len(run.err.splitlines()) == 1, run.err
+    assert re.fullmatch(
+        re.escape(f"{path}:") + r"\d+:\d+: " + re.escape(
+            "Late Task › Mini-ImageNet - 5-Shot › Broken Row: 'metrics' must be an object of "
+            "metric: value, not a list"), run.err.strip()), run.err
+    assert int(run.err.split(":")[1]) == line  # the line of the broken row's "metrics": [
+    assert tree(existing) == before and leftovers(existing) == []
+    fixed = late_malformed_archive()
+    fixed[-1]["datasets"][0]["sota"]["rows"][-1]["metrics"] = {"Accuracy": "60.1%"}
+    path.write_text(json.dumps(fixed), encoding="utf-8")
+    run = cli("import-pwc", str(path), "--data", str(existing))
+    assert run.code == 0, run.err
+    assert (existing / "tasks" / "late-task.yml").is_file()
+
+
+@pytest.mark.parametrize("entry,message", [
+    (lambda a: a[0].update(datasets="ImageNet"), "Image Classification: 'datasets' must be a list, not a string"),
+    (lambda a: a[0]["subtasks"].append(7), "Image Classification › subtask 2: a task must be an object, not a number"),
+    (lambda a: a[0]["datasets"][0]["sota"]["rows"][0]["code_links"][0].update(url=5),
+     "Image Classification › ImageNet › Net A: 'url' must be a URL, not a number"),
+    (lambda a: a[0]["datasets"][0].update(sota=[]),
+     "Image Classification › ImageNet: 'sota' must be an object with 'metrics' and 'rows', not a list"),
+])
+def test_each_shape_the_importer_cannot_read_is_a_clear_error(cli, tmp_path, entry, message):
+    data = archive()
+    entry(data)
+    path = tmp_path / "archive.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(data).encode()))
+    run = cli("import-pwc", str(path), "--data", str(tmp_path / "data"))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.err.startswith(f"{path}:1:") and run.err.rstrip("\n").endswith(message), run.err
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("fail_at", [1, 4])
+def test_a_disk_that_fails_midway_leaves_the_folder_as_it_was(cli, tmp_path, existing,
+                                                              monkeypatch, fail_at):
+    """The 1st or 4th file written fails as a full disk would: one line naming the file in
+    the data folder, exit 2, the folder byte for byte as before, nothing left beside it, and
+    a re-run (the disk freed) imports everything."""
+    from generator.site import fsutil
+    path = tmp_path / "archive.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(archive()).encode()))
+    before = tree(existing)
+    real, calls = fsutil.write_text, []
+
+    def full(target, text, fsync=True):
+        calls.append(target)
+        if len(calls) == fail_at:
+            raise fsutil.OutputError("write", target, OSError(errno.ENOSPC, "No space left on device"))
+        real(target, text, fsync)
+    monkeypatch.setattr(fsutil, "write_text", full)
+    run = cli("import-pwc", str(path), "--data", str(existing))
+    assert run.code == 2 and run.out == "", run.err
+    assert re.fullmatch(re.escape(f"leaderboard: cannot write {existing}/") + r"\S+\.(yml|txt)"
+                        + re.escape(": No space left on device"), run.err.strip()), run.err
+    assert tree(existing) == before and leftovers(existing) == []
+    monkeypatch.setattr(fsutil, "write_text", real)
+    run = cli("import-pwc", str(path), "--data", str(existing))
+    assert run.code == 0, run.err
+    after = tree(existing)
+    assert {k: v for k, v in after.items() if k in before and k != "sources.yml"} == \
+        {k: v for k, v in before.items() if k != "sources.yml"}  # the old files as they were
+    assert "tasks/image-classification.yml" in after and "pwc-import-report.txt" in after
+    assert "Papers with Code" in after["sources.yml"].decode()
+    assert cli("validate", "--data", str(existing)).code == 0
+
+
+def test_the_current_folder_is_not_swapped_away(cli, tmp_path, existing, monkeypatch):
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(archive()), encoding="utf-8")
+    before = tree(existing)
+    run = cli("import-pwc", str(path), "--data", ".", cwd=existing)
+    assert run.code == 1 and "is the current folder or holds it" in run.err
+    assert tree(existing) == before
+
+
+@pytest.mark.slow
+def test_on_a_full_disk_the_import_is_one_line_and_the_folder_stays(cli, tmp_path, existing):
+    """A real file system that fills up during the import (a tmpfs; root only)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root and mount")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        data = disk / "data"
+        shutil.copytree(existing, data)
+        with open(disk / "filler", "wb", buffering=0) as handle:
+            for size in (1 << 16, 1 << 12, 1):
+                try:
+                    while True:
+                        handle.write(b"\0" * size)
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+        os.truncate(disk / "filler", os.path.getsize(disk / "filler") - 12 * 1024)
+        # room for about three small files: the import fails midway, not at its first file
+        path = tmp_path / "archive.json"
+        path.write_text(json.dumps(archive()), encoding="utf-8")
+        before = tree(data)
+        run = cli("import-pwc", str(path), "--data", str(data))
+        assert run.code == 2 and "No space left on device" in run.err and "Traceback" not in run.err
+        assert len(run.err.splitlines()) == 1, run.err
+        assert tree(data) == before and leftovers(data) == []
+        (disk / "filler").unlink()
+        assert cli("import-pwc", str(path), "--data", str(data)).code == 0
+        assert (data / "tasks" / "image-classification.yml").is_file()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)

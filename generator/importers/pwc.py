@@ -26,7 +26,12 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import json.decoder
+import json.scanner
+import os
 import re
+import shutil
+import zlib
 from collections import Counter
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -37,7 +42,7 @@ import yaml
 
 from generator.rules import directions
 from generator.rules.numbers import MAGNITUDES, from_plain, read_cell
-from generator.project.problems import InputError, general
+from generator.project.problems import InputError, Problem, general
 from generator.rules import ids
 from generator.importers import markdown_text, plain_text
 
@@ -450,20 +455,185 @@ class _Importer:
 
 
 def read_archive(path: Path) -> list:
+    """The export's tasks; an entry of the wrong shape anywhere in it is an error at its line
+    (of the JSON, decompressed), before anything is converted or written."""
     try:
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = json.loads(text)
     except OSError as exc:
         raise InputError(general(f"cannot read: {exc.strerror or exc}", str(path))) from None
-    except (UnicodeDecodeError, json.JSONDecodeError, EOFError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, EOFError, zlib.error) as exc:
         raise InputError(general(f"not a Papers with Code export (JSON, optionally gzipped): {exc}",
+                                 str(path))) from None
+    except RecursionError:
+        raise InputError(general("not a Papers with Code export: nested too deeply",
                                  str(path))) from None
     if not isinstance(data, list) or not all(isinstance(t, dict) and "task" in t for t in data):
         raise InputError(general("not a Papers with Code evaluation-tables export: expected a list "
                                  "of tasks with 'task', 'datasets' and 'subtasks'", str(path)))
+    found = shape_problem(data)
+    if found is not None:
+        steps, message = found
+        line, col = _position(text, steps)
+        raise InputError(Problem(str(path), line, col, message))
     return data
+
+
+# --- the shape of the export: what convert() reads, checked before it reads any of it -------
+
+MAX_SUBTASK_DEPTH = 50  # the 2020 archive nests four deep
+_TEXT = (str, int, float)  # a name or title; numbers are read as their text
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+            type(None): "null"}.get(type(value), "a number")
+
+
+def shape_problem(archive: list) -> tuple[list, str] | None:
+    """The first entry of the export whose shape ``convert`` cannot read, as (its path in the
+    JSON: keys and indices, the message naming it as the report does), or None."""
+    stack = [([i], node, (f"task {i + 1}",), 0) for i, node in reversed(list(enumerate(archive)))]
+    while stack:
+        steps, node, where, depth = stack.pop()
+        problem = _task_problem(node, where, depth)
+        where = where[:-1]  # the task's name stands for its number from here
+        if problem is not None:
+            return steps + problem[0], problem[1]
+        name = plain_text(node.get("task")) or "Unnamed task"
+        for i, ds in enumerate(node.get("datasets") or []):
+            problem = _dataset_problem(ds, f"{' › '.join((*where, name))} › dataset {i + 1}")
+            if problem is not None:
+                return steps + ["datasets", i] + problem[0], problem[1]
+        subtasks = list(enumerate(node.get("subtasks") or []))
+        stack += [(steps + ["subtasks", i], sub, (*where, name, f"subtask {i + 1}"), depth + 1)
+                  for i, sub in reversed(subtasks)]
+    return None
+
+
+def _field(node: dict, key: str, kinds: tuple, what: str, where: str):
+    """([key], message) when ``node[key]`` is neither null nor of ``kinds``."""
+    value = node.get(key)
+    if value is None or (isinstance(value, kinds) and not isinstance(value, bool)):
+        return None
+    return [key], f"{where}: '{key}' must be {what}, not {_kind(value)}"
+
+
+def _items(node: dict, key: str, kinds: tuple, what: str, where: str):
+    """([key, i], message) for the first item of the list ``node[key]`` not of ``kinds``."""
+    for i, item in enumerate(node.get(key) or []):
+        if not isinstance(item, kinds) or isinstance(item, bool):
+            return [key, i], f"{where}: item {i + 1} of '{key}' must be {what}, not {_kind(item)}"
+    return None
+
+
+def _first(*checks):
+    return next((c for c in checks if c is not None), None)
+
+
+def _task_problem(node, where: tuple, depth: int):
+    """``where``: the names of the parent tasks, then this task's number ('subtask 2')."""
+    if not isinstance(node, dict):
+        return [], f"{' › '.join(where)}: a task must be an object, not {_kind(node)}"
+    label = " › ".join((*where[:-1], plain_text(node.get("task")) or "Unnamed task"))
+    if depth > MAX_SUBTASK_DEPTH:
+        return [], f"{label}: subtasks nest more than {MAX_SUBTASK_DEPTH} deep"
+    return _first(_field(node, "task", _TEXT, "text", label),
+                  _field(node, "description", _TEXT, "text", label),
+                  _field(node, "categories", (list,), "a list", label),
+                  _field(node, "datasets", (list,), "a list", label),
+                  _field(node, "subtasks", (list,), "a list", label),
+                  _items(node, "categories", _TEXT, "text", label))
+
+
+def _dataset_problem(ds, label: str):
+    if not isinstance(ds, dict):
+        return [], f"{label}: a dataset must be an object, not {_kind(ds)}"
+    label = f"{label.rsplit(' › ', 1)[0]} › {plain_text(ds.get('dataset')) or 'Unnamed dataset'}"
+    found = _first(_field(ds, "dataset", _TEXT, "text", label),
+                   _field(ds, "description", _TEXT, "text", label),
+                   _field(ds, "dataset_links", (list,), "a list", label),
+                   _field(ds, "sota", (dict,), "an object with 'metrics' and 'rows'", label),
+                   _links_problem(ds, "dataset_links", label))
+    if found is not None or not ds.get("sota"):
+        return found
+    sota = ds["sota"]
+    found = _first(_field(sota, "metrics", (list,), "a list", label),
+                   _field(sota, "rows", (list,), "a list", label),
+                   _items(sota, "metrics", _TEXT, "a metric's name", label))
+    if found is not None:
+        return ["sota"] + found[0], found[1]
+    for i, row in enumerate(sota.get("rows") or []):
+        found = _row_problem(row, f"{label} › row {i + 1}")
+        if found is not None:
+            return ["sota", "rows", i] + found[0], found[1]
+    return None
+
+
+def _row_problem(row, label: str):
+    if not isinstance(row, dict):
+        return [], f"{label}: a row must be an object, not {_kind(row)}"
+    if row.get("model_name") is not None and isinstance(row["model_name"], _TEXT):
+        label = f"{label.rsplit(' › ', 1)[0]} › {plain_text(row['model_name']) or 'Unnamed model'}"
+    found = _first(*(_field(row, key, _TEXT, "text", label)
+                     for key in ("model_name", "paper_title", "paper_date")),
+                   _field(row, "paper_url", (str,), "a URL", label),
+                   _field(row, "metrics", (dict,), "an object of metric: value", label),
+                   _field(row, "model_links", (list,), "a list", label),
+                   _field(row, "code_links", (list,), "a list", label),
+                   _links_problem(row, "model_links", label),
+                   _links_problem(row, "code_links", label))
+    if found is not None:
+        return found
+    for name, value in (row.get("metrics") or {}).items():
+        if isinstance(value, (dict, list)):
+            return ["metrics"], (f"{label}: the value of '{name}' must be a number or text, "
+                                 f"not {_kind(value)}")
+    return None
+
+
+def _links_problem(node: dict, key: str, label: str):
+    for i, link in enumerate(node.get(key) or []):
+        if not isinstance(link, dict):
+            return [key, i], f"{label}: link {i + 1} of '{key}' must be an object, not {_kind(link)}"
+        found = _first(_field(link, "url", (str,), "a URL", label),
+                       _field(link, "title", _TEXT, "text", label))
+        if found is not None:
+            return [key, i] + found[0], found[1]
+    return None
+
+
+def _position(text: str, steps: list) -> tuple[int, int]:
+    """(line, column) in ``text`` of the innermost object or list on the path ``steps``,
+    found by parsing once more with the pure-Python scanner, which can tell where each
+    object starts (only when there is an error to show)."""
+    starts: dict[int, int] = {}
+
+    def parse_object(s_and_end, *args):
+        value, end = json.decoder.JSONObject(s_and_end, *args)
+        starts[id(value)] = s_and_end[1] - 1
+        return value, end
+
+    def parse_array(s_and_end, *args):
+        value, end = json.decoder.JSONArray(s_and_end, *args)
+        starts[id(value)] = s_and_end[1] - 1
+        return value, end
+
+    decoder = json.JSONDecoder()
+    decoder.parse_object, decoder.parse_array = parse_object, parse_array
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    try:
+        node = decoder.decode(text)
+    except (RecursionError, ValueError):
+        return 1, 1
+    at = starts.get(id(node), 0)
+    for step in steps:
+        node = node[step]
+        at = starts.get(id(node), at)
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
 def convert(archive: list, overrides: dict[str, str], today: dt.date | None = None):
@@ -481,3 +651,92 @@ def convert(archive: list, overrides: dict[str, str], today: dt.date | None = No
         ordered.update(task)
         tasks[task_id] = ordered
     return tasks, importer.datasets, importer.summary
+
+
+# --- writing: into a copy of the data folder beside it, swapped in whole ----------------------
+
+def write_import(plan, report: Path, report_text: str) -> None:
+    """Write ``plan`` (checked first) and the report of what was left out, all or nothing.
+
+    The data folder is copied beside itself (``.DATA.building-XXXX``: its files hard-linked
+    where the file system allows, never written through), the new files are written into
+    the copy, and the copy is swapped in (``site.publish``): a failure at any point -- a full
+    disk, a read-only place, an interrupt -- leaves the folder as it was, so a re-run starts
+    from the same place.  A report outside the folder is written before the swap."""
+    from generator.importers import add_sources, read_sources
+    from generator.site.fsutil import OutputError, write_text
+    from generator.site.publish import Output
+
+    plan.check()
+    if plan.sources:
+        read_sources(plan.data_dir)  # a broken sources.yml is an error at its own line
+    data = Path(plan.data_dir)
+    target = Path(os.path.realpath(os.path.abspath(data)))
+    here = Path(os.path.realpath(os.getcwd()))
+    if target == here or target in here.parents:
+        raise InputError(general(f"--data {data} is the current folder or holds it; the import "
+                                 "is written beside it and swapped in, so run it from elsewhere"))
+    if os.path.lexists(target) and not target.is_dir():
+        raise InputError(general("--data must be a folder, and this is a file", str(data)))
+    inside = _relative_to(report, target)
+    output = Output(data)
+    staging = output.open()
+    try:
+        if target.is_dir():
+            _link_tree(target, staging)
+        for path, text in sorted(plan.files.items()):
+            write_text(staging / path.relative_to(data), text, fsync=False)
+        (staging / "tasks").mkdir(exist_ok=True)
+        if plan.sources:
+            add_sources(staging, plan.sources)
+        if inside is not None:
+            write_text(staging / inside, report_text, fsync=False)
+        else:
+            write_text(report, report_text)
+    except OSError as exc:  # named as the folder it is for, not the copy
+        output.abandon()
+        name = os.fsdecode(exc.filename) if exc.filename is not None else ""
+        if name == str(staging) or name.startswith(str(staging) + os.sep):
+            raise OutputError(getattr(exc, "verb", "write"),
+                              data / os.path.relpath(name, staging), exc) from None
+        raise
+    except BaseException:
+        output.abandon()
+        raise
+    output.publish()
+
+
+def _relative_to(path: Path, folder: Path) -> Path | None:
+    """``path`` relative to ``folder`` (both as the file system resolves them), or None."""
+    resolved = Path(os.path.realpath(os.path.abspath(path)))
+    try:
+        return resolved.relative_to(folder)
+    except ValueError:
+        return None
+
+
+def _link_tree(source: Path, copy: Path) -> None:
+    """``copy`` (an empty folder) made to hold what ``source`` holds: folders made, files
+    hard-linked (copied where links are refused), symbolic links copied as links.  Files
+    in the copy are only ever replaced (a new file renamed over), never written through,
+    so ``source`` stays as it is."""
+    for folder, dirs, names in os.walk(source):
+        into = copy / os.path.relpath(folder, source)
+        for name in dirs:
+            path = Path(folder) / name
+            if path.is_symlink():
+                os.symlink(os.readlink(path), into / name)
+            else:
+                (into / name).mkdir()
+                shutil.copystat(path, into / name)
+        for name in names:
+            path = Path(folder) / name
+            if path.is_symlink():
+                os.symlink(os.readlink(path), into / name)
+                continue
+            try:
+                os.link(path, into / name, follow_symlinks=False)
+            except OSError:
+                if not path.is_file():
+                    raise
+                shutil.copy2(path, into / name)
