@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.project import validate
 from generator.project import yamlwrite
 from generator.rules import files
-from generator.rules import ids
+from generator.rules import ids, urls
 from generator.site.fsutil import write_text
 from generator.project.pipeline import SOURCES_FILE, load_project, load_sources
 from generator.project.problems import InputError, Problem, errors, general
@@ -90,7 +90,7 @@ class Plan:
             raise InputError(general(
                 f"task '{task_id}' already exists ({existing[0]}); nothing was written. Import "
                 "under another id with --task-id, or move the existing file away first"))
-        self.files[path] = yamlwrite.dump(data, schema_header(self.data_dir, "task"))
+        self.files[path] = yamlwrite.dump(with_result_ids(data), schema_header(self.data_dir, "task"))
 
     def add_dataset(self, dataset_id: str, data: dict) -> None:
         path = self.data_dir / "datasets" / f"{dataset_id}.yml"
@@ -122,6 +122,27 @@ class Plan:
         if self.sources:
             add_sources(self.data_dir, self.sources)
 
+
+
+def with_result_ids(task: dict) -> dict:
+    """``task`` with an ``id`` on each result whose display name another result of its
+    leaderboard has before it (two implementations of one model): its permalink and badge
+    are then its own, by the source's order, and stay so as results are added."""
+    for lb in task.get("leaderboards") or ():
+        used: set[str] = set()
+        for i, result in enumerate(lb.get("results") or ()):
+            parts = [result.get("model") or "", *(result.get("extra_data") or ())]
+            name = urls.anchor(lb.get("id") or "", " + ".join(parts + ["MS"] * bool(
+                result.get("multi_scale"))), result.get("id"))
+            base, n = name, 1
+            while name in used:
+                n += 1
+                name = f"{base}-{n}"
+            used.add(name)
+            if name != base:
+                items = list(result.items())
+                lb["results"][i] = dict(items[:1] + [("id", name.split("--", 1)[1])] + items[1:])
+    return task
 
 
 def read_sources(data_dir: Path) -> list[dict]:

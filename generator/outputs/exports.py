@@ -14,14 +14,15 @@ import json
 from generator.outputs import render
 from generator.views import leaderboard as views
 from generator.project.model import Leaderboard, Project, arxiv_id
+from generator.rules import urls
 
 FORMATS = ("json", "csv", "latex", "markdown")
-SUFFIX = {"json": ".json", "csv": ".csv", "latex": ".tex", "markdown": ".md"}
+SUFFIX = urls.SUFFIX
 SCHEMA_ID = "https://leaderboards.invalid/schema/export.schema.json"
 
 
 def leaderboard_file(lb: Leaderboard, fmt: str) -> str:
-    return f"{lb.task_id}/{lb.id}{SUFFIX[fmt]}"
+    return urls.export_file(lb.task_id, lb.id, fmt)
 
 
 # --- JSON -------------------------------------------------------------------

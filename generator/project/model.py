@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,14 +74,29 @@ class Metric:
         return value.text
 
 
-# arXiv ids: new style 1706.05587 (YYMM.NNNNN) and old style cs/0701001 or math.AG/0601001
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Za-z]{2})?/\d{7}))",
-                    re.I)
+# arXiv ids: new style 1706.05587 (YYMM.NNNNN) and old style cs/0701001 or math.AG/0601001,
+# in the path of an address on arXiv's own hosts (``ARXIV_HOSTS``)
+_ARXIV = re.compile(r"/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Za-z]{2})?/\d{7}))"
+                    r"(?:v\d+)?(?:\.pdf)?/?$", re.I)
+#: The hosts whose addresses name an arXiv paper: any other address is a paper of its own,
+#: whatever its path or query says (``evil.example/?next=arxiv.org/abs/...`` is not arXiv's).
+ARXIV_HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
 
 
 def arxiv_id(url: str | None) -> str | None:
-    """The arXiv id of a paper URL (version and .pdf dropped), or None."""
-    m = _ARXIV.search(url or "")
+    """The arXiv id of a paper's address on arXiv (``ARXIV_HOSTS``, http or https; version
+    and .pdf dropped), or None."""
+    if not url or "arxiv" not in url.lower():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or host not in ARXIV_HOSTS \
+            or parts.username is not None or parts.password is not None:
+        return None
+    m = _ARXIV.match(parts.path)
     return m[1] if m else None
 
 
@@ -115,6 +131,7 @@ class Result:
     weights: list[Link] = field(default_factory=list)
     code: list[Link] = field(default_factory=list)
     notes: str | None = None  # plain text: the source's footnotes and marks on this result
+    id: str | None = None  # its permalink's name, when its display name is another's too
     src: Src | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -281,6 +298,7 @@ def build_result(d: dict, src: Src) -> Result:
         weights=_links(_list(d, "weights")),
         code=_links(_list(d, "code")),
         notes=_str(d, "notes"),
+        id=_str(d, "id"),
         src=src,
     )
 

@@ -18,7 +18,7 @@ from generator.project import loader
 from generator.project import model
 from generator.project import validate
 from generator.project.filecache import Entry, FileCache, stamp_of
-from generator.rules import ids
+from generator.rules import ids, urls
 from generator.project.problems import InputError, Problem, errors, general
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -67,14 +67,15 @@ def discover(data_dir: Path, stamps: dict[str, tuple] | None = None
         with os.scandir(sub) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         paths, longest = found[folder], ids.MAX_LENGTH  # (the loop runs once per data file)
+        taken = urls.DATA_FILES | {urls.INDEX}
         for entry in entries:
             name = entry.name
             stem = name[:name.rfind(".")] if "." in name else name
             path = prefix + name
             if plain_folder and name.endswith(YAML_SUFFIXES) and not name.startswith(".") \
                     and entry.is_file(follow_symlinks=False):  # no link: the common case
-                problem = None if _ID(stem) and len(stem) <= longest \
-                    else _name_problem(path, name, stem)
+                problem = None if _ID(stem) and len(stem) <= longest and stem not in taken \
+                    and not urls.is_device_name(stem) else _name_problem(path, name, stem, folder)
             else:
                 problem = _entry_problem(Path(path), root, folder, plain_folder)
             if problem is not None:
@@ -128,21 +129,22 @@ def _entry_problem(path: Path, root: Path, folder: str,
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         return Problem(str(path), 1, 1, f"'{name}' is {what}; a data file must be a plain file")
-    return _name_problem(str(path), name, path.stem)
+    return _name_problem(str(path), name, path.stem, folder)
 
 
 _ID = re.compile(ids.PATTERN).match
 
 
-def _name_problem(path: str, name: str, stem: str) -> Problem | None:
-    """Why a data file's name is no id, or None."""
+def _name_problem(path: str, name: str, stem: str, folder: str) -> Problem | None:
+    """Why a data file's name is no id, or cannot be one (``urls.id_problem``), or None."""
     if not _ID(stem):
         return Problem(path, 1, 1, f"file name '{name}' is not a valid id: use lowercase "
                                         "letters, digits and single '-', '_' or '.' between them")
     if len(stem) > ids.MAX_LENGTH:
         return Problem(path, 1, 1, f"file name '{name}' is too long: an id has at most "
                                         f"{ids.MAX_LENGTH} characters (it names files and addresses)")
-    return None
+    why = urls.id_problem(KINDS[folder], stem) if folder in KINDS else None
+    return Problem(path, 1, 1, f"file name '{name}': {why}") if why else None
 
 
 def _inside(path: Path, root: Path) -> bool:

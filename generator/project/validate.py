@@ -33,6 +33,7 @@ from referencing import Registry, Resource
 
 from generator.project.loader import Document
 from generator.project.model import Dataset, Leaderboard, Src, Task, arxiv_id
+from generator.rules import urls
 from generator.rules import text as text_rules
 from generator.rules import ids
 from generator.rules import links
@@ -185,6 +186,9 @@ def check_task_alone(task: Task, today: dt.date) -> list[Problem]:
                 "id", message=f"duplicate leaderboard id '{lb.id}' (first used at line {first[0]})"))
         else:
             seen_ids[lb.id] = lb
+        why = urls.id_problem("leaderboard", lb.id) if _is_id(lb.id) else None
+        if why:
+            problems.append(lb.src.problem("id", message=why))
         problems += _check_leaderboard(lb, today)
     if task.page is not None:
         problems += _check_page_markers(task)
@@ -338,6 +342,7 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
         declared.setdefault(seen_as, m.name)
         metrics[m.name] = m
     seen: dict[tuple, tuple[Src, str]] = {}
+    anchors: dict[str, Src] = {}
     raw_metrics = lb.src.doc.data
     for part in lb.src.path + ("metrics",):
         try:
@@ -372,6 +377,7 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
                         f"is already listed at line {first}{looks}"))
         else:
             seen[key] = (src, result.display_name)
+            problems += _check_anchor(result, lb, anchors)
         if result.paper:
             problems += _check_url(src.doc, src.path + ("paper",), result.paper)
         for field in ("weights", "code"):
@@ -384,6 +390,25 @@ def _check_leaderboard(lb: Leaderboard, today: dt.date) -> list[Problem]:
                 f"date {result.effective_date} of arXiv {arxiv_id(result.paper)} is in the "
                 "future; check the link or give an explicit 'date'")))
     return problems
+
+
+def _check_anchor(result, lb: Leaderboard, anchors: dict[str, Src]) -> list[Problem]:
+    """A result's permalink (``urls.anchor``) is its own: a result named like one before it
+    needs an ``id``, or it would take the other's permalink and badge, by rank or by file
+    order, whenever results are added."""
+    if result.id is not None and not _is_id(result.id):
+        return []  # the schema pass reported it
+    name = urls.anchor(lb.id, result.display_name, result.id)
+    first = anchors.setdefault(name, result.src)
+    if first is result.src:
+        return []
+    line = first.doc.where(first.path)[0]
+    return [result.src.problem("id" if result.id else "model", message=(
+        f"the result at line {line} has the same permalink #{name} (and badge); "
+        + ("give one of them another 'id'" if result.id else
+           "give the one added later an 'id' of its own (for example "
+           f"'id: {name.split('--', 1)[1]}-2'), so that the published one keeps its "
+           "permalink and badge")))]
 
 
 def _check_values(result, metrics: dict, metrics_ok: bool) -> list[Problem]:

@@ -21,6 +21,7 @@ from generator.project import pipeline
 from generator.outputs import render
 from generator.views import site
 from generator.site import stamping
+from generator.rules import urls
 from generator.project.filecache import FileCache
 from generator.site.fsutil import Spooler, describe
 from generator.project.model import Project, Source
@@ -165,9 +166,15 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     last build's keeps its text."""
     keep = keep or site.fresh
     data = data or site.derive(project, keep)
-    return {path: keep(("page", path), context, lambda: render.render(
-        context.TEMPLATE, templates_dir, **context.values()))
-        for path, context in contexts.page_contexts(data, home_intro, edit_base, keep)}
+    pages: dict[str, str] = {}
+    served: dict[str, str] = {}  # URL -> page: tasks/t.md and tasks/t/index.md are one
+    for path, context in contexts.page_contexts(data, home_intro, edit_base, keep):
+        other = served.setdefault(urls.page_url(path), path)
+        if other is not path:  # validate refuses what would do it (rules.urls): never replace
+            raise ValueError(f"{other} and {path} would be one page; run validate on the data")
+        pages[path] = keep(("page", path), context, lambda: render.render(
+            context.TEMPLATE, templates_dir, **context.values()))
+    return pages
 
 
 def generate(project: Project, intro: str = "", sections=SECTIONS,

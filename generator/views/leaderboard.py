@@ -22,8 +22,7 @@ from functools import lru_cache
 
 from generator.views import ranking
 from generator.project.model import Leaderboard, Metric, Result
-from generator.rules import ids
-from generator.rules import text as text_rules
+from generator.rules import urls
 
 ARROWS = {"higher": "↑", "lower": "↓"}
 
@@ -151,9 +150,9 @@ def model_name(name: str) -> str:
 
 
 def model_key(name: str) -> str:
-    """The model page's key: its name (``model_name``) compared as ``same_name`` compares
-    names (NFKC, case), written as an id-like slug."""
-    return ids.slug(text_rules.same_name(model_name(name)), limit=80) or "model"
+    """The model page's key: its name (``model_name``) folded as ``urls.fold`` folds it
+    (case, spacing and punctuation set aside; every script's letters kept)."""
+    return urls.fold(model_name(name))
 
 
 def metric_view(metric: Metric) -> MetricView:
@@ -161,8 +160,21 @@ def metric_view(metric: Metric) -> MetricView:
                       metric.description)
 
 
-def _anchor_base(lb: Leaderboard, result: Result) -> str:
-    return f"{lb.id}--{ids.slug(result.display_name) or 'result'}"
+def result_anchors(lb: Leaderboard) -> dict[int, str]:
+    """Each result's permalink (``urls.anchor``), by ``id(result)``.  ``validate`` refuses
+    two results with one permalink; should one get here anyway, the later in the file gets
+    ``-2``, ``-3``: by the order of the file, which a newcomer does not change, never by
+    rank, which it does."""
+    out, used = {}, set()
+    for result in lb.results:
+        base = name = urls.anchor(lb.id, result.display_name, result.id)
+        n = 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        out[id(result)] = name
+    return out
 
 
 def leaderboard_view(lb: Leaderboard) -> LeaderboardView:
@@ -179,14 +191,10 @@ def leaderboard_view(lb: Leaderboard) -> LeaderboardView:
 def _compute(lb: Leaderboard) -> LeaderboardView:
     best = {m.name: ranking.best_value(lb, m) for m in lb.metrics}
     limits = {m.name: ranking.threshold(lb, m, lb.highlight) for m in lb.metrics}
-    rows, used = [], set()
+    anchors = result_anchors(lb)
+    rows = []
     for index, (result, rank) in enumerate(ranking.ranked(lb)):
-        base = anchor = _anchor_base(lb, result)
-        n = 1
-        while anchor in used:  # the same name twice (e.g. two implementations)
-            n += 1
-            anchor = f"{base}-{n}"
-        used.add(anchor)
+        anchor = anchors[id(result)]
         cells = []
         for metric in lb.metrics:
             value = result.values.get(metric.name)

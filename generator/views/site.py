@@ -21,55 +21,33 @@ from generator.outputs import exports
 from generator.views import leaderboard as views
 from generator.views.chart import Chart
 from generator.project.model import Dataset, Leaderboard, Project, Task
-from generator.rules import ids
+from generator.rules import urls
 
 #: The download links under every leaderboard: (format, label, copy button's label).
 DOWNLOADS = (("csv", "CSV", None), ("json", "JSON", None), ("latex", "LaTeX", "Copy as LaTeX"),
              ("markdown", "Markdown", "Copy as markdown"))
 
 
-# --- paths ------------------------------------------------------------------
+# --- paths (decided in rules.urls; here for what the views hold) -----------------
 
-def page_url(path: str) -> str:
-    """The directory URL of a page: tasks/x.md -> tasks/x/, index.md -> '' (use_directory_urls)."""
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-def root_of(path: str) -> str:
-    """The relative path from a page to the site's root: '' for the home page, '../../' for
-    tasks/x.md (served as tasks/x/)."""
-    return "../" * page_url(path).count("/")
+page_url, root_of, model_path, paper_path = urls.page_url, urls.root_of, urls.model_path, urls.paper_path
 
 
 def task_path(task: Task | str) -> str:
-    return f"tasks/{task if isinstance(task, str) else task.id}.md"
+    return urls.task_path(task if isinstance(task, str) else task.id)
 
 
 def dataset_path(dataset: Dataset | str) -> str:
-    return f"datasets/{dataset if isinstance(dataset, str) else dataset.id}.md"
-
-
-def paper_path(key: str) -> str:
-    return f"papers/{key}.md"
+    return urls.dataset_path(dataset if isinstance(dataset, str) else dataset.id)
 
 
 def leaderboard_path(lb: Leaderboard | views.LeaderboardView) -> str:
     """A leaderboard's own page, the address people cite: tasks/TASK/LEADERBOARD.md."""
-    return f"tasks/{lb.task_id}/{lb.id}.md"
-
-
-def model_path(key: str) -> str:
-    return f"models/{key}.md"
+    return urls.leaderboard_path(lb.task_id, lb.id)
 
 
 def site_file(lb: Leaderboard | views.LeaderboardView, fmt: str) -> str:
-    """Where the site keeps a leaderboard's export.  Markdown is stored as .md.txt: builders
-    would render a .md file as a page (the download link names it .md again)."""
-    path = f"data/{lb.task_id}/{lb.id}{exports.SUFFIX[fmt]}"
-    return path + ".txt" if fmt == "markdown" else path
+    return urls.site_file(lb.task_id, lb.id, fmt)
 
 
 # --- what the pages draw ------------------------------------------------------
@@ -391,7 +369,7 @@ class Badge:
 
 
 def badge_path(view: views.LeaderboardView, row: views.RowView) -> str:
-    return f"badges/{view.task_id}/{row.anchor}.svg"
+    return urls.badge_path(view.task_id, row.anchor)
 
 
 def result_badge(view: views.LeaderboardView, row: views.RowView) -> Badge | None:
@@ -466,7 +444,7 @@ def areas(project: Project) -> list[Area]:
     found: dict[str, Area] = {}
     for task in project.tasks:
         name = project.area_of(task) or OTHER
-        area = found.setdefault(name, Area(name, "area-" + (ids.slug(name) or "other"), [], 0, 0, 0))
+        area = found.setdefault(name, Area(name, "area-" + urls.fold(name, "other"), [], 0, 0, 0))
         area.tasks += 1
         area.leaderboards += len(task.leaderboards)
         area.results += sum(len(lb.results) for lb in task.leaderboards)
@@ -489,7 +467,7 @@ def datasets_by_area(project: Project, boards_by_dataset: dict[str, list[Leaderb
         task = project.task(boards[0].task_id)
         area = (project.area_of(task) or OTHER) if names and task else (OTHER if names else "")
         groups.setdefault(area, []).append(dataset)
-    return [(name, "area-" + (ids.slug(name) or "other"), found)
+    return [(name, "area-" + urls.fold(name, "other"), found)
             for name, found in groups.items() if found]
 
 
