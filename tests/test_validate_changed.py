@@ -244,3 +244,198 @@ def test_a_run_that_read_one_file_keeps_its_entry_and_a_cache_cut_short_is_harml
     assert checked.kept == 0  # nothing read from the broken file
     _, _, checked = cached(data)
     assert checked.read == 0  # and written anew
+
+
+# --- the cache cannot be steered (issue 25) ---------------------------------------------
+# Every data file, and anything else in a checkout, may come from a stranger's pull request:
+# so may a `.leaderboard-cache/` committed beside the data.  Only a cache signed with this
+# user's key (outside the repository) is believed; anything else is rebuilt without a word.
+
+import pickle
+import stat as stat_module
+
+from generator.project import filecache
+
+BROKEN_VALUE = ("0.509", "'0.509x'")  # depth_estimation.yml: a value that is not a number
+
+
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path, monkeypatch):
+    """This user's cache folder (where the signing key lives), outside the checkout."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A git checkout whose committed data has one error (so ``--changed`` sees no change
+    and every answer comes from the cache)."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "data", checkout / "data")
+    path = checkout / "data" / "tasks" / "depth_estimation.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*BROKEN_VALUE, 1), encoding="utf-8")
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    for args in (["init", "-q"], ["add", "data"], ["commit", "-qm", "data"]):
+        subprocess.run(["git", *args], cwd=checkout, check=True, env=env, capture_output=True)
+    return checkout
+
+
+def _changed(repo):
+    return run_module("validate", "--changed", "--data", "data", cwd=repo)
+
+
+def _read_signed(path, key):
+    payload = filecache._verified(path.read_bytes(), key)
+    assert payload is not None, "the cache this user's run wrote is signed with their key"
+    return pickle.loads(payload)
+
+
+def _write_signed(path, key, payload: bytes):
+    path.write_bytes(filecache._MAGIC + filecache._mac(key, payload) + payload)
+
+
+def _key(folder):
+    return (folder / "leaderboard-generator" / "cache-key").read_bytes()
+
+
+def _emptied(saved):
+    """The saved cache with every file's own problems taken out."""
+    version, rows = saved
+    return version, {name: (row[0], (), *row[2:]) for name, row in rows.items()}
+
+
+def test_a_committed_cache_with_its_problems_emptied_does_not_make_bad_data_valid(
+        repo, tmp_path, monkeypatch, user_cache):
+    """The attack: run the check on one's own machine, empty the problems in the cache, sign
+    it with one's own key and commit it.  On the author's machine that cache does say
+    "valid" (so the key is what stands in the way); anyone else's `validate --changed`
+    reads the data again and reports the error."""
+    cache = repo / checkcache.FOLDER / "validate.pickle"
+    attacker = tmp_path / "attacker-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(attacker))
+    assert _changed(repo).code == 1
+    key = _key(attacker)
+    _write_signed(cache, key, pickle.dumps(_emptied(_read_signed(cache, key))))
+    forged = _changed(repo)
+    assert forged.code == 0 and "read and checked: 0 files" in forged.err, forged.err
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
+    run = _changed(repo)
+    assert run.code == 1, run.err
+    assert "data/tasks/depth_estimation.yml:" in run.err and "must be a number" in run.err
+    assert "unchanged, from the cache (.leaderboard-cache/): 0" in run.err
+    assert run.err.splitlines()[1:] == run_module("validate", "--data", "data",
+                                                  cwd=repo).err.splitlines()
+
+
+def test_an_unsigned_cache_of_the_earlier_format_is_not_believed(repo):
+    """A plain pickle of (version, rows), as this program wrote before it signed its
+    caches, with the problems emptied and the right version and digests: ignored."""
+    assert _changed(repo).code == 1
+    cache = repo / checkcache.FOLDER / "validate.pickle"
+    saved = _emptied(_read_signed(cache, _key(repo.parent / "user-cache")))
+    cache.write_bytes(pickle.dumps(saved))
+    run = _changed(repo)
+    assert run.code == 1 and "must be a number" in run.err, run.err
+
+
+class _RunsCode:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _malformed(name, saved, marker):
+    """The payload of a cache signed with the right key but holding something this program
+    does not write."""
+    version, rows = saved
+    first = sorted(rows)[0]
+    row = rows[first]
+    bad_rows = {
+        "problems are a number": (row[0], 7, *row[2:]),
+        "a problem's line is text": (row[0], [("1", 1, "m", "error")], *row[2:]),
+        "a severity of its own": (row[0], [(1, 1, "m", "fatal")], *row[2:]),
+        "the id is a number": (*row[:3], 5, *row[4:]),
+        "a kind of its own": (*row[:2], "table", *row[3:]),
+        "a parent's path holds a float": (*row[:5], [(("parent", 1.5), "x")], *row[6:]),
+        "a row cut short": row[:-1],
+        "a row that is a list": list(row),
+        "the counts are text": (*row[:-1], "many"),
+    }
+    if name in bad_rows:
+        return pickle.dumps((version, {**rows, first: bad_rows[name]}))
+    return {"rows that are a list": pickle.dumps((version, list(rows.values()))),
+            "not a pair": pickle.dumps([version]),
+            "a pickle cut short": pickle.dumps(saved)[:-40],
+            "a pickle that would run code": pickle.dumps(_RunsCode(marker)),
+            "not a pickle": b"\x00garbage" * 10}[name]
+
+
+@pytest.mark.parametrize("damage", [
+    "truncated", "garbage", "empty", "a folder", "problems are a number",
+    "a problem's line is text", "a severity of its own", "the id is a number",
+    "a kind of its own", "a parent's path holds a float", "a row cut short",
+    "a row that is a list", "the counts are text", "rows that are a list", "not a pair",
+    "a pickle cut short", "a pickle that would run code", "not a pickle"])
+def test_a_damaged_cache_is_rebuilt_without_a_word(repo, damage, user_cache):
+    """Cut short, garbage, not a file, or signed but holding what this program does not
+    write (wrong types, wrong shapes, a pickle that builds objects): the result is the full
+    check's, with no traceback and nothing said about the cache; the next run finds a
+    good cache again."""
+    first = _changed(repo)
+    cache = repo / checkcache.FOLDER / "validate.pickle"
+    marker = repo.parent / "code-ran"
+    if damage == "truncated":
+        cache.write_bytes(cache.read_bytes()[:len(cache.read_bytes()) // 2])
+    elif damage == "garbage":
+        cache.write_bytes(os.urandom(4096))
+    elif damage == "empty":
+        cache.write_bytes(b"")
+    elif damage == "a folder":
+        cache.unlink()
+        cache.mkdir()
+    else:
+        key = _key(user_cache)
+        _write_signed(cache, key, _malformed(damage, _read_signed(cache, key), marker))
+    run = _changed(repo)
+    assert not marker.exists()
+    assert "Traceback" not in run.err and "cache" not in run.err.split("\n", 1)[1], run.err
+    assert (run.code, run.err.splitlines()[1:]) == (first.code, first.err.splitlines()[1:])
+    assert run.code == 1 and "must be a number" in run.err
+    if damage != "a folder":
+        again = _changed(repo)
+        assert "read and checked: 0 files" in again.err, again.err  # written anew
+
+
+def test_the_key_is_made_once_outside_the_checkout_for_this_user_alone(repo, user_cache):
+    assert _changed(repo).code == 1
+    key_file = user_cache / "leaderboard-generator" / "cache-key"
+    assert stat_module.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat_module.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+    key = key_file.read_bytes()
+    assert len(key) == 32
+    assert not any(key in p.read_bytes() for p in repo.rglob("*") if p.is_file())
+    _changed(repo)
+    assert key_file.read_bytes() == key  # the same key next time
+
+
+def test_a_key_others_can_read_or_replace_is_not_used(repo, user_cache):
+    """A key file readable by others (or a link, or the wrong size) signs nothing: every run
+    reads every file, and the result stays the full check's."""
+    assert _changed(repo).code == 1
+    key_file = user_cache / "leaderboard-generator" / "cache-key"
+    key_file.chmod(0o644)
+    for _ in range(2):
+        run = _changed(repo)
+        assert run.code == 1 and "must be a number" in run.err
+        assert "unchanged, from the cache (.leaderboard-cache/): 0" in run.err, run.err
+
+
+def test_the_cache_folder_is_ignored_by_git():
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".leaderboard-cache/validate.pickle"],
+                             cwd=ROOT)
+    assert ignored.returncode == 0

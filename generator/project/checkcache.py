@@ -1,4 +1,4 @@
-"""``validate --changed`` and ``validate PATH...``: the check of a change, without reading
+"""``validate --changed`` and ``validate PATH...``: the check of a change, without checking
 again what did not change.
 
 For each data file the cache keeps, by path and content hash, the file's own problems
@@ -6,16 +6,18 @@ For each data file the cache keeps, by path and content hash, the file's own pro
 ``validate.Facts`` (its id, the parents and datasets it names, its relative links).  The
 checks across files (unknown or looping parents, unknown datasets, links to nothing, two
 files with one id, sources.yml) run every time, over every file's facts, with the same code
-as the full check, so the result is the full check's.  A file is read again when it is
-named, when git sees it changed (``--changed``), or when its size, times or inode changed
-and its content hash with them (as git's index does); the cache is dropped when the code or
-the day changes (dates are checked against today).
+as the full check, so the result is the full check's.  Every file is read and hashed; one is
+parsed and checked again when it is named, when git sees it changed (``--changed``), or when
+its content hash is not the cached one.  The cache is dropped when the code or the day
+changes (dates are checked against today).
 
 The cache is the project's one per-file cache (``filecache.FileCache``), kept in
 ``.leaderboard-cache/`` beside the data folder (``.gitignore`` covers it) and written whole
-by a run that read a file.  One that cannot be read or written is ignored.  It is read by
-an unpickler that builds plain data only, so a cache file planted in a checkout cannot run
-code.
+by a run that read a file.  It is trusted only when its signature holds: an HMAC under a key
+kept in the user's cache folder (``filecache.machine_key``), outside every repository.  A
+cache committed to the repository or copied from another machine, one cut short, edited or
+of another shape is ignored and rebuilt, without a word; the pickle is read only once the
+signature holds, and then by an unpickler that builds plain data only.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from generator.project import collector
 from generator.project import loader
 from generator.project import pipeline
 from generator.project import validate
-from generator.project.filecache import Entry, FileCache, digest, stamp_of
+from generator.project.filecache import Entry, FileCache, digest, machine_key, stamp_of
 from generator.project.problems import Problem
 from generator.rules import files
 
@@ -68,7 +70,8 @@ def check(data_dir: Path, fresh: list[Path] = (), today: dt.date | None = None) 
 def _check(data_dir: Path, fresh: list[Path], today: dt.date | None) -> Checked:
     today = today or dt.date.today()
     where = data_dir.resolve().parent / FOLDER / _NAME
-    cache = FileCache.open(where, f"{code_version()} {today}")
+    key = machine_key()
+    cache = FileCache.open(where, f"{code_version()} {today}", key)
     cache.start(cache.version)
     named = {os.path.abspath(p) for p in fresh}
     stamps: dict[str, tuple] = {}
@@ -77,9 +80,7 @@ def _check(data_dir: Path, fresh: list[Path], today: dt.date | None) -> Checked:
     for folder, kind in pipeline.KINDS.items():
         for path in found[folder]:
             now = stamps.get(path) or stamp_of(path)
-            entry = None if os.path.abspath(path) in named else cache.get(path, now)
-            if entry is None:
-                entry = _read(cache, path, kind, now, today, os.path.abspath(path) in named)
+            entry = _entry(cache, path, kind, now, today, os.path.abspath(path) in named)
             problems += entry.problems
             facts.append(entry.facts)
     cache.finish()
@@ -88,7 +89,7 @@ def _check(data_dir: Path, fresh: list[Path], today: dt.date | None) -> Checked:
     problems += validate.check_across(facts, locate)
     problems += validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
-    cache.save(where)
+    cache.save(where, key)
     tasks = [f for f in facts if f.kind == "task"]
     counts = {"tasks": len(tasks), "datasets": len(facts) - len(tasks),
               "leaderboards": sum(f.leaderboards for f in tasks),
@@ -96,10 +97,10 @@ def _check(data_dir: Path, fresh: list[Path], today: dt.date | None) -> Checked:
     return Checked(problems, counts, cache.read, cache.kept)
 
 
-def _read(cache: FileCache, path: str, kind: str, now: tuple | None, today: dt.date,
-          named: bool) -> Entry:
-    """The file's entry, read afresh: kept as it was when only its stamp changed (a file
-    touched, checked out again), unless it was named."""
+def _entry(cache: FileCache, path: str, kind: str, now: tuple | None, today: dt.date,
+           named: bool) -> Entry:
+    """The file's entry: the cached one when the content's hash is the cached entry's (and
+    the file was not named), else the file checked afresh."""
     try:
         text = files.read_text(Path(path), loader.MAX_FILE_BYTES)
     except files.Unreadable:
