@@ -78,3 +78,47 @@ def test_each_rebuild_writes_the_site_a_clean_build_writes(tmp_path):
         server.stdin.close()
         server.wait(timeout=60)
     assert len(rebuilt) == 4
+
+
+def test_a_rebuild_refuses_a_link_out_of_the_data_folder_as_a_clean_build_does(tmp_path):
+    """What a clean build and `validate` refuse, `mkdocs serve` refuses on its next rebuild:
+    a data file replaced by a symbolic link to a file outside the data folder (the file
+    cache must not hand back what it read through the old name)."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    env = dict(os.environ, LEADERBOARD_DATA=str(data), NO_MKDOCS_2_WARNING="1",
+               SITE_URL="http://127.0.0.1:8000/")
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "serve_rebuilds.py"),
+                               str(ROOT / "mkdocs.yml"), str(tmp_path / "serve")],
+                              cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+
+    def build(name: str) -> str:
+        server.stdin.write(f"{tmp_path / name}\n")
+        server.stdin.flush()
+        return server.stdout.readline()
+
+    task = data / "tasks" / "depth_estimation.yml"
+    outside = tmp_path / "outside.yml"
+    try:
+        assert build("first").startswith("built")
+        outside.write_text(task.read_text(encoding="utf-8").replace(
+            "title: ", "title: Linked ", 1), encoding="utf-8")
+        task.unlink()
+        task.symlink_to(outside)
+        assert build("linked").startswith("failed")
+        (data / "tasks" / "another.yml").symlink_to(outside)
+        assert build("new-link").startswith("failed")
+        clean = subprocess.run([sys.executable, "-m", "generator", "validate", "--data", str(data)],
+                               cwd=ROOT, capture_output=True, text=True)
+        assert clean.returncode == 1 and "symbolic link points outside the data folder" in clean.stderr
+        (data / "tasks" / "another.yml").unlink()
+        task.unlink()
+        shutil.copy(ROOT / "data" / "tasks" / "depth_estimation.yml", task)
+        assert build("restored").startswith("built")
+        assert not (tmp_path / "restored" / "tasks" / "another").exists()
+        assert "Linked" not in (tmp_path / "restored" / "tasks" / "depth_estimation" /
+                                "index.html").read_text(encoding="utf-8")
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
