@@ -96,3 +96,119 @@ def test_a_crlf_readme_stays_crlf(cli, repo):
     assert written.count(b"\n") == written.count(b"\r\n")  # no lone LF
     assert written.replace(b"\r\n", b"\n") == original
     assert cli("readme", "--check", cwd=repo).code == 0
+
+
+# --- issue 25: nothing in the data can forge or hide a marker ---------------------------------
+
+MARKERS = ["<!-- BEGIN GENERATED: summary -->", "<!-- END GENERATED: summary -->",
+           "<!-- BEGIN GENERATED: leaderboards -->", "<!-- END GENERATED: leaderboards -->"]
+SEG = "semantic_segmentation"
+
+
+def markers_seen(text: str) -> list[str]:
+    """The markers as CommonMark reads the README: HTML comments of their own at the start
+    of a line at the top level, not lines of a code block."""
+    from markdown_it import MarkdownIt
+    return [t.content.strip() for t in MarkdownIt("commonmark").enable("table").parse(text)
+            if t.type == "html_block" and t.level == 0 and t.content.startswith("<!-- ")
+            and "GENERATED:" in t.content]
+
+
+def outside_sections(text: str) -> list[str]:
+    """The hand-written parts: before, between and after the generated sections."""
+    parts, rest = [], text
+    for begin, end in ((MARKERS[0], MARKERS[1]), (MARKERS[2], MARKERS[3])):
+        head, _, rest = rest.partition(begin + "\n")
+        parts.append(head)
+        rest = rest.partition("\n" + end + "\n")[2]
+    return parts + [rest]
+
+
+def test_markers_in_fenced_notes_cannot_end_a_section(cli, repo):
+    """A task's notes show every marker in a fenced block, and the last leaderboard's notes
+    leave a fence open around an END marker: both validate (code may show anything), and
+    `readme` twice gives the same README, with the four real markers and nothing else."""
+    path = repo / "data" / "tasks" / f"{SEG}.yml"
+    text = path.read_text(encoding="utf-8")
+    fenced = "".join(f"  {m}\n" for m in [MARKERS[3], MARKERS[1], MARKERS[0], MARKERS[2]])
+    text = text.replace("notes: '**NB**: evaluation", "notes: |\n  ```html\n" + fenced +
+                        "  ```\n\n  **NB**: evaluation", 1)
+    text = text.replace("  title: Cityscapes — Testing set\n", "  title: Cityscapes — Testing set\n"
+                        "  notes: |\n    Scores as reported:\n\n    ~~~~\n    " + MARKERS[3] +
+                        "\n\n    ## Taken over\n", 1)
+    path.write_text(text, encoding="utf-8")
+    readme = repo / "README.md"
+    before = readme.read_text(encoding="utf-8")
+    assert cli("validate", "--data", str(repo / "data")).code == 0
+
+    run = cli("readme", cwd=repo)
+    assert run.code == 0, run.err
+    first = readme.read_text(encoding="utf-8")
+    run = cli("readme", cwd=repo)
+    assert run.code == 0, run.err
+    assert readme.read_text(encoding="utf-8") == first  # stable
+    assert cli("readme", "--check", cwd=repo).code == 0
+    assert markers_seen(first) == MARKERS
+    assert outside_sections(first) == outside_sections(before)
+    # the notes show the markers as code, one space in; the open fence is closed before END
+    assert "```html\n" + "".join(f" {m}\n" for m in [MARKERS[3], MARKERS[1], MARKERS[0],
+                                                        MARKERS[2]]) + "```\n" in first
+    assert "\n~~~~\n\n" + MARKERS[3] + "\n" in first  # the fence the notes left open, closed
+    assert "\n## Sources and licence\n" in first.split(MARKERS[3] + "\n")[-1]
+
+
+@pytest.mark.parametrize("template", [None, "{% for task, boards in tasks %}\n"
+                                             "### {{ task.title }}\n\n{{ task.notes }}\n\n"
+                                             "{% endfor %}\n"], ids=["shipped", "raw-notes"])
+def test_markers_outside_code_cannot_end_a_section_even_unvalidated(repo, tmp_path, template):
+    """Markers as raw lines of notes (refused by validate), rendered with validation
+    switched off, by the shipped template and by a site's own that prints the notes as they
+    are: regenerating twice keeps the README whole."""
+    from generator.outputs import readme as readme_out
+    from generator.project.pipeline import load_project
+
+    path = repo / "data" / "tasks" / f"{SEG}.yml"
+    raw = "".join(f"  {m}\n" for m in [MARKERS[3], MARKERS[0]])
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "notes: '**NB**: evaluation", "notes: |\n" + raw + "\n  **NB**: evaluation", 1),
+        encoding="utf-8")
+    templates = None
+    if template is not None:
+        templates = tmp_path / "templates"
+        templates.mkdir()
+        (templates / "readme_leaderboards.md.j2").write_text(template, encoding="utf-8")
+    loaded = load_project(repo / "data")
+    assert any("raw HTML" in p.message for p in loaded.problems)
+    before = (repo / "README.md").read_text(encoding="utf-8")
+    first = readme_out.regenerate(before, loaded.project, templates=templates)
+    assert readme_out.regenerate(first, loaded.project, templates=templates) == first
+    assert markers_seen(first) == MARKERS
+    assert outside_sections(first) == outside_sections(before)
+
+
+def test_hand_written_examples_of_the_markers_are_left_alone(cli, repo):
+    readme = repo / "README.md"
+    example = "## How the tables are made\n\n```markdown\n" + "\n".join(MARKERS) + "\n```\n\n"
+    text = readme.read_text(encoding="utf-8").replace("## Sources and licence\n",
+                                                      example + "## Sources and licence\n", 1)
+    readme.write_text(text, encoding="utf-8")
+    assert cli("readme", "--check", cwd=repo).code == 0
+    assert cli("readme", cwd=repo).code == 0
+    assert readme.read_text(encoding="utf-8") == text
+
+
+def test_an_end_marker_inside_a_code_block_is_named_and_nothing_is_written(cli, repo):
+    """A README whose section holds a fence left open (by an older generator) hides its END
+    marker in code: the error says where, instead of regenerating around it."""
+    readme = repo / "README.md"
+    text = readme.read_text(encoding="utf-8").replace(
+        "\n" + MARKERS[3] + "\n", "\n```\n" + MARKERS[3] + "\n", 1)
+    readme.write_text(text, encoding="utf-8")
+    fence = text.splitlines().index("```", text.splitlines().index(MARKERS[2])) + 1
+    run = cli("readme", cwd=repo)
+    assert run.code == 1
+    begin = text.splitlines().index(MARKERS[2]) + 1
+    assert run.err.strip() == (f"README.md:{begin}:1: section 'leaderboards' has no END marker: "
+                               f"the one at line {fence + 1} is inside a code block opened at "
+                               f"line {fence}; close that block first")
+    assert readme.read_text(encoding="utf-8") == text
