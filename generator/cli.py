@@ -517,7 +517,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except InputError as exc:
         for problem in exc.problems:
             print(problem.format(), file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)  # 2: a usage error found late (diff's revisions)
     except BrokenPipeError:  # e.g. piped into head
         return 0
     except OSError as exc:  # the disk, not the input: read-only, full, missing, ...

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shutil
 import subprocess
 
@@ -70,6 +71,106 @@ def test_diff_reports_invalid_new_data(repo):
 def test_diff_of_an_unknown_revision_is_one_clear_line(repo):
     run = run_module("diff", "no-such-rev", cwd=repo)
     assert run.code == 1 and run.err.startswith("error: cannot read 'data' at revision 'no-such-rev'")
+
+
+
+# --- diff: nothing in a pull request steers it, and its report is inert (issue 25) --------
+
+@pytest.mark.parametrize("args", [
+    ["--", "-o{victim}"], ["--", "--output={victim}"], ["HEAD", "--", "-o{victim}"],
+    ["--", "--remote=ext::sh -c touch% {victim}", "HEAD"]])
+def test_diff_takes_no_option_for_a_revision(repo, args):
+    """``diff -- -o/path`` reached ``git archive -o/path``, which truncated the file.  A
+    revision is checked to be a commit first; one that starts with '-' is a usage error."""
+    victim = repo / "precious.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    run = run_module("diff", *[a.format(victim=victim) for a in args], cwd=repo)
+    assert run.code == 2, run.err
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    lines = run.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: '-") \
+        and "is neither a folder nor a revision" in lines[0], run.err
+    assert run.out == ""
+
+
+def test_diff_of_a_revision_that_is_not_a_commit_is_one_line(repo):
+    tree = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    for ref in (tree, "HEAD:data", "HEAD^{tree}"):
+        run = run_module("diff", ref, cwd=repo)
+        assert run.code == 1 and run.err.splitlines() == [
+            f"error: cannot read 'data' at revision '{ref}': not a commit of this repository"]
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../outside.yml"])
+def test_diff_of_a_revision_holding_a_link_out_of_the_data_folder_is_one_line(repo, target):
+    (repo / "data" / "tasks" / "evil.yml").symlink_to(target)
+    git(repo, "add", "data")
+    git(repo, "commit", "-qm", "a link")
+    for args in (["HEAD"], ["HEAD~1", "HEAD"]):
+        run = run_module("diff", *args, cwd=repo)
+        assert run.code == 1 and "Traceback" not in run.err, run.err
+        assert run.err.splitlines() == [run.err.strip()], run.err
+        assert run.err.startswith("error: cannot read 'data' at revision 'HEAD': ") \
+            and "data/tasks/evil.yml" in run.err, run.err
+
+
+HOSTILE_NAMES = {  # what GitHub would do with each in a comment
+    "model": "@octocat's Net a@b.example",       # mention (notifies), e-mail link
+    "title": "Fixes #1 and octo/repo#2, GH-3",   # issue links
+    "metric": "$x^2$ and $$y$$",                 # math
+    "other model": "https://evil.example/x www.evil.example",  # links
+}
+
+
+def _github_live(markdown):
+    """What GitHub would ping, link or typeset in ``markdown``: its filters look at the text
+    outside code spans and links (after markdown's own escapes are read)."""
+    from markdown_it import MarkdownIt
+    found = []
+    for block in MarkdownIt("commonmark").parse(markdown):
+        depth = 0
+        for token in block.children or []:
+            depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type != "text" or depth:
+                continue
+            for name, pattern in [("mention", r"(?:^|[^A-Za-z0-9_`])@[A-Za-z0-9]"),
+                                  ("issue", r"#\d|(?<![A-Za-z0-9])GH-\d"),
+                                  ("link", r"(?i)(?:https?|ftp)://|(?<![A-Za-z0-9])www\.|"
+                                           r"[A-Za-z0-9]@[A-Za-z0-9-]+\."),
+                                  ("math", r"\$")]:
+                found += [f"{name}: {token.content!r}"] if re.search(pattern, token.content) else []
+    return found
+
+
+def test_diff_report_mentions_links_and_typesets_nothing_from_the_data(repo):
+    """The report goes into a pull-request comment: a name from the data may hold a
+    mention, an issue reference, a URL or math.  Each reads the same, and none is live."""
+    import html as html_module
+    from helpers import html as render
+    task = repo / TASK
+    text = task.read_text(encoding="utf-8")
+    text = text.replace("title: PASCAL VOC 2012 — Validation set",
+                        f"title: \"{HOSTILE_NAMES['title']}\"", 1)
+    text = text.replace("name: Score", f"name: \"{HOSTILE_NAMES['metric']}\"", 1)
+    text = text.replace("Score:", f"\"{HOSTILE_NAMES['metric']}\":", 1)
+    text = text.replace("  - model: SDN-M2*\n",
+                        f"  - model: \"{HOSTILE_NAMES['model']}\"\n    values: "
+                        f"{{\"{HOSTILE_NAMES['metric']}\": 99.5}}\n"
+                        f"  - model: \"{HOSTILE_NAMES['other model']}\"\n    values: "
+                        f"{{\"{HOSTILE_NAMES['metric']}\": 1.5}}\n  - model: SDN-M2*\n", 1)
+    task.write_text(text, encoding="utf-8")
+    run = run_module("diff", "HEAD", cwd=repo)
+    assert run.code == 0, run.err
+    out = run.out
+    assert _github_live(out) == [], out
+    # it reads the same: the rendered text, with the word joiners taken out, holds each name
+    shown = html_module.unescape(re.sub(r"<[^>]+>", "", render(out))).replace("\u2060", "")
+    for name in HOSTILE_NAMES.values():
+        assert name in shown, (name, shown)
+    # the checker sees what it is for, outside code spans only
+    assert [f.split(":")[0] for f in _github_live(
+        "@octocat\n\nGH-3\n\n$x$\n\nhttps://a.example\n\na@b.example\n\n`@ok #1 $ok$`")] \
+        == ["mention", "issue", "math", "link", "link"]
 
 
 def test_add_keeps_comments_and_formatting(repo):
