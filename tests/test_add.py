@@ -147,3 +147,97 @@ def test_values_are_checked_before_any_yaml_is_made(cli, data_copy):
     run = add(cli, data_copy, "--model", "X", "--value", "Score=1e3e3")
     assert (run.code, run.err) == (1, "error: --value Score: '1e3e3' is not a number or N/A\n")
     assert task_file(data_copy).read_bytes() == before
+
+
+# --- issue 25: however the results are laid out, add inserts right or refuses ----------------
+
+TINY = """# yaml-language-server: $schema=../../generator/schema/task.schema.json
+title: Tiny task
+leaderboards:
+- id: tiny
+  title: Tiny board
+  metrics:
+  - name: Score
+  results:
+{results}- id: after
+  title: The next board
+  metrics:
+  - name: Score
+  results: []
+"""
+LAYOUTS = {  # the results of 'tiny', each written another way; the items' indent
+    "a comment with a dash after the first model": (
+        "  - model: Net A  # A - B\n    values: {Score: 1.5}\n", "  "),
+    "a comment line with a dash before the first result": (
+        "  # see - here\n  - model: Net A\n    values: {Score: 1.5}\n", "  "),
+    "a comment line with a dash inside the first result": (
+        "  - model: Net A\n    # see - here\n    values: {Score: 1.5}\n", "  "),
+    "a comment with a dash right after the first dash": (
+        "  - # see - here\n    model: Net A\n    values: {Score: 1.5}\n", "  "),
+    "a dash alone on its line": (
+        "  -\n    # see - here\n    model: Net A\n    values: {Score: 1.5}\n", "  "),
+    "items indented under the key": (
+        "    - model: Net A  # a - b\n      values: {Score: 1.5}\n"
+        "    - model: Net B\n      values: {Score: 0.5}\n", "    "),
+    "wide dashes": ("  -   model: Net A\n      values: {Score: 1.5}\n", "  "),
+    "flow mappings as items": (
+        "  - {model: Net A, values: {Score: 1.5}}  # a - b\n"
+        "  - {model: Net B,\n     values: {Score: 0.5}}\n", "  "),
+    "a kept block scalar last": (
+        "  - model: Net A\n    values: {Score: 1.5}\n    notes: |+\n      a - b\n\n", "  "),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_whatever_the_layout_only_the_new_lines_are_written(cli, data_copy, layout):
+    results, indent = LAYOUTS[layout]
+    path = data_copy / "tasks" / "tiny.yml"
+    path.write_text(TINY.format(results=results), encoding="utf-8")
+    before = path.read_bytes()
+    expected = yaml.safe_load(before)
+    run = add(cli, data_copy, "--model", "New - Net", "--value", "Score=2.5", task="tiny",
+              board="tiny")
+    assert run.code == 0, run.err
+    after = path.read_bytes()
+    assert new_lines(before, after) == [f"{indent}- model: New - Net\n".encode(),
+                                        f"{indent}  values: {{Score: 2.5}}\n".encode()]
+    expected["leaderboards"][0]["results"].append({"model": "New - Net", "values": {"Score": 2.5}})
+    assert yaml.safe_load(after) == expected
+    assert cli("validate", "--data", str(data_copy)).code == 0
+
+
+def test_a_flow_list_of_results_is_refused_with_how_to_fix_it(cli, data_copy):
+    path = data_copy / "tasks" / "tiny.yml"
+    path.write_text(TINY.format(results="").replace(
+        "  results:\n- id: after", "  results: [{model: Net A, values: {Score: 1.5}}]\n- id: after"),
+        encoding="utf-8")
+    before = path.read_bytes()
+    run = add(cli, data_copy, "--model", "New", "--value", "Score=2.5", task="tiny", board="tiny")
+    assert (run.code, run.err) == (1, f"{path}: the results of 'tiny' are a flow list [...]; "
+                                      "write them as a block list first\n")
+    assert path.read_bytes() == before
+
+
+def test_new_lines_that_would_read_as_something_else_are_refused(cli, data_copy, monkeypatch):
+    """Should the place found for the new lines ever be wrong (here: forced after the first
+    result of two), the file is read back before it is written: add refuses, and the file
+    stays as it was, instead of a result landing anywhere else."""
+    from generator.tools import add as add_tool
+    path = data_copy / "tasks" / "tiny.yml"
+    path.write_text(TINY.format(results=LAYOUTS["items indented under the key"][0]),
+                    encoding="utf-8")
+    before = path.read_bytes()
+    real = add_tool._append
+
+    def after_the_first(text, results, *args):
+        first = yaml.SequenceNode(results.tag, results.value[:1], results.start_mark,
+                                  results.end_mark, results.flow_style)
+        return real(text, first, *args)
+    monkeypatch.setattr(add_tool, "_append", after_the_first)
+    run = add(cli, data_copy, "--model", "New", "--value", "Score=2.5", task="tiny", board="tiny")
+    assert run.code == 1
+    assert run.err == (f"{path}: cannot add to the results of 'tiny': the file's layout around "
+                       "them would read the new lines as something else; nothing was written. "
+                       "Add the result by hand (or write the results as a plain block list, "
+                       "'- model: ...' under 'results:')\n")
+    assert path.read_bytes() == before

@@ -80,6 +80,8 @@ class Insertion:
     first: int          # the first new line
     keys: list[str]     # the result's key each new line belongs to
     removed: int = 0    # lines of the old text dropped (a `[]` on a line of its own)
+    board: int = 0      # which of the file's leaderboards gets the result
+    lines: list[str] | None = None  # the new result's lines, unindented
 
     def old_line(self, line: int) -> int | None:
         """The line of the file as it is now that ``line`` of the new text was; None for
@@ -173,11 +175,18 @@ def insert_result(text: str, path: Path, leaderboard: str, result: dict) -> Inse
     nl = _newline(text)
     lines, keys = _new_lines(result)
     if results.flow_style:
-        return _replace_empty_list(text, key, results, lines, keys, nl)
-    first = results.value[0].start_mark
-    dash = text.rfind("-", 0, first.index)  # the items' "- " (with any number of spaces)
-    line_start = max(text.rfind("\n", 0, dash), text.rfind("\r", 0, dash)) + 1
-    indent = " " * (dash - line_start) if dash >= 0 else ""
+        new = _replace_empty_list(text, key, results, lines, keys, nl)
+    else:
+        new = _append(text, results, lines, keys, nl)
+    new.board, new.lines = boards.value.index(board), lines
+    return new
+
+
+def _append(text: str, results, lines: list[str], keys: list[str], nl: str) -> Insertion:
+    """The new item after the last one of the block list ``results``."""
+    # a block sequence starts at its first item's "-": its column is the items' indent,
+    # whatever comments (with dashes of their own) stand around or inside the first item
+    indent = " " * results.start_mark.column
     end, at_line_start = _content_end(results.value[-1])
     at = end if at_line_start else _line_end(text, end)
     head = text[:at]
@@ -185,6 +194,25 @@ def insert_result(text: str, path: Path, leaderboard: str, result: dict) -> Inse
         head += nl  # the file ended without a line break
     block = "".join(indent + line + nl for line in lines)
     return Insertion(head + block + text[at:], _line_number(head, len(head)), keys)
+
+
+def _check_reads_back(old: str, new: Insertion, path: Path, leaderboard: str) -> None:
+    """Refuse unless the new text reads as ``old`` with the new result appended to the
+    leaderboard's results and nothing else changed: a layout the insertion did not foresee
+    must never turn the new lines into something else (or move a result)."""
+    try:
+        expected = yaml.load(old, Loader=_Loader)
+        expected["leaderboards"][new.board]["results"].append(
+            yaml.load("\n".join(new.lines or []), Loader=_Loader)[0])
+        same = yaml.load(new.text, Loader=_Loader) == expected
+    except (yaml.YAMLError, LookupError, TypeError, AttributeError):
+        same = False
+    if not same:
+        raise InputError(general(
+            f"cannot add to the results of '{leaderboard}': the file's layout around them would "
+            "read the new lines as something else; nothing was written. Add the result by hand "
+            "(or write the results as a plain block list, '- model: ...' under 'results:')",
+            str(path)))
 
 
 def _replace_empty_list(text: str, key, results, lines: list[str], keys: list[str],
@@ -240,6 +268,7 @@ def add(data_dir: Path, task_id: str, leaderboard: str, result: dict):
     if found:
         raise InputError([general("the result was not added: the file would not validate")]
                          + [_as_now(p, path, new, result) for p in found])
+    _check_reads_back(old, new, path, leaderboard)
     return path, new.text, loaded.project
 
 
