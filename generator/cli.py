@@ -21,7 +21,7 @@ from generator.importers import page_diff
 from generator.outputs import readme as readme_out
 from generator.outputs import render
 from generator.project.pipeline import load_project, load_valid_project
-from generator.project.problems import InputError, Problem, display_path, errors, general
+from generator.project.problems import InputError, display_path, errors, general, log_line
 from generator.site.fsutil import Lock, describe, write_text
 from generator.views.ranking import ranked
 
@@ -44,7 +44,7 @@ def cmd_validate(args) -> int:
         print(problem.format(), file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in problems:
-            print(_annotation(problem))
+            print(problem.annotation())
     found = errors(problems)
     if found:
         print(f"invalid: {_plural(len(found), 'error')} in {display_path(args.data)}", file=sys.stderr)
@@ -71,14 +71,6 @@ def _git_changed(data: Path) -> list[Path]:
     return [root / entry[3:] for entry in entries if len(entry) > 3]
 
 
-def _annotation(problem: Problem) -> str:
-    """A GitHub Actions workflow command, so the problem shows on the pull request."""
-    level = "warning" if problem.severity == "warning" else "error"
-    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return (f"::{level} file={display_path(problem.file)},line={problem.line},"
-            f"col={problem.col}::{message}")
-
-
 def cmd_markdown(args) -> int:
     project = load_valid_project(args.data).project
     task = project.task(args.task)
@@ -102,7 +94,7 @@ def cmd_readme(args) -> int:
         if new == old:
             print(f"{display_path(path)} is up to date")
             return 0
-        sys.stdout.write(readme_out.diff(old, new, display_path(path)))
+        sys.stdout.write(log_line(readme_out.diff(old, new, display_path(path))))  # a CI log
         print(f"{display_path(path)} is stale: run '{args.prog} readme' and commit the result",
               file=sys.stderr)
         return 1

@@ -252,3 +252,107 @@ def test_data_files_name_their_schema_for_editors():
         kind = "task" if path.parent.name == "tasks" else "dataset"
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../../generator/schema/{kind}.schema.json"
+
+
+# --- workflow commands: nothing in the data forges one (issue 25) ------------------------
+
+REGISTERED = {"error", "warning", "notice", "debug", "group", "endgroup", "add-mask", "echo",
+              "stop-commands", "set-output", "save-state", "set-env", "add-path",
+              "add-matcher", "remove-matcher"}
+
+
+def _unescape(value, pairs):
+    for escaped, char in pairs:
+        value = value.replace(escaped, char)
+    return value
+
+
+def runner_commands(output):
+    """The workflow commands the GitHub Actions runner reads in a step's output, as
+    (name, properties, data): actions/runner's ActionCommand.TryParseV2 (a line starting,
+    leading blanks aside, with '::') and, failing that, TryParse ('##[' anywhere)."""
+    data_rules = [("%0D", "\r"), ("%0A", "\n"), ("%25", "%")]
+    property_rules = [("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")]
+    found = []
+    for line in re.split(r"\r\n|\r|\n", output):
+        v2 = line.lstrip()
+        end = v2.find("::", 2)
+        if v2.startswith("::") and end >= 0 and v2[2:end].split(" ")[0] in REGISTERED:
+            name, _, props = v2[2:end].partition(" ")
+            properties = dict((k, _unescape(v, property_rules)) for k, _, v in
+                              (p.partition("=") for p in props.strip().split(",") if p) if v)
+            found.append((name, properties, _unescape(v2[end + 2:], data_rules)))
+            continue
+        at = line.find("##[")
+        close = line.find("]", at)
+        if at >= 0 and close >= 0 and line[at + 3:close].split(" ")[0] in REGISTERED:
+            found.append((line[at + 3:close].split(" ")[0], {}, line[close + 1:]))
+    return found
+
+
+HOSTILE_FILE_NAMES = ["x\n::warning file=README.md,line=1::forged.yml",
+                      "w\r::notice::forged.yml", "y ##[error]forged.yml",
+                      "::error file=README.md::z.yml", " ::add-mask::valid.yml", "a,b:c%0A.yml"]
+
+
+def test_no_file_name_or_message_forges_a_workflow_command(tmp_path, monkeypatch):
+    """Data files named, and keys written, to break out of an annotation or to start a
+    command of their own: under GitHub Actions each problem is exactly one annotation, on the
+    file it is about, and the plain log lines hold no command -- whether the path printed
+    starts with the data folder or (run from inside it) with the file's own name."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    body = 'title: T\nleaderboards: []\n"##[warning]k\\n::error::m": 1\n'
+    for name in HOSTILE_FILE_NAMES + ["ok_task.yml"]:
+        (data / "tasks" / name).write_text(body, encoding="utf-8")
+    assert {p.name for p in (data / "tasks").iterdir()} >= set(HOSTILE_FILE_NAMES)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    for cwd, data_arg, prefix in [(tmp_path, "data", "data/tasks/"), (data / "tasks", "..", "")]:
+        run = run_module("validate", "--data", data_arg, cwd=cwd)
+        assert run.code == 1, run.err
+        assert runner_commands(run.err) == [], run.err
+        problems = run.err.splitlines()[:-1]  # the last line counts them
+        assert run.err.splitlines()[-1].startswith("invalid: ")
+        commands = runner_commands(run.out)
+        assert len(commands) == len(problems) == len(run.out.splitlines()), run.out
+        assert {name for name, _, _ in commands} <= {"error", "warning"}
+        files = [props.get("file") for _, props, _ in commands]
+        for name in HOSTILE_FILE_NAMES:  # each annotation on the very file, named exactly
+            assert files.count(prefix + name) == 1, (name, files)
+        assert "README.md" not in files and (prefix + "ok_task.yml") in files
+        key = next(d for _, p, d in commands if p["file"] == prefix + "ok_task.yml")
+        assert key.startswith("unknown key '##[warning]k\\n::error::m'")  # as written, inert
+
+
+def test_a_log_line_never_starts_a_command():
+    """Every plain line the command line prints goes through the same guard; it reads the
+    same (a word joiner, no width, is the only change)."""
+    from generator.project.problems import Problem, log_line
+    for text in ["::error::x", "  ::warning file=a::b", "a\n::notice::c", "a\r ::debug::d",
+                 "\u3000::error::e", "see ##[error]f", "##[add-mask]g"]:
+        assert runner_commands(log_line(text)) == [], text
+        assert log_line(text).replace("\u2060", "") == text
+    for problem in [Problem(":: x.yml", 0, 0, "m"), Problem("::error::x.yml", 3, 0, "m"),
+                    Problem("", 0, 0, "::error::m"), Problem("f.yml", 1, 1, "m ##[error]n"),
+                    Problem("\u3000::error::y.yml", 1, 1, "m")]:
+        line = problem.format()
+        assert "\n" not in line and runner_commands(line) == [], line
+
+
+def test_readme_check_prints_no_command_from_the_readme_or_the_data(tmp_path):
+    """``readme --check`` runs on pull requests and prints a diff: its context lines come
+    from the README as the pull request left it.  None of them starts a command."""
+    shutil.copytree(DATA, tmp_path / "data")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = text.replace("## Contents\n\n", "## Contents\n\n::error file=README.md::forged\n"
+                        "  ::warning::forged ##[error]forged\n", 1)
+    (tmp_path / "README.md").write_text(text, encoding="utf-8")
+    task = tmp_path / TASK
+    task.write_text(task.read_text(encoding="utf-8").replace(
+        "  results:\n  - model: SDN-M2*\n",
+        "  results:\n  - model: NewNet\n    values: {Score: 90.10}\n  - model: SDN-M2*\n", 1),
+        encoding="utf-8")
+    run = run_module("readme", "--check", cwd=tmp_path)
+    assert run.code == 1 and "is stale" in run.err
+    assert "\n   ::warning::forged ##[error]forged\n" in run.out.replace("\u2060", "")  # shown
+    assert runner_commands(run.out) == [] and runner_commands(run.err) == [], run.out
