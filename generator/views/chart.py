@@ -86,9 +86,10 @@ def _tick_label(value: Decimal, ticks: list[Decimal]) -> str:
     return f"{value:.{decimals}f}"
 
 
-def progress(view: LeaderboardView) -> Chart | None:
+def progress(view: LeaderboardView, shown: int | None = None) -> Chart | None:
     """The chart of the view's primary metric, or None if no result has both a date and a
-    value."""
+    value.  ``shown``: only the first rows in the default order (those the page's table
+    shows) and the records are drawn as points; the line and the summary count them all."""
     metric = view.primary
     if metric is None:
         return None
@@ -123,8 +124,9 @@ def progress(view: LeaderboardView) -> Chart | None:
             else:
                 path.append(f"H{sx(t)}V{sy(number)}")
             best = number
-        points.append(Point(sx(t), sy(number), row.display_name, row.index, number, date,
-                            row.cells[0].text, record))
+        if record or shown is None or row.index < shown:
+            points.append(Point(sx(t), sy(number), row.display_name, row.index, number, date,
+                                row.cells[0].text, record))
     path.append(f"H{sx(t1)}")
     years = range(math.ceil(t0), math.floor(t1) + 1)
     every = max(1, math.ceil(len(years) / 8))
@@ -133,7 +135,7 @@ def progress(view: LeaderboardView) -> Chart | None:
     first, last = dated[0], dated[-1]
     word = "lowest" if metric.lower_is_better else "highest"
     record_points = [p for p in points if p.record]
-    summary = (f"{len(points)} results from {first[3]} to {last[3]}; the best {metric.name} "
+    summary = (f"{len(dated)} results from {first[3]} to {last[3]}; the best {metric.name} "
                f"({word} is best) went from {record_points[0].value} ({record_points[0].name}, "
                f"{record_points[0].date}) to {record_points[-1].value} "
                f"({record_points[-1].name}, {record_points[-1].date}).")

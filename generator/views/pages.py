@@ -162,6 +162,7 @@ class PaperPage(Page):
     paper: Paper
     tasks_by_id: Mapping[str, TaskRef]  # the tasks of its results
     datasets: Mapping[str, Dataset]  # the datasets of its results
+    page_rows: int = site.PAGE_ROWS  # the most rows its table shows
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class ModelPage(Page):
     model: Model
     tasks_by_id: Mapping[str, TaskRef]  # the tasks of its results
     rivals: tuple[ModelEntry, ...]  # the models it meets most often beside it
+    page_rows: int = site.PAGE_ROWS  # the most rows its table shows
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,7 @@ def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep):
         view = data.views[key]
         dataset = project.datasets.get(lb.dataset) if lb.dataset else None
         boards.append(keep(("board", key), (view, dataset, edit_url), lambda: SiteBoard(
-            view, dataset, progress(view), downloads(view), edit_url)))
+            view, dataset, progress(view, site.PAGE_ROWS), downloads(view), edit_url)))
     parents = tuple(_ref(data, p) for p in task.parents if p in data.tasks_by_id)
     path = task_path(task)
     yield path, TaskPage(root_of(path), task, parents,

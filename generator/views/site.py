@@ -60,6 +60,12 @@ class Download:
     copy: str | None  # the label of its "Copy as ..." button, if it has one
 
 
+#: The most rows a page's table shows (a leaderboard's, a model's, a paper's), and the most
+#: badges a leaderboard has: past it a page would pass a megabyte and a browser would crawl;
+#: the rest are in the leaderboard's downloads (CSV, JSON...), which are always whole.
+PAGE_ROWS = 500
+
+
 @dataclass(frozen=True)
 class SiteBoard:
     """One leaderboard as a task page shows it."""
@@ -69,6 +75,16 @@ class SiteBoard:
     chart: Chart | None
     downloads: tuple[Download, ...]
     edit_url: str | None = None  # where its YAML file is edited (``edit_base``)
+
+    @property
+    def rows(self) -> tuple[views.RowView, ...]:
+        """The rows its table shows: the first ``PAGE_ROWS`` in the default order."""
+        return self.view.rows[:PAGE_ROWS]
+
+    @property
+    def names(self) -> list[str]:
+        """The display names of the rows shown, once each (for search)."""
+        return list(dict.fromkeys(row.display_name for row in self.rows))
 
 
 @dataclass
@@ -318,7 +334,7 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     def board_files(lb: Leaderboard, view: views.LeaderboardView) -> dict[str, str]:
         out = {site_file(lb, fmt): exports.exports_of(lb, project, fmt, templates_dir)
                for fmt in exports.FORMATS}
-        for row in view.rows:
+        for row in view.rows[:PAGE_ROWS]:  # a badge for each result its page shows
             badge = result_badge(view, row)
             if badge:
                 out[badge_path(view, row)] = render.render("result_badge.svg.j2",
