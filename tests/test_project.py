@@ -26,3 +26,31 @@ def test_ci_runs_the_readme_test_command_and_nothing_looser():
     lines = [l for l in script.splitlines() if l.strip() and not l.startswith("#")]
     assert lines[-1] == _readme_commands()[1]
     assert "set -euo pipefail" in lines
+
+
+def test_both_setup_commands_install_the_pinned_versions_inside_the_declared_ranges():
+    """A new clone installs what CI installs: constraints.txt pins an exact version of every
+    package pyproject.toml asks for (inside its range), and both commands use it."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    for command in _readme_commands():
+        assert "pip install -c constraints.txt -e " in command, command
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            pin = Requirement(line)
+            (spec,) = pin.specifier
+            assert spec.operator == "==" and "*" not in spec.version, line
+            pins[canonicalize_name(pin.name)] = spec.version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [Requirement(r) for r in
+              project["dependencies"] + project["optional-dependencies"]["test"]]
+    for requirement in wanted:
+        version = pins.get(canonicalize_name(requirement.name))
+        assert version is not None, f"{requirement.name} has no pin in constraints.txt"
+        assert requirement.specifier.contains(version, prereleases=True), (requirement, version)
