@@ -202,8 +202,10 @@ _ODD_BREAKS = ("\x85", "\u2028", "\u2029")
 #: Where a tag (!!float, !custom) or an anchor (&name) may start a token.
 _TAG_OR_ANCHOR = re.compile(r"(?:^|[\s\[{,])[!&][^\s]", re.M)
 #: Below this many possible levels of nesting, libyaml composes a document safely (its
-#: composer recurses in C: about 24,000 levels overflow the stack and kill the process).
-_SAFE_NESTING = 1500
+#: composer recurses in C: about 24,000 levels overflow the stack and kill the process) and
+#: under its own limit (PyYAML 6.0.4's libyaml refuses more than 1,000 levels, in its words):
+#: a text that may nest deeper is checked first, so the error is always this program's.
+_SAFE_NESTING = 900
 _LONG_INDENT = re.compile(r"^[ \t?:-]{400}", re.M)
 
 
@@ -231,18 +233,23 @@ def _pre_check(text: str, where: str) -> Problem | None:
 
 def _too_deep(text: str):
     """Where collections first nest deeper than MAX_DEPTH, read as a stream of events
-    (which, unlike composing, does not recurse); None if they never do."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return event.start_mark
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # composing reports it, before it nests deep enough to matter
+    (which, unlike composing, does not recurse); None if they never do.  libyaml reads
+    ahead and may stop at its own nesting limit (PyYAML 6.0.4) before it has said where
+    ours was passed: then PyYAML's pure-Python parser, which has no such limit, reads it."""
+    for parser in (_Loader, yaml.SafeLoader) if _Loader is not yaml.SafeLoader \
+            else (yaml.SafeLoader,):
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=parser):
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        return event.start_mark
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    depth -= 1
+        except yaml.YAMLError:
+            continue  # composing reports it, unless it nests too deep before it
+        return None
     return None
 
 
