@@ -339,6 +339,23 @@
 
   var COMPARE_MAX = 3;
 
+  /* The ids in the address are anyone's: they are looked up in Maps, never as properties of
+     an object, so "constructor" or "__proto__" finds nothing instead of Object's own. */
+  function toMap(object) {
+    var map = new Map();
+    if (object && typeof object === "object") {
+      Object.keys(object).forEach(function (key) { map.set(key, object[key]); });
+    }
+    return map;
+  }
+
+  function quoted(keys) {  // ids for a notice, as text: a few, each cut short
+    var shown = keys.slice(0, 5).map(function (key) {
+      return "\u201c" + (key.length > 60 ? key.slice(0, 59) + "\u2026" : key) + "\u201d";
+    });
+    return shown.join(", ") + (keys.length > 5 ? " and " + (keys.length - 5) + " more" : "");
+  }
+
   function initCompare(root) {
     var box = root.querySelector(".lb-compare");
     if (!box || box.getAttribute("data-ready") === "1") return;
@@ -347,24 +364,51 @@
     var form = box.querySelector("form"), input = form.querySelector("input[name=model]");
     var list = box.querySelector("datalist"), chosen = box.querySelector(".lb-compare-chosen");
     var note = box.querySelector(".lb-compare-note"), table = box.querySelector("table");
+    var notice = box.querySelector(".lb-compare-missing");
+    if (!notice) {  // a site's own template without it
+      notice = document.createElement("p");
+      notice.className = "lb-compare-missing";
+      notice.hidden = true;
+      note.parentNode.insertBefore(notice, note);
+    }
     fetch(box.getAttribute("data-src"))
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        var byName = {};
-        Object.keys(data.models).forEach(function (key) {
+        var models = toMap(data.models);
+        var boards = Array.isArray(data.boards) ? data.boards : [];  // a result names one by index
+        function hasBoard(i) { return Number.isInteger(i) && i >= 0 && i < boards.length; }
+        var byName = new Map();
+        models.forEach(function (model, key) {
           var option = document.createElement("option");
-          option.value = data.models[key].name;
+          option.value = model.name;
           list.appendChild(option);
-          byName[data.models[key].name.toLowerCase()] = key;
-          (data.models[key].configurations || []).forEach(function (name) {  // "SDN-M2* + COCO"
-            if (!(name.toLowerCase() in byName)) byName[name.toLowerCase()] = key;
+          byName.set(String(model.name).toLowerCase(), key);
+        });
+        models.forEach(function (model, key) {  // "SDN-M2* + COCO": after every plain name
+          (model.configurations || []).forEach(function (name) {
+            if (!byName.has(String(name).toLowerCase())) byName.set(String(name).toLowerCase(), key);
           });
         });
-        function current() {
+        function asked() {  // every id in the address, once each, in order
           var wanted = (new URLSearchParams(window.location.search).get("models") || "").split(",");
-          return wanted.filter(function (key, i) {
-            return key && data.models[key] && wanted.indexOf(key) === i;
-          }).slice(0, COMPARE_MAX);
+          return wanted.filter(function (key, i) { return key && wanted.indexOf(key) === i; });
+        }
+        function current() {
+          return asked().filter(function (key) { return models.has(key); }).slice(0, COMPARE_MAX);
+        }
+        function tell() {  // what the address asked for and the page left out, as text
+          var wanted = asked();
+          var unknown = wanted.filter(function (key) { return !models.has(key); });
+          var extra = wanted.filter(function (key) { return models.has(key); }).slice(COMPARE_MAX);
+          var parts = [];
+          if (unknown.length) {
+            parts.push("Not found, so left out: " + quoted(unknown) + ".");
+          }
+          if (extra.length) {
+            parts.push("Three models at most are compared; left out: " + quoted(extra) + ".");
+          }
+          notice.textContent = parts.join(" ");
+          notice.hidden = !parts.length;
         }
         function save(keys, focus) {
           var url = new URL(window.location.href);
@@ -389,17 +433,18 @@
           return td;
         }
         function draw(keys) {
+          tell();
           chosen.textContent = "";
           keys.forEach(function (key) {
             var li = document.createElement("li");
             var a = document.createElement("a");
             a.href = siteRoot + "models/" + key + "/";
-            a.textContent = data.models[key].name;
+            a.textContent = models.get(key).name;
             var remove = document.createElement("button");
             remove.type = "button";
             remove.className = "lb-compare-remove";
             remove.textContent = "×";
-            remove.setAttribute("aria-label", "Remove " + data.models[key].name);
+            remove.setAttribute("aria-label", "Remove " + models.get(key).name);
             remove.addEventListener("click", function () {  // the keyboard stays in the form
               save(keys.filter(function (k) { return k !== key; }), input);
             });
@@ -412,12 +457,12 @@
           form.querySelector("button[type=submit]").disabled = full;
           input.placeholder = full ? "three at most: remove one first" : "model name";
           var results = keys.map(function (key) {
-            var found = {};
-            data.models[key].results.forEach(function (r) { found[r[0]] = r; });
+            var found = new Map();
+            (models.get(key).results || []).forEach(function (r) { found.set(r[0], r); });
             return found;
           });
-          var shared = keys.length < 2 ? [] : Object.keys(results[0]).filter(function (board) {
-            return results.every(function (found) { return board in found; });
+          var shared = keys.length < 2 ? [] : Array.from(results[0].keys()).filter(function (board) {
+            return hasBoard(board) && results.every(function (found) { return found.has(board); });
           });
           table.hidden = !shared.length;
           if (keys.length < 2) {
@@ -434,16 +479,16 @@
           var hr = head.insertRow();
           cell(hr, "Leaderboard").scope = "col";
           cell(hr, "Metric").scope = "col";
-          keys.forEach(function (key) { cell(hr, data.models[key].name).scope = "col"; });
+          keys.forEach(function (key) { cell(hr, models.get(key).name).scope = "col"; });
           shared.forEach(function (board) {
-            var b = data.boards[board];
+            var b = boards[board];
             var tr = body.insertRow();
             cell(tr, b[3] + " on " + b[2], siteRoot + "tasks/" + b[0] + "/" + b[1] + "/");
             cell(tr, b[4]);
-            var ranks = results.map(function (found) { return found[board][3]; });
+            var ranks = results.map(function (found) { return found.get(board)[3]; });
             var top = Math.min.apply(null, ranks.filter(function (r) { return r !== null; }));
             results.forEach(function (found) {
-              var r = found[board];
+              var r = found.get(board);
               var td = cell(tr, (r[2] === null ? "N/A" : r[2]) + " (#" + (r[3] === null ? "–" : r[3]) + " of " + b[5] + ")");
               td.className = "lb-num" + (r[3] !== null && r[3] === top ? " lb-best" : "");
               td.title = r[1];
@@ -452,9 +497,9 @@
         }
         form.addEventListener("submit", function (event) {
           event.preventDefault();
-          var key = byName[input.value.trim().toLowerCase()];
+          var key = byName.get(input.value.trim().toLowerCase());
           var keys = current();
-          if (!key) {
+          if (key === undefined) {
             note.textContent = "No model is called \u201c" + input.value.trim() + "\u201d.";
             return;
           }
