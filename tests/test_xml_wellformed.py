@@ -89,7 +89,10 @@ def test_every_badge_parses(files):
     badges = {path: text for path, text in files.items() if path.endswith(".svg")}
     assert len(badges) > 50
     for path, text in badges.items():
-        ET.fromstring(text.encode("utf-8"))  # raises on an ill-formed badge, naming it below
+        try:
+            ET.fromstring(text.encode("utf-8"))
+        except ET.ParseError as exc:
+            pytest.fail(f"{path} is not well-formed XML: {exc}")
     best = next(text for path, text in badges.items()
                 if path.startswith("badges/semantic_segmentation/pascal-voc-2012-validation-set--sdn"))
     texts = [t.text for t in ET.fromstring(best).iter(f"{SVG}text")]

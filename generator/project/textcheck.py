@@ -64,9 +64,11 @@ def check_text(doc: Document) -> list[Problem]:
     return problems
 
 
+# one character class, scanned fast, with where a noncharacter may be (the precise checks
+# then judge)
 _SUSPECT = re.compile("[<\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                      "\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff\u180e\u00ad]|^\\s|\\s$|"
-                      + text_rules.NONCHARACTER.pattern)
+                      "\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff\u180e\u00ad"
+                      + text_rules.NONCHARACTER_NEAR.pattern[1:-1] + "]|^\\s|\\s$")
 
 
 def _plain_text_problems(key: str, text: str) -> list[str]:
