@@ -179,12 +179,10 @@ def cmd_add(args) -> int:
 
 
 def cmd_import_pwc(args) -> int:
-    from generator.importers.pwc import write_import
-
     plan = importers.plan_pwc(args.archive, args.data, args.directions)
     summary = plan.report
     report = args.report or args.data / "pwc-import-report.txt"
-    write_import(plan, report, summary.report())  # all or nothing: a copy swapped in
+    plan.write(report, summary.report())  # all or nothing: a copy swapped in
     for line in summary.lines():
         print(line, file=sys.stderr)
     print(f"wrote {_plural(len(plan.files), 'file')} to {display_path(args.data)} "

@@ -317,3 +317,35 @@ def test_a_page_written_back_escapes_what_validation_would_refuse(tmp_path):
     assert out.count("| M ") == 1  # a leaderboard is placed once
     assert html.index(">M<") < html.index(">N<")  # the unplaced one follows at the end
     assert re.search(r"<h2>Other .*</h2>", html)
+
+
+@pytest.mark.parametrize("fail_at", [1, 2])
+def test_an_import_that_fails_midway_leaves_the_data_folder_as_it_was(cli, tmp_path, monkeypatch,
+                                                                       fail_at):
+    """Every importer writes all or nothing (``importers.staging``): a disk that fails on the
+    1st or 2nd file leaves the folder byte for byte as it was, nothing beside it, and a re-run
+    imports."""
+    import errno
+    from generator.site import fsutil
+    from helpers import DATA
+    from test_import_pwc import leftovers, tree
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    pages = [FIXTURES / "nlp-progress" / name for name in ("ccg.md", "dialogue.md")]
+    before = tree(data)
+    real, calls = fsutil.write_text, []
+
+    def full(target, text, fsync=True):
+        calls.append(target)
+        if len(calls) == fail_at:
+            raise fsutil.OutputError("write", target, OSError(errno.ENOSPC, "No space left on device"))
+        real(target, text, fsync)
+    monkeypatch.setattr(fsutil, "write_text", full)
+    run = cli("import", *map(str, pages), "--data", str(data))
+    assert run.code == 2 and "No space left on device" in run.err and "Traceback" not in run.err
+    assert tree(data) == before and leftovers(data) == []
+    monkeypatch.setattr(fsutil, "write_text", real)
+    run = cli("import", *map(str, pages), "--data", str(data))
+    assert run.code == 0, run.err
+    assert (data / "tasks" / "dialogue.yml").is_file() and cli("validate", "--data", str(data)).code == 0

@@ -114,34 +114,45 @@ class Plan:
             raise InputError([general("the imported data would be invalid, so nothing was "
                                       "written:")] + errors(problems))
 
-    def write(self) -> None:
-        self.check()
-        (self.data_dir / "tasks").mkdir(parents=True, exist_ok=True)  # a data folder has one
-        for path in sorted(self.files, key=lambda p: (p.parent.name != "datasets", str(p))):
-            write_text(path, self.files[path])
-        if self.sources:
-            add_sources(self.data_dir, self.sources)
-
+    def write(self, report: Path | None = None, report_text: str = "") -> None:
+        """Check, then write the files (and ``report``), all or nothing (``staging``)."""
+        from generator.importers.staging import write_plan
+        write_plan(self, report, report_text)
 
 
 def with_result_ids(task: dict) -> dict:
     """``task`` with an ``id`` on each result whose display name another result of its
-    leaderboard has before it (two implementations of one model): its permalink and badge
-    are then its own, by the source's order, and stay so as results are added."""
+    leaderboard has too (two implementations of one model), so that each has a permalink
+    and badge of its own.  Which one keeps the plain name, and which get ``-2``, ``-3``,
+    follows the results themselves (the oldest paper first), not the source's row order:
+    a page written back in ranked order imports to the same ids."""
+    from generator.project.model import arxiv_id, arxiv_month
+
     for lb in task.get("leaderboards") or ():
-        used: set[str] = set()
-        for i, result in enumerate(lb.get("results") or ()):
+        results = lb.get("results") or []
+        groups: dict[str, list[int]] = {}
+        for i, result in enumerate(results):
             parts = [result.get("model") or "", *(result.get("extra_data") or ())]
             name = urls.anchor(lb.get("id") or "", " + ".join(parts + ["MS"] * bool(
                 result.get("multi_scale"))), result.get("id"))
-            base, n = name, 1
-            while name in used:
-                n += 1
-                name = f"{base}-{n}"
-            used.add(name)
-            if name != base:
-                items = list(result.items())
-                lb["results"][i] = dict(items[:1] + [("id", name.split("--", 1)[1])] + items[1:])
+            groups.setdefault(name, []).append(i)
+        used = set(groups)
+
+        def age(i: int) -> tuple:
+            r = results[i]
+            paper = str(r.get("paper") or "")
+            month = arxiv_month(arxiv_id(paper)) if arxiv_id(paper) else None
+            return (str(r.get("date") or month or "9999"), paper, repr(r.get("values")), repr(r))
+        for base, members in groups.items():
+            if len(members) < 2 or any(results[i].get("id") for i in members):
+                continue  # one result, or ids given: validate has the last word
+            n = 1
+            for i in sorted(members, key=age)[1:]:
+                while f"{base}-{n}" in used or n == 1:
+                    n += 1
+                used.add(f"{base}-{n}")
+                items = list(results[i].items())
+                results[i] = dict(items[:1] + [("id", f"{base}-{n}".split("--", 1)[1])] + items[1:])
     return task
 
 
@@ -233,7 +244,8 @@ def plan_dataset_page(page: Path, data_dir: Path, dataset_id: str | None = None)
 def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None) -> Plan:
     """Importing a Papers with Code evaluation-tables export; ``plan.report`` lists every
     value left out."""
-    from generator.importers.pwc import SOURCE, convert, load_directions, read_archive
+    from generator.importers.pwc import SOURCE, convert, load_directions
+    from generator.importers.pwc_shape import read_archive
 
     tasks, datasets, summary = convert(read_archive(archive), load_directions(directions))
     plan = Plan(data_dir, sources=[SOURCE], report=summary)
