@@ -40,6 +40,10 @@ def test_both_setup_commands_install_the_pinned_versions_inside_the_declared_ran
 
     for command in _readme_commands():
         assert "pip install -c constraints.txt -e " in command, command
+    for workflow in ("ci.yml", "pages.yml"):  # the checks and the deploy install the same
+        text = (ROOT / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
+        installs = [l for l in text.splitlines() if "pip install" in l and "-e " in l]
+        assert installs and all("-c constraints.txt" in l for l in installs), (workflow, installs)
     pins = {}
     for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
