@@ -135,3 +135,29 @@ def test_markdown_refuses_invalid_data_and_writes_nothing(cli, tmp_path):
     assert run.code == 1
     assert "toy.yml:2:15: 'leaderboards' must be a list, not the number 3" in run.err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("notes", ["See:\n```\nleft open", "~~~~\nopen", "Text\n\n```python\nx = 1"])
+def test_a_code_fence_left_open_in_notes_ends_with_them(cli, tmp_path, notes):
+    """Notes that open a code fence and never close it do not swallow what the page prints
+    after them: the table stays a table in every markdown output."""
+    import json
+    data = tmp_path / "data"
+    write_task(data, f"""\
+        title: Toy
+        leaderboards:
+        - id: board
+          title: Board
+          notes: {json.dumps(notes)}
+          metrics:
+          - name: Accuracy
+          results:
+          - model: Net
+            values: {{Accuracy: 90.5}}
+        """)
+    out = tmp_path / "toy.md"
+    run = cli("markdown", "toy", "--data", str(data), "--out", str(out))
+    assert run.code == 0, run.err
+    rendered = html(out.read_text(encoding="utf-8"), alignment=False)
+    assert "<table>" in rendered and "<td>Net</td>" in rendered
+    assert rendered.count("<code") == 1  # the notes' own code only

@@ -168,7 +168,7 @@ def md_prose(text: str | None) -> str:
     if not text:
         return ""
     # blank lines around it go; the first line keeps its indent (four spaces make code)
-    text = re.sub(r"^(?:[ \t]*\n)+", "", _PROSE_CONTROL.sub("", text)).rstrip()
+    text = _fences_closed(re.sub(r"^(?:[ \t]*\n)+", "", _PROSE_CONTROL.sub("", text)).rstrip())
     no_markup, links_ok = _prose_is_inert(text)
     if no_markup and links_ok:
         return text
@@ -178,6 +178,22 @@ def md_prose(text: str | None) -> str:
     if _prose_is_inert(neutral) == (True, True):
         return neutral
     return "\n".join(md_text(line) for line in text.split("\n"))  # plain text, line by line
+
+
+def _fences_closed(text: str) -> str:
+    """``text`` with a code fence it leaves open closed at its end: else the fence would run
+    on through what the output prints after the field (the rest of a README section, the
+    table, the generated section's END marker)."""
+    if "```" not in text and "~~~" not in text:
+        return text
+    lines = text.split("\n")
+    for token in _inspector().parse(text):
+        if token.type == "fence" and token.level == 0 and token.map \
+                and token.map[1] >= len(lines) and not (
+                    token.map[1] - 1 > token.map[0]
+                    and lines[token.map[1] - 1].strip().startswith(token.markup)):
+            return text + "\n" + token.markup
+    return text
 
 
 _PROSE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
