@@ -18,7 +18,6 @@ from typing import Callable
 from generator.project import checkcache
 from generator import importers
 from generator.importers import page_diff
-from generator.outputs import readme as readme_out
 from generator.outputs import render
 from generator.project.pipeline import load_project, load_valid_project
 from generator.project.problems import InputError, display_path, errors, general, log_line
@@ -86,6 +85,8 @@ def cmd_markdown(args) -> int:
 
 
 def cmd_readme(args) -> int:
+    from generator.outputs import readme as readme_out
+
     path: Path = args.readme
     old = readme_out.read(path)
     project = load_valid_project(args.data).project

@@ -33,7 +33,7 @@ from generator.project import collector
 from generator.project import loader
 from generator.project import pipeline
 from generator.project import validate
-from generator.project.filecache import Entry, FileCache, digest, machine_key, stamp_of
+from generator.project.filecache import Entry, FileCache, digest_bytes, machine_key, stamp_of
 from generator.project.problems import Problem
 from generator.rules import files
 
@@ -102,15 +102,21 @@ def _entry(cache: FileCache, path: str, kind: str, now: tuple | None, today: dt.
     """The file's entry: the cached one when the content's hash is the cached entry's (and
     the file was not named), else the file checked afresh."""
     try:
+        with open(path, "rb") as handle:  # the hash is of the bytes: no decoding for a hit
+            raw = handle.read(loader.MAX_FILE_BYTES + 1)
+    except OSError:
+        raw = None
+    key = digest_bytes(raw) if raw is not None and len(raw) <= loader.MAX_FILE_BYTES else None
+    was = cache.entries.get(path)
+    if key is not None and was is not None and not named and was.digest == key \
+            and now is not None:
+        return cache.renew(path, was, now)
+    try:
         text = files.read_text(Path(path), loader.MAX_FILE_BYTES)
     except files.Unreadable:
         loaded = pipeline.load_file(Path(path), kind, today)  # says why, at its place
         cache.read += 1
         return Entry(now, None, loaded.problems, loaded.facts)
-    key = digest(text)
-    was = cache.entries.get(path)
-    if was is not None and not named and was.digest == key and now is not None:
-        return cache.renew(path, was, now)
     loaded = pipeline.load_file(Path(path), kind, today, text)
     entry = Entry(now, key, loaded.problems, loaded.facts)
     cache.put(path, entry)

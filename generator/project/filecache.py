@@ -42,7 +42,11 @@ def stamp(st: os.stat_result) -> tuple:
 
 
 def digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return digest_bytes(text.encode("utf-8", "surrogatepass"))
+
+
+def digest_bytes(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
 @dataclass

@@ -28,8 +28,6 @@ from urllib.parse import unquote
 from importlib import resources
 
 import fastjsonschema
-import jsonschema
-from referencing import Registry, Resource
 
 from generator.project.loader import Document
 from generator.project.model import Dataset, Leaderboard, Src, Task, arxiv_id
@@ -51,22 +49,24 @@ def schema(kind: str) -> dict:
     return json.loads(text)
 
 
-def _pattern(validator, pattern, instance, schema):
-    """``pattern`` with ECMA-262's ``$`` (the end of the text), as the compiled validator and
-    editors read it; Python's ``$`` would also match before a final line break."""
-    if validator.is_type(instance, "string") and not re.search(
-            pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern, instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
-
-
 @lru_cache(maxsize=None)
 def _validator(kind: str):
+    """jsonschema's validator, for the files the compiled one rejects (imported then: a
+    check that finds nothing wrong, or answers from its cache, does without it)."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    def pattern_(validator, pattern, instance, schema):
+        """``pattern`` with ECMA-262's ``$`` (the end of the text), as the compiled validator
+        and editors read it; Python's ``$`` would also match before a final line break."""
+        if validator.is_type(instance, "string") and not re.search(
+                pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern, instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    checker = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern_})
     registry = Registry().with_resources(
         (name, Resource.from_contents(schema(k))) for k, name in SCHEMA_FILES.items())
-    return _Validator(schema(kind), registry=registry)
+    return checker(schema(kind), registry=registry)
 
 
 @lru_cache(maxsize=None)
@@ -117,7 +117,7 @@ def _field_name(path) -> str:
     return "the document"
 
 
-def _explain(doc: Document, error: jsonschema.ValidationError) -> list[Problem]:
+def _explain(doc: Document, error) -> list[Problem]:  # a jsonschema.ValidationError
     path = tuple(error.absolute_path)
     kind = error.validator
     name = _field_name(path)
