@@ -125,6 +125,18 @@ def test_a_model_named_like_a_reserved_page_or_device_gets_a_page_of_its_own(nam
     assert site.model_path(key) != "models/index.md"
 
 
+def test_no_name_can_fold_into_the_page_another_name_was_given():
+    """The forms that keep a page apart (a reserved name's, a name of symbols', a long
+    name's) cannot be written out as an ordinary name and merged into."""
+    long = "A" * 240
+    for name in ("Index", "CON", "🚀🔥", long):
+        key = views.model_key(name)
+        spelled = key.replace("_", " ")
+        assert views.model_key(spelled) != key, (name, key)
+    assert views.model_key("Index") != views.model_key("Index Model")
+    assert views.model_key("CON") != views.model_key("Con Model")
+
+
 def test_a_very_long_name_gives_bounded_file_names_that_stay_apart():
     a, b = "N" * 239 + "a", "N" * 239 + "b"
     for name in (a, b, "模" * 200):

@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -439,3 +440,27 @@ def test_the_cache_folder_is_ignored_by_git():
     ignored = subprocess.run(["git", "check-ignore", "-q", ".leaderboard-cache/validate.pickle"],
                              cwd=ROOT)
     assert ignored.returncode == 0
+
+
+def test_a_cache_folder_committed_as_a_link_sends_nothing_anywhere(repo):
+    """A pull request commits `.leaderboard-cache` as a symbolic link into data/tasks (or
+    anywhere): `validate --changed` writes nothing through it and reads nothing from it."""
+    target = repo / "data" / "tasks"
+    before = sorted(p.name for p in target.iterdir())
+    (repo / checkcache.FOLDER).symlink_to("data/tasks")
+    run = _changed(repo)
+    assert run.code == 1 and "must be a number" in run.err, run.err
+    assert sorted(p.name for p in target.iterdir()) == before
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/stdin"])
+def test_a_cache_file_linked_to_a_device_is_not_read(repo, device):
+    """`validate.pickle` as a link to /dev/zero (endless) or /dev/stdin (blocks the
+    pre-commit hook): not opened through the link, so the run neither hangs nor fills memory."""
+    folder = repo / checkcache.FOLDER
+    folder.mkdir()
+    (folder / "validate.pickle").symlink_to(device)
+    proc = subprocess.run([sys.executable, "-m", "generator", "validate", "--changed", "--data",
+                           "data"], cwd=repo, capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.PIPE)
+    assert proc.returncode == 1 and "must be a number" in proc.stderr, proc.stderr

@@ -118,10 +118,14 @@ class FileCache:
         elsewhere, edited), or is of another version or shape.  The signature is checked
         before a byte of the pickle is read."""
         cache = cls(version)
-        if key is None:
+        if key is None or not _own_folder(path.parent):
             return cache
-        try:
-            with open(path, "rb") as handle:
+        try:  # a plain file, not through a link: never a device, a FIFO or a file elsewhere
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(
+                os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return cache
                 raw = handle.read(_MAX_BYTES + 1)
         except OSError:
             return cache
@@ -151,6 +155,8 @@ class FileCache:
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not _own_folder(path.parent):  # a link committed in its place: write nothing
+                return
             ignore = path.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
@@ -164,6 +170,15 @@ class FileCache:
                     os.unlink(tmp)
                 except OSError:
                     pass
+
+
+def _own_folder(folder: Path) -> bool:
+    """Whether the cache's folder is a plain folder of its own, not a symbolic link (one
+    committed to the repository would send the cache's files anywhere)."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
+    except OSError:
+        return False
 
 
 # --- the signature ---------------------------------------------------------------------

@@ -15,7 +15,9 @@ a name from free text (a model's, a result's) becomes a path that is its own:
   punctuation set aside, letters of every script and digits kept, ``+`` and ``#`` in a
   word spelled out, so that ``C++Net`` and ``C Net``, ``α-Net`` and ``β-Net`` or two names in Chinese
   stay apart while ``BERT-Large`` and ``BERT large`` are one model.  A key never
-  empties, is never a reserved name and is at most ``KEY_BYTES`` bytes.
+  empties, is never a reserved name and is at most ``KEY_BYTES`` bytes; the forms that
+  ensure it (``index_model``, ``model_1a2b3c4d``, a cut name and its hash) hold a ``_``,
+  which no folded name does, so no other name can take them.
 - A result's permalink (``anchor``, which also names its badge file) comes from the
   result itself, never from its rank: ``LEADERBOARD--NAME`` from its display name, or
   ``LEADERBOARD--ID`` from its ``id``.  Two results of a leaderboard with the same
@@ -94,15 +96,17 @@ def _words(text: str) -> str:
 
 def _bounded(words: str, text: str, what: str) -> str:
     """``words`` cut to ``KEY_BYTES`` bytes with a hash of the whole ``text`` (two long
-    names stay apart); ``WHAT-HASH`` when nothing is left of it; never a reserved name."""
+    names stay apart); ``WHAT_HASH`` when nothing is left of it; never a reserved name.
+    Each of these forms holds a ``_``, which folding never writes (it is a separator), so no
+    other name can fold to them."""
     digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if not words:
-        return f"{what}-{digest}"
+        return f"{what}_{digest}"
     if len(words.encode("utf-8")) > KEY_BYTES:
         cut = words.encode("utf-8")[: KEY_BYTES - 9].decode("utf-8", "ignore").rstrip("-")
-        return f"{cut}-{digest}"
+        return f"{cut}_{digest}"
     if words == INDEX or is_device_name(words):
-        return f"{words}-{what}"
+        return f"{words}_{what}"
     return words
 
 
@@ -111,7 +115,7 @@ def fold(text: str, what: str = "model") -> str:
     """The page key of a name: lowercase words of any script joined by '-', with ``+`` and
     ``#`` in a word spelled out (``C++`` is ``c-plus-plus``; a ``+`` standing alone, as in
     ``DeepLab + COCO``, only joins).  Never empty, never a reserved name, at most
-    ``KEY_BYTES`` bytes (see the module's docstring); ``WHAT-HASH`` for a name of no
+    ``KEY_BYTES`` bytes (see the module's docstring); ``WHAT_HASH`` for a name of no
     letter or digit."""
     return _bounded(_words(text), text, what)
 
