@@ -271,3 +271,44 @@ def test_a_site_of_hostile_names_builds_strictly_with_a_page_each(tmp_path):
     for name in names:
         page = models / views.model_key(name) / "index.html"
         assert name in page.read_text(encoding="utf-8"), name
+
+
+# --- importers make ids the site can use -------------------------------------------------
+
+def test_imported_names_that_would_be_reserved_ids_get_ids_of_their_own(cli, tmp_path):
+    """A Papers with Code export whose task, dataset and leaderboard are named 'Index' and
+    'CON' imports to ids the site can use, and the result validates."""
+    import json
+    rows = [{"model_name": "Net", "metrics": {"Accuracy": "90.5"}, "paper_title": "P",
+             "paper_url": "https://arxiv.org/abs/1905.00001", "paper_date": "2019-05-01",
+             "code_links": [], "model_links": []}]
+    tasks = [{"task": name, "description": "", "categories": [], "synonyms": [],
+              "source_link": None, "subtasks": [],
+              "datasets": [{"dataset": dataset, "description": "", "dataset_citations": [],
+                            "dataset_links": [], "subdatasets": [],
+                            "sota": {"metrics": ["Accuracy"], "rows": rows}}]}
+             for name, dataset in (("Index", "CON"), ("CON", "Index"))]
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    data = tmp_path / "data"
+    run = cli("import-pwc", str(path), "--data", str(data))
+    assert run.code == 0, run.err
+    names = sorted(p.name for p in (data / "tasks").iterdir())
+    assert names == ["con-task.yml", "index-task.yml"], names
+    assert sorted(p.name for p in (data / "datasets").iterdir()) == \
+        ["con-dataset.yml", "index-dataset.yml"]
+    assert cli("validate", "--data", str(data)).code == 0
+    again = cli("import-pwc", str(path), "--data", str(data))  # what to do says import-pwc's way
+    assert again.code == 1 and "--task-id" not in again.err and "Import into another folder" in again.err
+
+
+@pytest.mark.parametrize("stem", ["index", "con"])
+def test_a_page_named_like_a_reserved_id_is_refused_with_the_option_to_use(cli, tmp_path, stem):
+    from helpers import SOTA_CV
+    page = tmp_path / f"{stem}.md"
+    shutil.copy(SOTA_CV / "content" / "depth_estimation.md", page)
+    run = cli("import", str(page), "--data", str(tmp_path / "data"))
+    assert run.code == 1 and f"'{stem}' cannot be" in run.err and "--task-id" in run.err, run.err
+    assert not (tmp_path / "data" / "tasks" / f"{stem}.yml").exists()
+    run = cli("import", str(page), "--data", str(tmp_path / "data"), "--task-id", "seg")
+    assert run.code == 0, run.err

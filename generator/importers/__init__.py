@@ -82,14 +82,17 @@ class Plan:
     tasks: list = field(default_factory=list)  # the imported tasks, built by check()
     project: object = None  # the folder's data with the import, built by check()
     report: "Report | None" = None  # what was left out, with locations (import-pwc)
+    id_option: str | None = "--task-id"  # how the command imports under another task id
 
     def add_task(self, task_id: str, data: dict) -> None:
         path = self.data_dir / "tasks" / f"{task_id}.yml"
         existing = [p for p in (path, path.with_suffix(".yaml")) if p.exists()]
         if existing:
+            other = f"Import under another id with {self.id_option}, or move" if self.id_option \
+                else "Import into another folder, or move"
             raise InputError(general(
-                f"task '{task_id}' already exists ({existing[0]}); nothing was written. Import "
-                "under another id with --task-id, or move the existing file away first"))
+                f"task '{task_id}' already exists ({existing[0]}); nothing was written. "
+                f"{other} the existing file away first"))
         self.files[path] = yamlwrite.dump(with_result_ids(data), schema_header(self.data_dir, "task"))
 
     def add_dataset(self, dataset_id: str, data: dict) -> None:
@@ -184,9 +187,15 @@ def read_page(path: Path) -> str:
 
 
 def check_id(value: str, what: str) -> str:
+    """``value`` as the id of the ``what`` ('task id', 'dataset id') an import writes, or
+    an error saying why it cannot be one (its form, or a name the site has: ``urls``)."""
     if not ids.is_id(value):
         raise InputError(general(f"{what} '{value}' is not a valid id: use {ids.RULE}, "
                                  f"at most {ids.MAX_LENGTH} characters"))
+    why = urls.id_problem(what.split()[0], value)
+    if why:
+        option = "--task-id" if what.startswith("task") else "--dataset-id"
+        raise InputError(general(f"{why} (import it under another id with {option})"))
     return value
 
 
@@ -248,7 +257,7 @@ def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None) -> P
     from generator.importers.pwc_shape import read_archive
 
     tasks, datasets, summary = convert(read_archive(archive), load_directions(directions))
-    plan = Plan(data_dir, sources=[SOURCE], report=summary)
+    plan = Plan(data_dir, sources=[SOURCE], report=summary, id_option=None)
     for dataset_id, data in datasets.items():
         plan.add_dataset(dataset_id, data)
     for task_id, data in tasks.items():

@@ -29,7 +29,7 @@ from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.token import Token
 
 from generator.rules import directions
-from generator.rules import ids
+from generator.rules import ids, urls
 from generator.rules.text import PAGE_MARKER, page_marker
 from generator.importers import plain_text
 from generator.importers.loose_tables import (  # noqa: F401 (cell_value: its API)
@@ -162,7 +162,7 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
         while board_title in used:
             board_title, n = f"{title} ({n})", n + 1
         used.add(board_title)
-        board_id = ids.slug(board_title, limit=90) or f"table-{table.line}"
+        board_id = urls.free_id("leaderboard", ids.slug(board_title, limit=90) or f"table-{table.line}")
         task["leaderboards"].append({"id": board_id, "title": board_title, **board})
         if table.span:
             placed[table.span[0]] = (table.span[1], task_id, board_id)
@@ -392,7 +392,7 @@ def _page_task_title(path: Path) -> str:
 
 
 def _task_id(title: str, path: Path) -> str:
-    return ids.slug(title, limit=80) or ids.slug(path.stem) or "task"
+    return urls.free_id("task", ids.slug(title, limit=80) or ids.slug(path.stem) or "task")
 
 
 def _page_layouts(tokens: list[Token], text: str, path: Path,

@@ -25,7 +25,7 @@ from generator.project import validate
 from generator.project.loader import number_from_text
 from generator.project.model import Leaderboard, Metric, Result, Value
 from generator.project.problems import InputError, Problem
-from generator.rules import ids
+from generator.rules import ids, urls
 
 # Suffixes of model names that are tags, not part of the name: "+ COCO", "+ MS".
 EXTRA_DATA = {"COCO", "ImageNet", "ImageNet-21k", "ImageNet-22k", "JFT", "JFT-300M", "Cityscapes",
@@ -529,7 +529,7 @@ def parse_task_page(path: Path, text: str, *, lower: set[str] = frozenset(),
         task["notes"] = task.pop("results_notes")
     used: dict[str, int] = {}
     for lb in leaderboards:
-        base = slug(lb["title"]) or "leaderboard"
+        base = urls.free_id("leaderboard", slug(lb["title"]) or "leaderboard")
         used[base] = used.get(base, 0) + 1
         lb_id = base if used[base] == 1 else f"{base}-{used[base]}"
         leaderboards[leaderboards.index(lb)] = {"id": lb_id, **lb}

@@ -36,7 +36,7 @@ import yaml
 from generator.rules import directions
 from generator.rules.numbers import MAGNITUDES, from_plain, read_cell
 from generator.project.problems import InputError, general
-from generator.rules import ids
+from generator.rules import ids, urls
 from generator.importers import markdown_text, plain_text
 
 SOURCE = {
@@ -265,7 +265,7 @@ class _Importer:
             self.summary.repeats += 1
             self._count_repeat(node)
             return
-        task_id = self._unique(slug(name), self.tasks)
+        task_id = self._unique(urls.free_id("task", slug(name)), self.tasks)
         self.task_ids[name] = task_id
         task: dict = {"title": name, "parent": [parent] if parent else []}
         areas = [plain_text(c) for c in node.get("categories") or [] if plain_text(c)]
@@ -305,7 +305,7 @@ class _Importer:
             name = f"Unnamed {task_name} dataset ({name})" if task_name else f"Unnamed dataset ({name})"
         if name in self.dataset_ids:
             return self.dataset_ids[name]
-        dataset_id = self._unique(slug(name), self.datasets)
+        dataset_id = self._unique(urls.free_id("dataset", slug(name)), self.datasets)
         self.dataset_ids[name] = dataset_id
         data: dict = {"name": name}
         description = markdown_text(ds.get("description"))
@@ -397,7 +397,7 @@ class _Importer:
                 names.append(metric)
         self.summary.archive_boards += 1
         self.summary.archive_rows += len(rows)
-        board_id = self._unique(slug(title), taken)
+        board_id = self._unique(urls.free_id("leaderboard", slug(title)), taken)
         taken.add(board_id)
         suffixes: dict[str, Counter] = {}
         results, seen, row_suffixes = [], {}, []
@@ -415,8 +415,8 @@ class _Importer:
             if key in seen:  # the same result twice: one row, the links of both
                 first = seen[key]
                 for key_name, found in links.items():
-                    urls = {l["url"] for l in first.get(key_name, [])}
-                    extra = [l for l in found if l["url"] not in urls]
+                    known = {l["url"] for l in first.get(key_name, [])}
+                    extra = [l for l in found if l["url"] not in known]
                     if extra:
                         first[key_name] = first.get(key_name, []) + extra
                 self.summary.duplicates.append(where)

@@ -65,6 +65,12 @@ def id_problem(kind: str, ident: str) -> str | None:
     return None
 
 
+def free_id(kind: str, ident: str) -> str:
+    """``ident``, or ``ident-KIND`` when it cannot be a ``kind``'s id (``id_problem``): what
+    an importer makes of a name such as 'Index' or 'CON'."""
+    return f"{ident}-{kind}" if id_problem(kind, ident) else ident
+
+
 # --- names from free text -------------------------------------------------------
 
 _SYMBOLS = {"+": " plus ", "#": " sharp "}
