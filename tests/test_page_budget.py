@@ -69,3 +69,27 @@ def test_a_small_leaderboard_shows_every_row_and_no_note(tmp_path):
     from helpers import DATA
     pages = sitebuild.site_pages(load_project(DATA).project)
     assert not any("The table shows the first" in text for text in pages.values())
+
+
+def test_rows_heavy_with_notes_and_links_are_cut_by_weight_not_only_by_count(tmp_path):
+    """520 results, each with 9.6 KB of notes and 50 code links (valid data): the page holds
+    as many rows as fit under a megabyte and says how many of how many."""
+    data = tmp_path / "data"
+    (data / "tasks").mkdir(parents=True)
+    lines = ["title: Heavy", "leaderboards:", "- id: heavy", "  title: Heavy board", "  metrics:",
+             "  - name: Accuracy", "  results:"]
+    for i in range(520):
+        lines += [f"  - model: Net {i}", f"    values: {{Accuracy: {i / 10:.1f}}}",
+                  f"    notes: {'a note ' * 1370}", "    code:"]
+        lines += [f"    - {{label: repo{j}, url: 'https://github.com/owner-{i}/repository-{j}'}}"
+                  for j in range(50)]
+    (data / "tasks" / "heavy.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = load_project(data)
+    assert loaded.ok, loaded.problems[:3]
+    page = sitebuild.site_pages(loaded.project)["tasks/heavy/heavy.md"]
+    assert len(page.encode()) < 900_000  # the theme around it stays within the megabyte
+    shown = len(re.findall(r'<tr id="heavy--', page))
+    assert 1 <= shown < 100
+    assert f"The table shows the first {shown:,} of 520 results" in page
+    files = site.site_files(loaded.project)
+    assert len([p for p in files if p.startswith("badges/heavy/")]) == shown

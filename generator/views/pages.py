@@ -298,7 +298,8 @@ def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep):
         view = data.views[key]
         dataset = project.datasets.get(lb.dataset) if lb.dataset else None
         boards.append(keep(("board", key), (view, dataset, edit_url), lambda: SiteBoard(
-            view, dataset, progress(view, site.PAGE_ROWS), downloads(view), edit_url)))
+            view, dataset, progress(view, min(site.rows_shown(view), site.CHART_POINTS)), downloads(view), edit_url,
+            site.rows_shown(view))))
     parents = tuple(_ref(data, p) for p in task.parents if p in data.tasks_by_id)
     path = task_path(task)
     yield path, TaskPage(root_of(path), task, parents,

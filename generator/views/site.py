@@ -64,6 +64,31 @@ class Download:
 #: badges a leaderboard has: past it a page would pass a megabyte and a browser would crawl;
 #: the rest are in the leaderboard's downloads (CSV, JSON...), which are always whole.
 PAGE_ROWS = 500
+#: What a leaderboard's table may weigh on its page (``row_bytes`` estimates each row as
+#: drawn): with the chart, the filters and the theme, the page stays under a megabyte
+#: however long its rows' notes and link lists are.
+TABLE_BYTES = 650_000
+#: The most results a leaderboard's chart draws as points besides its records (the first
+#: in the default order): more would overlap into a blot and weigh more than the table.
+CHART_POINTS = 200
+
+
+def row_bytes(row: views.RowView) -> int:
+    """About what a row weighs in a leaderboard's table (within a tenth on the bundled data)."""
+    return (900 + 7 * len(row.display_name) + len(row.notes or "") + 150 * len(row.cells)
+            + 3 * len(row.paper or "") + 2 * len(row.paper_title or "")
+            + sum(2 * len(link.url) + len(link.label) + 70 for link in row.code + row.weights))
+
+
+def rows_shown(view: views.LeaderboardView) -> int:
+    """How many of the view's first rows its page shows: at most ``PAGE_ROWS``, and no more
+    than ``TABLE_BYTES`` hold (at least one)."""
+    total = 0
+    for n, row in enumerate(view.rows[:PAGE_ROWS]):
+        total += row_bytes(row)
+        if total > TABLE_BYTES and n:
+            return n
+    return min(len(view.rows), PAGE_ROWS)
 
 
 @dataclass(frozen=True)
@@ -75,11 +100,12 @@ class SiteBoard:
     chart: Chart | None
     downloads: tuple[Download, ...]
     edit_url: str | None = None  # where its YAML file is edited (``edit_base``)
+    shown: int = PAGE_ROWS  # how many rows its table shows (``rows_shown``)
 
     @property
     def rows(self) -> tuple[views.RowView, ...]:
-        """The rows its table shows: the first ``PAGE_ROWS`` in the default order."""
-        return self.view.rows[:PAGE_ROWS]
+        """The rows its table shows: the first ``shown`` in the default order."""
+        return self.view.rows[:self.shown]
 
     @property
     def names(self) -> list[str]:
@@ -334,7 +360,7 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     def board_files(lb: Leaderboard, view: views.LeaderboardView) -> dict[str, str]:
         out = {site_file(lb, fmt): exports.exports_of(lb, project, fmt, templates_dir)
                for fmt in exports.FORMATS}
-        for row in view.rows[:PAGE_ROWS]:  # a badge for each result its page shows
+        for row in view.rows[:rows_shown(view)]:  # a badge for each result its page shows
             badge = result_badge(view, row)
             if badge:
                 out[badge_path(view, row)] = render.render("result_badge.svg.j2",
