@@ -312,3 +312,25 @@ def test_a_page_named_like_a_reserved_id_is_refused_with_the_option_to_use(cli, 
     assert not (tmp_path / "data" / "tasks" / f"{stem}.yml").exists()
     run = cli("import", str(page), "--data", str(tmp_path / "data"), "--task-id", "seg")
     assert run.code == 0, run.err
+
+
+def test_a_result_elsewhere_cannot_retitle_a_paper_or_change_its_link(tmp_path):
+    """Two results give an arXiv paper its title; a newcomer in another task, first in the
+    site's order, gives another title and its own address for the same paper: the paper's
+    page keeps what most results say and arXiv's own address, and validate warns at the
+    newcomer's line."""
+    real = "https://arxiv.org/abs/1706.05587"
+    title = "    paper_title: Rethinking Atrous Convolution\n"
+    data = _data(tmp_path, {
+        "b.yml": _task([_result("DeepLab", 80.0, real, title), _result("DeepLab-2", 70.0, real, title)]),
+        "a.yml": _task([_result("Newcomer", 99.0, real + "v9?ref=evil.example",
+                                "    paper_title: Retracted - code moved to evil.example\n")])})
+    loaded = load_project(data)
+    warnings = [p for p in loaded.problems if p.severity == "warning"]
+    assert loaded.ok and len(warnings) == 1, loaded.problems
+    assert warnings[0].file.endswith("a.yml") and warnings[0].line == 11
+    assert "'Rethinking Atrous Convolution', which the paper's page shows" in warnings[0].message
+    page = sitebuild.site_pages(loaded.project)["papers/arxiv-1706.05587.md"]
+    assert "Rethinking Atrous Convolution" in page.split("\n# ")[1].split("\n")[0]
+    assert "evil.example" not in page.split("<table")[0]  # title and link above the table
+    assert 'href="https://arxiv.org/abs/1706.05587"' in page

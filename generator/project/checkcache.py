@@ -87,6 +87,7 @@ def _check(data_dir: Path, fresh: list[Path], today: dt.date | None) -> Checked:
     problems += pipeline.load_sources(data_dir)[1]
     locate = _Locator()
     problems += validate.check_across(facts, locate)
+    problems += validate.paper_problems(facts, locate)
     problems += validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
     cache.save(where, key)

@@ -263,7 +263,7 @@ def _read_key(path: Path) -> bytes:
 # content's digest, the own problems as (line, col, message, severity), the facts without
 # their path (the entry's) but whether they have one.  No stamp: on disk an entry is found
 # by the content's digest alone.
-_WIDTH = 1 + 1 + 8
+_WIDTH = 1 + 1 + 9
 
 
 def _row(e: Entry) -> tuple:
@@ -278,16 +278,16 @@ def _entry(name: object, row: object) -> Entry | None:
     later meets a value it does not expect."""
     if type(name) is not str or type(row) is not tuple or len(row) != _WIDTH:
         return None
-    key, problems, kind, id_, has_file, parents, datasets, relative, boards, results = row
+    key, problems, kind, id_, has_file, parents, datasets, relative, boards, results, papers = row
     if type(key) is not str or kind not in ("task", "dataset") or type(id_) is not str \
             or type(has_file) is not bool or type(boards) is not int \
             or type(results) is not int:
         return None
     if not _problem_rows(problems) or not all(
-            _references(r) for r in (parents, datasets, relative)):
+            _references(r) for r in (parents, datasets, relative, papers)):
         return None
     facts = validate.Facts(kind, id_, name if has_file else "", list(parents),
-                           list(datasets), list(relative), boards, results)
+                           list(datasets), list(relative), boards, results, list(papers))
     return Entry(None, key, [Problem(name, *p) for p in problems], facts)
 
 

@@ -266,7 +266,7 @@ def _across(facts: list[validate.Facts], docs: dict, data_dir: Path) -> list[Pro
     """The checks across files (``docs``: each file's document, by its path as read)."""
     def locate(file: str, path: tuple, message: str, severity: str = "error") -> Problem:
         return docs[file].problem(path, message, severity=severity)
-    return validate.check_across(facts, locate) \
+    return validate.check_across(facts, locate) + validate.paper_problems(facts, locate) \
         + validate.relative_link_problems(facts, locate, data_dir.resolve().parent)
 
 

@@ -216,6 +216,14 @@ class Facts:
     relative: list[tuple[tuple, str]] = field(default_factory=list)  # (path, link)
     leaderboards: int = 0
     results: int = 0
+    #: (a result's path, what it says of its paper: ``paper_fact``)
+    papers: list[tuple[tuple, str]] = field(default_factory=list)
+
+
+def paper_fact(key: str, title: str | None, date: str | None) -> str:
+    """A paper's key, title and date as one string (plain data for the cache); control
+    characters, which validation refuses in both, keep the parts apart."""
+    return f"{key}\x1f{title or ''}\x1f{date or ''}"
 
 
 def task_facts(task: Task) -> Facts:
@@ -233,6 +241,9 @@ def task_facts(task: Task) -> Facts:
                 continue
             if result.paper and _is_relative(result.paper):
                 facts.relative.append((result.src.path + ("paper",), result.paper))
+            if result.paper and (result.paper_title or result.date):
+                facts.papers.append((result.src.path, paper_fact(
+                    result.paper_key, result.paper_title, result.date)))
             for kind in ("weights", "code"):
                 for i, link in enumerate(getattr(result, kind)):
                     if _is_relative(link.url):
@@ -268,6 +279,45 @@ def check_across(facts: list[Facts], problem) -> list[Problem]:
                     f" (no file data/datasets/{dataset}.yml)"
                 problems.append(problem(f.file, path, f"unknown dataset '{dataset}'{extra}"))
     return problems
+
+
+def paper_problems(facts: list[Facts], problem) -> list[Problem]:
+    """Results citing one paper (one ``paper_key``) that give it another title or date than
+    most of them do: a warning at each, naming what the paper's page shows (``majority``),
+    so that a result added to another leaderboard cannot quietly retitle a paper."""
+    said: dict[str, list[tuple[Facts, tuple, str, str]]] = {}
+    for f in facts:
+        for path, fact in f.papers:
+            key, title, date = (fact.split("\x1f") + ["", ""])[:3]
+            said.setdefault(key, []).append((f, path, title, date))
+    problems = []
+    for key, places in said.items():
+        if len(places) < 2:
+            continue
+        for index, what, field_name in ((2, "title", "paper_title"), (3, "date", "date")):
+            given = [p[index] for p in places if p[index]]
+            shown = majority(given)
+            if shown is None or all(g == shown for g in given):
+                continue
+            for place in places:
+                if place[index] and place[index] != shown:
+                    problems.append(problem(place[0].file, place[1] + (field_name,), (
+                        f"this result gives its paper the {what} '{place[index]}', but "
+                        + (f"{n} other results give" if (n := given.count(shown)) != 1
+                           else "1 other result gives")
+                        + f" '{shown}', which the paper's page shows; write the paper's "
+                        f"{what} the same everywhere"),
+                        "warning"))
+    return problems
+
+
+def majority(values: list[str]) -> str | None:
+    """The value given most often, the first in sorted order on a tie (never the order the
+    values were met in, which a newcomer chooses), or None."""
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
 
 def relative_link_problems(facts: list[Facts], problem, repository: Path) -> list[Problem]:

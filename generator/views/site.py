@@ -20,7 +20,8 @@ from typing import Callable, Hashable, TypeVar
 from generator.outputs import exports
 from generator.views import leaderboard as views
 from generator.views.chart import Chart
-from generator.project.model import Dataset, Leaderboard, Project, Task
+from generator.project.model import Dataset, Leaderboard, Project, Task, arxiv_id
+from generator.project.validate import majority
 from generator.rules import urls
 
 #: The download links under every leaderboard: (format, label, copy button's label).
@@ -258,15 +259,29 @@ def papers(project: Project,
     if views_of is None:
         views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
     found: dict[str, Paper] = {}
+    said: dict[str, tuple[list, list]] = {}
     for view in views_of.values():
         for row in view.rows:
             if not row.paper:
                 continue
-            paper = found.setdefault(row.paper_key, Paper(row.paper_key, row.paper, None, None, []))
-            paper.title = paper.title or row.paper_title
-            paper.date = paper.date or row.date
+            paper = found.get(row.paper_key)
+            if paper is None:
+                ident = arxiv_id(row.paper)  # arXiv's own address, not one a result wrote
+                paper = found[row.paper_key] = Paper(row.paper_key, ARXIV_ABS + ident if ident
+                                                     else row.paper, None, None, [])
+                said[row.paper_key] = ([], [])
+            titles, dates = said[row.paper_key]
+            if row.paper_title:
+                titles.append(row.paper_title)
+            if row.date:
+                dates.append(row.date)
             paper.entries.append((view, row, len(view.rows)))
+    for key, paper in found.items():  # what most results say (validate warns at the others)
+        paper.title, paper.date = majority(said[key][0]), majority(said[key][1])
     return dict(sorted(found.items()))
+
+
+ARXIV_ABS = "https://arxiv.org/abs/"
 
 
 def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
