@@ -60,6 +60,22 @@ def test_diff_reports_new_best_rank_changes_added_removed_changed(repo):
     assert by_revs.split("\n", 1)[1] == out.split("\n", 1)[1]
 
 
+def test_diff_says_when_a_published_results_permalink_and_badge_move(repo):
+    """A newcomer named like a published result, written above it: validate refuses it, and
+    the pull request's report says, in bold, that the published result's permalink and
+    badge would move."""
+    task = repo / "data" / "tasks" / "image_classification.yml"
+    text = task.read_text(encoding="utf-8")
+    task.write_text(text.replace("  - model: DenseNet-121\n", "  - model: DenseNet-121\n"
+                                 "    values: {Acc@1: 99.900, Acc@5: 99.900}\n"
+                                 "  - model: DenseNet-121\n", 1), encoding="utf-8")
+    run = run_module("diff", "HEAD", cwd=repo)
+    assert run.code == 0, run.err
+    assert "would share the permalink #imagenet--densenet-121" in run.out
+    assert "**Permalink and badge moved**" in run.out
+    assert "DenseNet-121: `#imagenet--densenet-121` → `#imagenet--densenet-121-2`" in run.out
+
+
 def test_diff_reports_invalid_new_data(repo):
     task = repo / TASK
     task.write_text(task.read_text(encoding="utf-8").replace("{Score: 88.80}", "{Score: high}"),

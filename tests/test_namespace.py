@@ -180,8 +180,9 @@ def test_a_better_result_with_the_same_name_cannot_take_the_old_ones_permalink(t
     path.write_text(_task([_result("Net", 99.0), _result("Net", 80.0)]), encoding="utf-8")
     run = run_module("validate", "--data", str(data))
     assert run.code == 1
-    assert f"{path}:10:12: the result at line 8 has the same permalink #board--net" in run.err
-    assert "give the one added later an 'id' of its own" in run.err
+    assert f"{path}:10:12: the results at lines 8 and 10 would share the permalink #board--net" \
+        in run.err
+    assert "give the one this change adds an 'id' of its own" in run.err
     # with an id of its own, the old result keeps its permalink and its badge
     path.write_text(_task([_result("Net", 99.0, extra="    id: net-large\n"),
                            _result("Net", 80.0)]), encoding="utf-8")
@@ -198,7 +199,7 @@ def test_an_id_that_takes_another_results_permalink_is_refused(tmp_path):
     data = _data(tmp_path, {"t.yml": _task([_result("Net", 80.0),
                                             _result("Other", 90.0, extra="    id: net\n")])})
     run = run_module("validate", "--data", str(data))
-    assert run.code == 1 and "has the same permalink #board--net" in run.err
+    assert run.code == 1 and "would share the permalink #board--net" in run.err
 
 
 def test_importers_give_a_repeated_name_an_id_in_the_sources_order(tmp_path):

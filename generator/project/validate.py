@@ -453,12 +453,13 @@ def _check_anchor(result, lb: Leaderboard, anchors: dict[str, Src]) -> list[Prob
     if first is result.src:
         return []
     line = first.doc.where(first.path)[0]
+    here = result.src.doc.where(result.src.path)[0]
     return [result.src.problem("id" if result.id else "model", message=(
-        f"the result at line {line} has the same permalink #{name} (and badge); "
-        + ("give one of them another 'id'" if result.id else
-           "give the one added later an 'id' of its own (for example "
-           f"'id: {name.split('--', 1)[1]}-2'), so that the published one keeps its "
-           "permalink and badge")))]
+        f"the results at lines {line} and {here} would share the permalink #{name} and its "
+        "badge; " + ("give one of them another 'id'" if result.id else
+                     "give the one this change adds an 'id' of its own (for example "
+                     f"'id: {name.split('--', 1)[1]}-2'), not the one already published, whose "
+                     "permalink and badge READMEs may embed")))]
 
 
 def _check_values(result, metrics: dict, metrics_ok: bool) -> list[Problem]:

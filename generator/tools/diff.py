@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.views import ranking
+from generator.views.leaderboard import result_anchors
 from generator.project.model import Leaderboard, Project, Result
 from generator.project.pipeline import Loaded, load_project
 from generator.project.problems import InputError, errors, general
@@ -118,9 +119,11 @@ class BoardChange:
     changed: list[tuple[Result, list[str]]] = field(default_factory=list)
     bests: list[str] = field(default_factory=list)
     ranks: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # results whose permalink and badge changed
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed or self.bests or self.ranks)
+        return bool(self.added or self.removed or self.changed or self.bests or self.ranks
+                    or self.moved)
 
 
 def _keyed(lb: Leaderboard | None) -> dict[tuple, tuple[Result, int | None]]:
@@ -136,11 +139,17 @@ def _keyed(lb: Leaderboard | None) -> dict[tuple, tuple[Result, int | None]]:
 def compare_board(title: str, old: Leaderboard | None, new: Leaderboard | None) -> BoardChange:
     change = BoardChange(title)
     before, after = _keyed(old), _keyed(new)
+    old_anchors = result_anchors(old) if old else {}
+    new_anchors = result_anchors(new) if new else {}
     for key, (result, rank) in after.items():
         if key not in before:
             change.added.append((result, rank))
         else:
             was = before[key][0]
+            if old_anchors[id(was)] != new_anchors[id(result)]:
+                change.moved.append(f"{_md(result.display_name)}: "
+                                    f"{md_code('#' + old_anchors[id(was)])} → "
+                                    f"{md_code('#' + new_anchors[id(result)])}")
             diffs = []
             for m in new.metrics:
                 before_metric = next((x for x in old.metrics if x.name == m.name), None)
@@ -234,6 +243,9 @@ def report(old: Loaded, new: Loaded, base: str, head: str) -> str:
             lines.append(f"- Changed: {_md(result.display_name)}: {'; '.join(diffs)}")
         if change.ranks:
             lines.append(f"- Rank changes: {'; '.join(change.ranks)}")
+        if change.moved:
+            lines.append("- **Permalink and badge moved** (links and README badges to the old "
+                         f"one now show another result or nothing): {'; '.join(change.moved)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
