@@ -17,6 +17,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "seed" / "semantic_segmentation.md"
 SOTA_CV = FIXTURES / "sota-cv"
 PWC_SLICE = FIXTURES / "pwc-slice" / "evaluation-tables.json"
+PWC_AREAS = FIXTURES / "pwc-areas" / "evaluation-tables.json"
 
 @dataclass
 class Run:

@@ -52,7 +52,8 @@ def test_the_fixture_paths_are_inside_the_repository():
 
 
 @pytest.mark.parametrize("folder,licence", [("sota-cv", "MIT"), ("seed", "MIT"),
-                                            ("pwc-slice", "CC-BY-SA 4.0")])
+                                            ("pwc-slice", "CC-BY-SA 4.0"),
+                                            ("pwc-areas", "CC-BY-SA 4.0")])
 def test_each_copy_names_its_source_and_licence(folder, licence):
     readme = (FIXTURES / folder / "README.md").read_text(encoding="utf-8")
     assert licence in readme and "changed" in readme

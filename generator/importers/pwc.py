@@ -18,7 +18,10 @@ the links of both; rows that differ in paper are both kept.  Metric directions
 are decided from all the evidence (``generator.rules.directions``): the reviewed list in
 ``pwc_metric_directions.yml``, then the archive's own row order (it stores a
 leaderboard best first), the name, and the order of the same metric's other
-leaderboards; the report counts the decisions by source and lists conflicts.
+leaderboards; the report counts the decisions by source and lists conflicts.  Each task's
+area is decided from its categories and its family's (``pwc_areas``) and written into every
+task file; the report counts those decisions too and lists each not made from the task's
+own single specific category.
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from generator.rules import directions
 from generator.rules.numbers import MAGNITUDES, from_plain, read_cell
 from generator.project.problems import InputError, general
 from generator.rules import ids, urls
-from generator.importers import markdown_text, plain_text
+from generator.importers import markdown_text, plain_text, pwc_areas
 
 SOURCE = {
     "name": "Papers with Code, evaluation tables (export of 2020-08-28)",
@@ -103,6 +106,8 @@ class Summary:
     dropped_links: list[str] = field(default_factory=list)
     bad_dates: list[str] = field(default_factory=list)
     lower: Counter = field(default_factory=Counter)
+    areas: Counter = field(default_factory=Counter)  # tasks' areas by how they were decided
+    area_examples: dict = field(default_factory=dict)
 
     def lines(self, examples: int = 3) -> list[str]:
         out = [f"tasks: {self.tasks} ({self.repeats} repeats of a subtask under another parent "
@@ -116,6 +121,14 @@ class Summary:
                f"datasets without rows (no leaderboard made): {self.empty_datasets}",
                f"metrics taken as lower-is-better: {sum(self.lower.values())} "
                f"({len(self.lower)} names)"]
+        if self.areas:
+            out.append("task areas by evidence: " + ", ".join(
+                f"{source} {self.areas[source]}" for source in pwc_areas.SOURCES
+                if self.areas[source]))
+            for source in pwc_areas.SOURCES[1:]:
+                shown = self.area_examples.get(source, [])[:examples]
+                if self.areas[source] and shown:
+                    out.append(f"  {self.areas[source]:5} from {source}, e.g. " + "; ".join(shown))
         out.append("metric directions by source of evidence: " + ", ".join(
             f"{source} {n}" for source, n in self.decisions.most_common()))
         for source, n in self.decisions.most_common():
@@ -162,6 +175,8 @@ class Summary:
         lines += [f"row kept apart: {loc}" for loc in self.kept_apart]
         lines += [f"value lost (metric name twice in a row): {loc}" for loc in self.collisions]
         lines += [f"direction conflict: {c}" for c in self.conflicts]
+        lines += [f"task area from {source}: {example}" for source in pwc_areas.SOURCES[1:]
+                  for example in self.area_examples.get(source, [])]
         lines += [f"link left out: {loc}" for loc in self.dropped_links]
         lines += [f"date left out: {loc}" for loc in self.bad_dates]
         return "\n".join(lines) + "\n"
@@ -173,6 +188,7 @@ class _Importer:
         self.today = today
         self.summary = Summary()
         self.tasks: dict[str, dict] = {}
+        self.categories: dict[str, list[str]] = {}  # task id -> categories of all its listings
         self.task_ids: dict[str, str] = {}
         self.datasets: dict[str, dict] = {}
         self.dataset_ids: dict[str, str] = {}
@@ -258,8 +274,10 @@ class _Importer:
 
     def task(self, node: dict, parent: str | None) -> None:
         name = plain_text(node.get("task")) or "Unnamed task"
+        areas = [plain_text(c) for c in node.get("categories") or [] if plain_text(c)]
         if name in self.task_ids:  # the same subtask under another parent
             task = self.tasks[self.task_ids[name]]
+            self.categories[self.task_ids[name]] += areas
             if parent and parent not in task["parent"]:
                 task["parent"].append(parent)
             self.summary.repeats += 1
@@ -268,9 +286,7 @@ class _Importer:
         task_id = self._unique(urls.free_id("task", slug(name)), self.tasks)
         self.task_ids[name] = task_id
         task: dict = {"title": name, "parent": [parent] if parent else []}
-        areas = [plain_text(c) for c in node.get("categories") or [] if plain_text(c)]
-        if areas and not parent:  # a subtask takes its parent's on the site
-            task["area"] = areas[0]
+        self.categories[task_id] = areas  # the area is decided once all are read (convert)
         description = markdown_text(node.get("description"))
         if description:
             task["description"] = description
@@ -453,12 +469,21 @@ def convert(archive: list, overrides: dict[str, str], today: dt.date | None = No
     for node in archive:
         importer.task(node, None)
     importer.decide_directions()
+    decided = pwc_areas.decide(importer.categories,
+                               {t: task["parent"] for t, task in importer.tasks.items()})
     tasks = {}
     for task_id, task in importer.tasks.items():
         parents = task.pop("parent")
         ordered = {"title": task["title"]}
         if parents:
             ordered["parent"] = parents[0] if len(parents) == 1 else parents
+        decision = decided[task_id]
+        if decision.area:
+            ordered["area"] = decision.area
+        summary = importer.summary
+        summary.areas[decision.source] += 1
+        summary.area_examples.setdefault(decision.source, []).append(
+            f"{task['title']}: {decision.area or 'none'}")
         ordered.update(task)
         tasks[task_id] = ordered
     return tasks, importer.datasets, importer.summary
