@@ -36,7 +36,7 @@ def test_placeholder_names():
     assert stamping.placeholder_section("tasks/_stamp.md") is None
     assert stamping.placeholder_section("papers/index.md") is None
     # the placeholder leaves itself out of the search index (its marks are not a page)
-    assert stamping.PLACEHOLDER == f"---\ntitle: {TITLE_MARK}\nsearch:\n  exclude: true\n---\n\n{BODY_MARK}\n"
+    assert stamping.PLACEHOLDER == f"---\ntitle: {TITLE_MARK}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n{BODY_MARK}\n"
 
 
 def test_front_matter_title_is_the_json_string():

@@ -29,8 +29,10 @@ SECTIONS = ("papers/", "datasets/", "models/", "tasks/*/")
 STAMP = "_stamp"  # the placeholder page's name in each section
 TITLE_MARK = "LBSTAMPTITLE"
 BODY_MARK = "<div data-lb-stamp></div>"
-# the placeholder's markdown; Material's search leaves it out of its index
-PLACEHOLDER = f"---\ntitle: {TITLE_MARK}\nsearch:\n  exclude: true\n---\n\n{BODY_MARK}\n"
+# the placeholder's markdown; Material's search leaves it out of its index, and its pages
+# (leaderboards, models, papers, datasets: tables, no headings to list) hide the table of
+# contents, so their tables get its column
+PLACEHOLDER = f"---\ntitle: {TITLE_MARK}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n{BODY_MARK}\n"
 
 _MD = MarkdownIt("commonmark", {"html": True})  # our own generated markdown: HTML is trusted
 _HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>")

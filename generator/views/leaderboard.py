@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from generator.views import ranking
@@ -104,6 +105,26 @@ class RowView:
     def primary(self) -> CellView | None:
         return self.cells[0] if self.cells else None
 
+    @property
+    def code_links(self) -> tuple[LinkView, ...]:
+        """The code links as the site's table lists them: a link whose label says it is the
+        official code ('Official', 'official PyTorch') first, the others in the data's order.
+        Nothing in the bundled data or the Papers with Code archive marks one, so there the
+        data's order stands.  The exports keep ``code`` as written."""
+        official = [link for link in self.code if _OFFICIAL.search(link.label)]
+        return tuple(official + [link for link in self.code if link not in official])
+
+    @property
+    def paper_label(self) -> str | None:
+        """What the table's Paper cell shows: the title, else the arXiv id, else 'paper'."""
+        if not self.paper:
+            return None
+        if self.paper_title:
+            return self.paper_title
+        if self.paper_key and self.paper_key.startswith("arxiv-"):
+            return "arXiv:" + self.paper_key[len("arxiv-"):]
+        return "paper"
+
 
 @dataclass(frozen=True)
 class LeaderboardView:
@@ -130,6 +151,81 @@ class LeaderboardView:
     def names(self) -> list[str]:
         """Every display name once, in table order (for search)."""
         return list(dict.fromkeys(row.display_name for row in self.rows))
+
+    # --- what the data can answer: a column or a filter only where some result has it ---
+
+    @property
+    def has_extra_data(self) -> bool:
+        return any(row.extra_data for row in self.rows)
+
+    @property
+    def has_multi_scale(self) -> bool:
+        return any(row.multi_scale for row in self.rows)
+
+    @property
+    def has_code(self) -> bool:
+        return any(row.code for row in self.rows)
+
+    @property
+    def has_weights(self) -> bool:
+        return any(row.weights for row in self.rows)
+
+    @property
+    def has_dates(self) -> bool:
+        return any(row.date for row in self.rows)
+
+    @property
+    def has_papers(self) -> bool:
+        return any(row.paper for row in self.rows)
+
+    # --- at a glance ------------------------------------------------------------------
+
+    @property
+    def runner_up(self) -> RowView | None:
+        """The first row ranked below the best (None when no other row has a value)."""
+        if self.best is None:
+            return None
+        return next((row for row in self.rows[1:] if row.rank is not None), None)
+
+    @property
+    def margin(self) -> str | None:
+        """What the best is ahead of #2 by, in the metric's own decimals: '+0.122 over #2'
+        (higher is better), '−0.08 under #2' (lower), 'tied for #1' when #2 has the same
+        value; None with no #2 or values that are not plain numbers ('15.9M')."""
+        best, second = self.best, self.runner_up
+        if best is None or second is None:
+            return None
+        if second.rank == best.rank:
+            return "tied for #1"
+        return margin_text(best.cells[0].text, second.cells[0].text, self.metrics[0].lower_is_better)
+
+    @property
+    def no_best_reason(self) -> str | None:
+        """Why a leaderboard with results has no best: none gives its first metric."""
+        if not self.rows or self.best is not None or not self.metrics:
+            return None
+        return f"no result gives {self.metrics[0].name}, the metric it ranks by"
+
+
+_OFFICIAL = re.compile(r"\bofficial\b", re.I)  # not "UnofficialJuliaMirror"
+_PLAIN = re.compile(r"^[+-]?(\d+)(?:\.(\d+))?$")
+
+
+def margin_text(best: str | None, second: str | None, lower_is_better: bool) -> str | None:
+    """'+0.122 over #2' from the two values as printed (decimal arithmetic on the text, to the
+    larger number of decimals of the two); None unless both are plain numbers."""
+    if best is None or second is None:
+        return None
+    a, b = _PLAIN.match(best.strip()), _PLAIN.match(second.strip())
+    if not a or not b:
+        return None
+    places = max(len(a[2] or ""), len(b[2] or ""))
+    try:
+        gap = abs(Decimal(best.strip()) - Decimal(second.strip()))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return None
+    text = f"{gap:.{places}f}"
+    return f"\u2212{text} under #2" if lower_is_better else f"+{text} over #2"
 
 
 # what follows a model's name to say how it was run, not which model it is: "+ COCO",
