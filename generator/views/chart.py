@@ -266,24 +266,26 @@ def _segments(path: list[tuple[float, float]], end: float) -> list[Box]:
     return boxes
 
 
-def _record_labels(points: list[Point], lower: bool, area: Box, line: list[Box]) -> list[Label]:
+def _record_labels(points: list[Point], lower: bool, area: Box, line: list[Box],
+                   taken: list[Box]) -> list[Label]:
     """The names of the latest records before the best, at most ``RECORD_LABELS``, each
     beside its dot on the side the line leaves free (above it when higher is better: no
     result is above the best so far), else on the other side; a label that would cover
-    another, a dot or the line, or leave the plot, is left out."""
+    another text (``taken``, the labels before it), a dot or the line, or leave ``area``, is
+    left out, and so is one nearer another record's dot than its own."""
     records_all = [p for p in points if p.record]
     records = records_all[:-1]
     above, below = -DESCENT, ASCENT  # dy in ems: the box ends at y, or starts there
     sides = (below, above) if lower else (above, below)
     labels: list[Label] = []
-    boxes: list[Box] = []
+    boxes: list[Box] = list(taken)
     for p in reversed(records):
         if len(labels) == RECORD_LABELS:
             break
         text = _cut(p.name, LABEL_CHARS)
         gap = p.r + 2
         for dy in sides:
-            for x, anchor in ((p.x - gap, "end"), (p.x + gap, "start")):
+            for x, anchor in ((p.x - gap, "end"), (p.x, "middle"), (p.x + gap, "start")):
                 y = p.y + gap if dy == below else p.y - gap
                 box = _text_box(x, y, anchor, dy, text)
                 if not (area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1]
@@ -383,8 +385,11 @@ def progress(view: LeaderboardView, shown: int | None = None) -> Chart | None:
                f"({word} is best) went from {record_points[0].value} ({record_points[0].name}, "
                f"{record_points[0].date}) to {record_points[-1].value} "
                f"({record_points[-1].name}, {record_points[-1].date}).")
-    area = (left + 1, rows_bottom + PAD, right, bottom - 1)
-    record_labels = _record_labels(points, lower, area, _segments(path, right))
+    # over the plot, and above it where the title and the best label leave room
+    area = (left + 1, PAD, right, bottom - 1)
+    taken = [_text_box(PAD, PAD, "start", ASCENT, title),
+             _text_box(right, best_y, "end", ASCENT, best_text)]
+    record_labels = _record_labels(points, lower, area, _segments(path, right), taken)
     return Chart(points, step, x_ticks, y_ticks, summary, record_points[-1], best_text, title,
                  record_labels, round(t0, 5), round(t1, 5), WIDTH, height, left, right, top,
                  bottom, round(best_y, 2), round(half, 2), bottom + YEAR_GAP)
