@@ -39,6 +39,12 @@ def test_report_prints_ratios_and_growth():
     assert "| archive | 8.00 | 0.40 | 0.050 | 4.00 | 3.00 | 0.50 | 0.125 |" in text
     assert "growth from x1 to x4: validate --changed 1.10x, serve edit to page 1.25x" in text
     assert "| archive | 20 | tasks/x/ | 1.23 MB | 0.12 MB | 1 | 9.00 MB | 45 KB | 9 KB |" in text
+    # the search index, a line per data scale; a budget of before it was deferred says so
+    assert "| archive | 0 | 45 KB | 9 KB | 45 KB, on every first page |" in text
+    rows[1]["budget"] = dict(BUDGET, search_entries=1234, search_first_view=0)
+    text = report(rows, None, 3, [1, 4])
+    assert "| synthetic x1 | 1,234 | 45 KB | 9 KB | nothing: the index comes when the search " \
+           "opens |" in text
 
 
 def test_the_page_budget_names_the_largest_page_and_the_search_index(tmp_path):
@@ -52,3 +58,8 @@ def test_the_page_budget_names_the_largest_page_and_the_search_index(tmp_path):
     assert budget["largest"] == "a/" and budget["largest_bytes"] == 2_000_000
     assert budget["largest_gzip"] == len(gzip.compress(b"x" * 2_000_000, 6))
     assert (budget["over_1mb"], budget["html_pages"], budget["search_bytes"]) == (1, 2, 12)
+    assert (budget["search_entries"], budget["search_first_view"]) == (0, 12)  # not wired
+    (tmp_path / "index.html").write_text('<script data-lb-search="search.1.min.js">', encoding="utf-8")
+    (tmp_path / "search" / "search_index.json").write_text('{"docs": [{}, {}]}', encoding="utf-8")
+    assert (page_budget(tmp_path)["search_entries"], page_budget(tmp_path)["search_first_view"]) \
+        == (2, 0)

@@ -72,6 +72,7 @@ class Build:
     spooler: Spooler | None = None  # writes the files MkDocs does not, meanwhile
     carried: list = field(default_factory=list)  # folders of the last build moved in
     rebuilding: bool = False  # a rebuild of `mkdocs serve` from the last build
+    search_worker: str | None = None  # Material's search worker, which the pages' wraps
 
     @property
     def written(self) -> list[str]:
@@ -233,6 +234,8 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             b.stash.pop(src, None)
         else:
             output = blocks.restore(output, b.stash.pop(src, []))
+        output, worker = searchindex.wire(output)  # the search: names first, loaded on use
+        b.search_worker = b.search_worker or worker
         section = stamping.placeholder_section(src)
         # a finished page already in the folder carried over: MkDocs writes nothing for an
         # empty output (an index page of the archive is megabytes to encode and write again)
@@ -267,11 +270,12 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         placeholders = [stamping.placeholder_url(s) for s in b.stamped]
         date = sitemap.commit_date(b.root)
         if self.serve:
-            self.serve.search_and_sitemap(site_dir, Path(b.site_dir), b.stamped, b.written,
+            self.serve.search_and_sitemap(site_dir, Path(b.site_dir), b.written,
                                           placeholders, config.site_url or "", date, b.generated)
         else:
-            searchindex.add(site_dir, stamping.search_docs(b.stamped))  # after search wrote it
+            searchindex.add(site_dir, b.generated.search)  # after search wrote it
             sitemap.update(site_dir, config.site_url or "", b.written, placeholders, date)
+        searchindex.write_worker(site_dir, b.search_worker)
         logging.getLogger("mkdocs").removeHandler(b.warnings)
         if self.serve:
             self.serve.finish(config)

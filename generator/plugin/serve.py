@@ -275,7 +275,7 @@ class Serve:
 
     # --- the end of a build ---------------------------------------------------------
 
-    def search_and_sitemap(self, site_dir: Path, served: Path, stamped: dict, written: list,
+    def search_and_sitemap(self, site_dir: Path, served: Path, written: list,
                            placeholders: list, site_url: str, date: str | None,
                            generated: sitebuild.Generated) -> None:
         """The search entries of the pages kept finished put back, and the sitemap written
@@ -284,7 +284,7 @@ class Serve:
         same = generated.same_pages
         self.search_kept = searchindex.keep(
             site_dir, self.now.order, {self.converted[src].url for src in self.now.finished},
-            stamped, generated.changed if same else None, self.search_kept, served)
+            generated.search, self.search_kept, served)
         shows = (self.now.listed, site_url, placeholders, date)
         previous = served  # the site served, written by the last build
         if not same or self.sitemap_kept is None or self.sitemap_kept[0] != shows:

@@ -20,7 +20,7 @@ from generator.views import pages as contexts
 from generator.project import pipeline
 from generator.outputs import render
 from generator.views import site
-from generator.site import stamping
+from generator.site import searchindex, stamping
 from generator.rules import urls
 from generator.project.filecache import FileCache
 from generator.site.fsutil import Spooler, describe
@@ -154,6 +154,8 @@ class Generated:
     changed: set[str] | None = field(default=None, repr=False)
     gone: set[str] | None = field(default=None, repr=False)
     same_pages: bool = False
+    # the search entries of the generated pages published (``searchindex.entries``)
+    search: list[dict] = field(default_factory=list, repr=False)
 
 
 def site_pages(project: Project, home_intro: str = "", templates_dir: Path | None = None,
@@ -194,6 +196,7 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
         out.site_files = site.site_files(project, site_url, templates_dir, site_name, cache,
                                          data)
         _sort(out, out.pages, out.site_files, sections)
+        out.search = searchindex.entries(data, sections)
         if previous is not None:
             out.changed = {path for made, before in ((out.pages, previous.pages),
                                                      (out.site_files, previous.site_files))

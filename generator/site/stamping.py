@@ -6,8 +6,8 @@ placeholder page per section (``papers/_stamp.md``, whose title and body are mar
 page of the section is written from that finished HTML: its title and its body (rendered by
 markdown-it-py; our own generated markdown, so raw HTML is trusted) put in place of the
 marks, the placeholder's URL replaced by the page's.  The pages are listed in the sitemap
-(``generator.sitemap``) and in the search index (``search_docs``: by title, and a paper by its
-arXiv id and address too); the placeholders are in neither.  Nothing here imports MkDocs.
+(``generator.sitemap``) and in the search index (``searchindex.entries``, made from the data);
+the placeholders are in neither.  Nothing here imports MkDocs.
 """
 from __future__ import annotations
 
@@ -136,31 +136,6 @@ def write_section(site_dir: Path, template: str, section: str, pages: list[tuple
             yield site_dir / url / "index.html", html
     write_all(files())
     return [page_url(path) for path, _ in pages]
-
-
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def search_docs(stamped: dict[str, dict[str, str]]) -> list[dict]:
-    """Search index entries (Material's ``docs`` items) for the pages written from
-    placeholders ({section: {path: markdown}}): ``search_doc`` of each (a rebuild of
-    `mkdocs serve` keeps them: ``searchindex.keep``)."""
-    return [search_doc(path, markdown)
-            for pages in stamped.values() for path, markdown in pages.items()]
-
-
-def search_doc(path: str, markdown: str) -> dict:
-    """A page's search entry: the title, and as text the page's first line of facts (a
-    paper's address, which holds its arXiv id; a dataset's links) and its headings."""
-    title, body = front_matter_title(markdown)
-    facts = " ".join(_TAGS.sub(" ", line) for line in body.split("\n")[1:8]
-                     if line.startswith(("<p class=\"lb-meta\"", "<li>")))
-    # the index splits words at spaces and hyphens only: an address's parts (its arXiv id
-    # among them) are written out as words of their own
-    words = " ".join(w for url in re.findall(r"https?://\S+", facts)
-                     for w in re.split(r"[/:?=&#]+", url) if w and w not in ("http", "https"))
-    return {"location": page_url(path), "title": title or "",
-            "text": " ".join(f"{facts} {words}".split())}
 
 
 def remove_placeholders(site_dir: Path, sections) -> None:
