@@ -324,6 +324,8 @@ class SiteData:
     areas: list[Area]
     empty_tasks: frozenset  # ids of the tasks with no result in their tree
     counts: dict[str, int]
+    # task id -> (leaderboards, results) of the task with all its subtasks (``subtree_counts``)
+    totals: dict[str, tuple[int, int]] = field(default_factory=dict)
     refs: dict = field(default_factory=dict)  # a task as a link, once per build (contexts)
 
 
@@ -345,12 +347,14 @@ def derive(project: Project, keep: Keep | None = None) -> SiteData:
         title = titles.get(view.task_id, view.task_id)
         entries += keep(("feed", key), (view, title), lambda: _feed_entries(view, title))
     newest = lambda e: (e.date, e.id)  # noqa: E731
+    totals = subtree_counts(project, children)
     return SiteData(
         project, views_of, {t.id: t for t in project.tasks}, titles, children, by_dataset,
         models(project, views_of), papers(project, views_of), neighbours(views_of),
         heapq.nlargest(FEED_SIZE, entries, key=newest),
-        heapq.nlargest(10, (e for e in entries if e.record), key=newest), areas(project), frozenset(key for key, n in subtree_results(project, children).items()
-                                  if n == 0), project.counts())
+        heapq.nlargest(10, (e for e in entries if e.record), key=newest), areas(project),
+        frozenset(key for key, (_, results) in totals.items() if results == 0),
+        project.counts(), totals)
 
 
 def busiest(data: SiteData) -> list[views.LeaderboardView]:
@@ -480,11 +484,12 @@ def _feed_entries(view: views.LeaderboardView, task_title: str) -> list[FeedEntr
 
 @dataclass
 class Area:
-    """A research area and its tasks (``Task.area``, a subtask's taken from its parent); the
-    tasks of no area are in one called ``OTHER``."""
+    """A research area and its tasks (``Project.area_of``: a task's own, else its parent's);
+    the tasks of no area are in one called ``OTHER``.  Its counts are its tasks' own, each
+    task once: the areas' counts add up to the site's."""
     name: str
     anchor: str
-    roots: list[Task]  # its tasks that are nobody's subtask, whose trees the index draws
+    roots: list[Task]  # its tasks with no parent in the area, whose trees the index draws
     tasks: int
     leaderboards: int
     results: int
@@ -495,25 +500,38 @@ HOME_FULL_LEADERBOARDS = 50  # up to this many, the home page lists every leader
 
 
 def areas(project: Project) -> list[Area]:
-    """The areas by name (``OTHER`` last), each with its counts; empty when no task has one."""
+    """The areas by name (``OTHER`` last), each with its counts; empty when no task has one.
+    A subtask of another area is a root of its own (the index lists every task once, under
+    its area)."""
     if not any(t.area for t in project.tasks):
         return []
     found: dict[str, Area] = {}
+    area_of = {task.id: project.area_of(task) or OTHER for task in project.tasks}
     for task in project.tasks:
-        name = project.area_of(task) or OTHER
+        name = area_of[task.id]
         area = found.setdefault(name, Area(name, "area-" + urls.fold(name, "other"), [], 0, 0, 0))
         area.tasks += 1
         area.leaderboards += len(task.leaderboards)
         area.results += sum(len(lb.results) for lb in task.leaderboards)
-        if not task.parents:
+        if not any(area_of.get(p) == name for p in task.parents):
             area.roots.append(task)
     return sorted(found.values(), key=lambda a: (a.name == OTHER, a.name.casefold()))
 
 
+def dataset_area(project: Project, boards: list[Leaderboard]) -> str:
+    """A dataset's area: the one most of its leaderboards' tasks are in (``OTHER`` counting
+    only when no task has one), the first leaderboard's on a tie."""
+    found = [project.area_of(task) if task else None
+             for task in (project.task(lb.task_id) for lb in boards)]
+    named = [a for a in found if a] or [OTHER]
+    count = {a: named.count(a) for a in named}
+    return max(dict.fromkeys(named), key=lambda a: count[a])
+
+
 def datasets_by_area(project: Project, boards_by_dataset: dict[str, list[Leaderboard]]
                      ) -> list[tuple[str, str, list[Dataset]]]:
-    """(area, anchor, datasets) with each dataset under the area of the first task that uses
-    it, in the order of ``areas``; one group named '' when no task has an area. Datasets no
+    """(area, anchor, datasets) with each dataset under its area (``dataset_area``), in the
+    order of ``areas``; one group named '' when no task has an area. Datasets no
     leaderboard uses are left to the caller (``project.datasets`` minus these)."""
     names = [a.name for a in areas(project)]
     groups: dict[str, list[Dataset]] = {name: [] for name in names or [""]}
@@ -521,29 +539,36 @@ def datasets_by_area(project: Project, boards_by_dataset: dict[str, list[Leaderb
         boards = boards_by_dataset.get(dataset.id)
         if not boards:
             continue
-        task = project.task(boards[0].task_id)
-        area = (project.area_of(task) or OTHER) if names and task else (OTHER if names else "")
+        area = dataset_area(project, boards) if names else ""
         groups.setdefault(area, []).append(dataset)
     return [(name, "area-" + urls.fold(name, "other"), found)
             for name, found in groups.items() if found]
 
 
-def subtree_results(project: Project, children: dict[str, list[Task]]) -> dict[str, int]:
-    """Results of each task with all its subtasks (the indexes fold tasks with none)."""
-    memo: dict[str, int] = {}
+def subtree_counts(project: Project, children: dict[str, list[Task]]
+                   ) -> dict[str, tuple[int, int]]:
+    """(leaderboards, results) of each task with all its subtasks, down every level, each
+    subtask counted once however many ways lead to it (a task page leads to them all; the
+    indexes fold the tasks with no result)."""
+    below: dict[str, frozenset] = {}
 
-    def count(task: Task, seen: frozenset) -> int:
-        if task.id in memo:
-            return memo[task.id]
-        total = sum(len(lb.results) for lb in task.leaderboards)
+    def tree(task: Task, path: frozenset) -> frozenset:
+        if task.id in below:
+            return below[task.id]
+        found = {task.id}
         for sub in children.get(task.id, []):
-            if sub.id not in seen:
-                total += count(sub, seen | {sub.id})
-        memo[task.id] = total
-        return total
+            if sub.id not in path:  # validate refuses loops; a loop ends here all the same
+                found |= tree(sub, path | {sub.id})
+        below[task.id] = frozenset(found)
+        return below[task.id]
+    own = {t.id: (len(t.leaderboards), sum(len(lb.results) for lb in t.leaderboards))
+           for t in project.tasks}
+    out = {}
     for task in project.tasks:
-        count(task, frozenset({task.id}))
-    return memo
+        ids = tree(task, frozenset({task.id}))
+        out[task.id] = (sum(own[i][0] for i in ids if i in own),
+                        sum(own[i][1] for i in ids if i in own))
+    return out
 
 
 # A task page shows its leaderboards in full up to these sizes, and past them becomes an
