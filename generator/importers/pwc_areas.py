@@ -9,7 +9,8 @@ Most subtasks are tagged with nothing.  Here every task gets one area (``decide`
    family (its parents and subtasks, as tagged) shares, then the one that tags most tasks in
    the archive (each relative has one vote, shared among its specific categories, or its
    generic ones when it has none);
-2. else the specific category most of its family is tagged with;
+2. else the area most of its family has from step 1 (on a tie, the one its family is most
+   tagged with, as in step 1);
 3. else its own generic category (a task tagged Adversarial alone is Adversarial), else its
    family's;
 4. else the area most of its parents were given, else most of its subtasks' (repeated until
@@ -34,7 +35,7 @@ BESIDE = 0.4  # ...and beside another on at least this share of its tasks is gen
 # how an area was decided, for the import's report (in this order)
 OWN, OWN_FAMILY, FAMILY, OWN_GENERIC, FAMILY_GENERIC, PARENTS, SUBTASKS, NONE = (
     "its own category", "its own categories, the one its family shares",
-    "its family's categories", "its own generic category", "its family's generic category",
+    "the area most of its family has", "its own generic category", "its family's generic category",
     "its parents' area", "its subtasks' area", "no evidence")
 SOURCES = (OWN, OWN_FAMILY, FAMILY, OWN_GENERIC, FAMILY_GENERIC, PARENTS, SUBTASKS, NONE)
 
@@ -66,6 +67,13 @@ def generic(categories: Mapping[str, Sequence[str]]) -> set[str]:
     return set(GENERIC) | {c for c in tagged if few_across_many(c)}
 
 
+def _family(task: str, parents: Mapping[str, Sequence[str]],
+            children: Mapping[str, Sequence[str]], categories: Mapping) -> list[str]:
+    """Its parents, then its subtasks, each once."""
+    return [r for r in dict.fromkeys((*parents.get(task, ()), *children.get(task, ())))
+            if r in categories and r != task]
+
+
 def _pick(candidates: Sequence[str], votes: Counter, size: Counter) -> str:
     """The candidate with the most votes, then the one that tags most tasks, then the first
     in alphabetical order."""
@@ -84,28 +92,35 @@ def decide(categories: Mapping[str, Sequence[str]],
             if parent in categories and parent != task:
                 children.setdefault(parent, []).append(task)
     out: dict[str, Decision] = {}
+    votes: dict[str, Counter] = {}  # its family's categories, each relative one vote shared
     for task, own in categories.items():
-        own = list(dict.fromkeys(own))
-        family = [r for r in (*parents.get(task, ()), *children.get(task, ()))
-                  if r in categories and r != task]
-        votes: Counter = Counter()  # each relative one vote, shared among its categories
-        for relative in dict.fromkeys(family):
+        found: Counter = Counter()
+        for relative in _family(task, parents, children, categories):
             tags = list(dict.fromkeys(categories[relative]))
             tags = [c for c in tags if c not in wide] or tags
             for c in tags:
-                votes[c] += 1 / len(tags)
-        specific = [c for c in own if c not in wide]
-        theirs = [c for c in votes if c not in wide]
+                found[c] += 1 / len(tags)
+        votes[task] = found
+        specific = [c for c in dict.fromkeys(own) if c not in wide]
         if len(specific) == 1:
             out[task] = Decision(specific[0], OWN)
         elif specific:
-            out[task] = Decision(_pick(specific, votes, size), OWN_FAMILY)
-        elif theirs:
-            out[task] = Decision(_pick(theirs, votes, size), FAMILY)
+            out[task] = Decision(_pick(specific, found, size), OWN_FAMILY)
+    own_decided = dict(out)
+    for task, own in categories.items():
+        if task in out:
+            continue
+        found = votes[task]
+        # the area most of its relatives have from their own categories
+        theirs = Counter(own_decided[r].area for r in _family(task, parents, children, categories)
+                         if r in own_decided)
+        if theirs:
+            out[task] = Decision(min(theirs, key=lambda c: (-theirs[c], -found[c], -size[c], c)),
+                                 FAMILY)
         elif own:
-            out[task] = Decision(_pick(own, votes, size), OWN_GENERIC)
-        elif votes:
-            out[task] = Decision(_pick(list(votes), votes, size), FAMILY_GENERIC)
+            out[task] = Decision(_pick(list(dict.fromkeys(own)), found, size), OWN_GENERIC)
+        elif found:
+            out[task] = Decision(_pick(list(found), found, size), FAMILY_GENERIC)
     while True:  # the rest from their parents' areas, else their subtasks', until none moves
         moved = False
         for source, relatives in ((PARENTS, parents), (SUBTASKS, children)):
