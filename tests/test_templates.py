@@ -37,16 +37,23 @@ def test_every_template_is_documented_with_what_it_receives():
     assert documented == shipped
 
 
-def test_a_cell_with_many_links_shows_three_and_folds_the_rest(tmp_path):
+def test_a_cell_with_many_links_shows_the_first_and_folds_the_rest(tmp_path):
+    """Issue 26: a row stays one line tall: its first link (official code first, when a label
+    says so), cut to the cell, and "+N more" folding the others, none lost."""
     from generator.views import leaderboard as views
     from generator.project.model import Leaderboard, Link, Metric, Result, Value
     links = [Link(f"repo{i}", f"https://github.com/x/repo{i}") for i in range(7)]
+    official = [Link("UnofficialMirror/x", "https://github.com/m/x"), Link("Official (PyTorch)", "https://github.com/o/x")]
     lb = Leaderboard("b", "B", [Metric("Score")],
                      [Result("Net", {"Score": Value(1.0, "1.0")}, code=links),
-                      Result("Few", {"Score": Value(0.5, "0.5")}, code=links[:4])], task_id="t")
+                      Result("Few", {"Score": Value(0.5, "0.5")}, code=links[:1]),
+                      Result("Own", {"Score": Value(0.4, "0.4")}, code=official)], task_id="t")
     html = render.render("leaderboard_table.html.j2", view=views.leaderboard_view(lb), root="")
-    net, few = re.findall(r"<tr id=.*?</tr>", html, flags=re.S)
+    net, few, own = re.findall(r"<tr id=.*?</tr>", html, flags=re.S)
     assert net.count("<a href=\"https://github.com/x/repo") == 7  # all there, none lost
-    assert re.search(r'repo2</a> <details class="lb-more"><summary>\+4 more</summary>'
-                     r' <a href="https://github.com/x/repo3"', net)
-    assert "lb-more" not in few  # four links: all shown
+    assert re.search(r'class="lb-clip" title="repo0">repo0</a> <details class="lb-more"><summary>\+6 more</summary>'
+                     r' <a href="https://github.com/x/repo1"', net)
+    assert "lb-more" not in few  # one link: nothing to fold
+    # the data's order, but a link labelled official first ("Unofficial..." is not)
+    assert own.index("Official (PyTorch)") < own.index("UnofficialMirror/x")
+    assert [link.label for link in lb.results[2].code] == ["UnofficialMirror/x", "Official (PyTorch)"]

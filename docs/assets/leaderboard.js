@@ -83,12 +83,19 @@
 
   var FILTERS = ["extra", "ms", "code", "weights", "q", "asof", "year"];
 
+  /* a filter is offered only where the data can answer it: a box that is not there
+     filters nothing (extra, ms and year shown, code and weights not required) */
+  function checked(form, name, missing) {
+    return form.elements[name] ? form.elements[name].checked : missing;
+  }
+
   function readState(form) {
     return {
-      extra: form.elements.extra.checked, ms: form.elements.ms.checked,
-      code: form.elements.code.checked, weights: form.elements.weights.checked,
-      q: form.elements.q.value.trim().toLowerCase(), asof: form.elements.asof.value,
-      year: form.elements.year ? form.elements.year.checked : true
+      extra: checked(form, "extra", true), ms: checked(form, "ms", true),
+      code: checked(form, "code", false), weights: checked(form, "weights", false),
+      q: form.elements.q ? form.elements.q.value.trim().toLowerCase() : "",
+      asof: form.elements.asof ? form.elements.asof.value : "",
+      year: checked(form, "year", true)
     };
   }
 
@@ -156,6 +163,78 @@
         setStrong(cell, on);
       });
     });
+    reglance(table);
+  }
+
+  /* --- at a glance: the best among the rows shown, its margin over #2, since when --- */
+
+  function valueText(cell) { // the value as printed, without its ± part
+    var first = cell.firstChild;
+    if (!first) return "";
+    return (first.nodeType === 3 ? first.data : first.textContent).trim();
+  }
+
+  function marginText(best, second, lower) { // as views.margin_text: plain numbers only
+    var plain = /^[+-]?\d+(?:\.(\d+))?$/;
+    var a = plain.exec(best), b = plain.exec(second);
+    if (!a || !b) return null;
+    var places = Math.max((a[1] || "").length, (b[1] || "").length);
+    var gap = Math.abs(parseFloat(best) - parseFloat(second)).toFixed(places);
+    return lower ? "\u2212" + gap + " under #2" : "+" + gap + " over #2";
+  }
+
+  function reglance(table) {
+    var head = table.tHead.rows[0].cells[2];
+    if (!head) return;
+    var lower = head.getAttribute("data-first") === "ascending";
+    var label = head.querySelector("button") ? head.querySelector("button").firstChild.textContent.trim() : "";
+    var ranked = Array.prototype.filter.call(table.tBodies[0].rows, function (r) {
+      return !r.hidden && r.getAttribute("data-primary") !== "";
+    }).sort(function (a, b) { return a.getAttribute("data-index") - b.getAttribute("data-index"); });
+    Array.prototype.forEach.call(table.querySelectorAll("td[data-margin]"), function (c) { c.removeAttribute("data-margin"); });
+    var best = ranked[0], second = ranked[1], margin = null;
+    if (best && second) {
+      margin = second.getAttribute("data-primary") === best.getAttribute("data-primary") ? "tied for #1"
+        : marginText(valueText(best.cells[2]), valueText(second.cells[2]), lower);
+    }
+    if (best && margin) best.cells[2].setAttribute("data-margin", margin);
+    var glance = document.querySelector("[data-glance-of='" + table.id + "']");
+    if (!glance) return;
+    glance.textContent = "";
+    var add = function (text) { glance.appendChild(document.createTextNode(text)); };
+    if (!best) {
+      var all = !Array.prototype.some.call(table.tBodies[0].rows, function (r) { return r.hidden; });
+      add((all ? "No best: no result gives " : "No best among the results shown: none gives ") + label +
+          (all ? ", the metric it ranks by." : "."));
+      return;
+    }
+    add("Best: ");
+    var link = document.createElement("a");
+    link.href = "#" + best.id;
+    link.textContent = best.cells[1].getAttribute("data-sort");
+    glance.appendChild(link);
+    var value = document.createElement("span");
+    value.className = "lb-glance-value";
+    value.textContent = best.cells[2].textContent.trim();
+    add(", ");
+    glance.appendChild(value);
+    add(" " + label);
+    if (margin) {
+      add(", ");
+      var gap = document.createElement("span");
+      gap.className = "lb-glance-margin";
+      gap.textContent = margin;
+      glance.appendChild(gap);
+    }
+    var date = best.getAttribute("data-date");
+    if (date) {
+      add("; best since ");
+      var time = document.createElement("time");
+      time.setAttribute("datetime", date);
+      time.textContent = date;
+      glance.appendChild(time);
+    }
+    add(".");
   }
 
   function recount(table) { // "5 of 9 results" in the leaderboard's header line
@@ -229,6 +308,7 @@
       redraw(table);
     });
     root.querySelector("article, body").classList.toggle("lb-hide-year", !state.year);
+    fitTables(root);
     var note = form.querySelector(".lb-filter-note");
     if (note) note.textContent = shown === total ? "" : "Showing " + shown + " of " + total + " results.";
     var params = new URLSearchParams(window.location.search);
@@ -237,7 +317,7 @@
     if (!state.ms) params.set("ms", "0");
     if (state.code) params.set("code", "1");
     if (state.weights) params.set("weights", "1");
-    if (state.q) params.set("q", form.elements.q.value.trim());
+    if (state.q) params.set("q", form.elements.q.value.trim());  // a filter not offered leaves the address
     if (state.asof) params.set("asof", state.asof);
     if (!state.year) params.set("year", "0");
     var query = params.toString();
@@ -252,18 +332,94 @@
     if (!form || form.getAttribute("data-ready") === "1") return;
     form.setAttribute("data-ready", "1");
     var params = new URLSearchParams(window.location.search);
-    form.elements.extra.checked = params.get("extra") !== "0";
-    form.elements.ms.checked = params.get("ms") !== "0";
-    form.elements.code.checked = params.get("code") === "1";
-    form.elements.weights.checked = params.get("weights") === "1";
-    form.elements.q.value = params.get("q") || "";
-    form.elements.asof.value = params.get("asof") || "";
-    if (form.elements.year) form.elements.year.checked = params.get("year") !== "0";
+    var set = function (name, on) { if (form.elements[name]) form.elements[name].checked = on; };
+    set("extra", params.get("extra") !== "0");
+    set("ms", params.get("ms") !== "0");
+    set("code", params.get("code") === "1");
+    set("weights", params.get("weights") === "1");
+    set("year", params.get("year") !== "0");
+    if (form.elements.q) form.elements.q.value = params.get("q") || "";
+    if (form.elements.asof) form.elements.asof.value = params.get("asof") || "";
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("input", function () { applyFilters(form, root); });
     form.addEventListener("change", function () { applyFilters(form, root); });
     applyFilters(form, root);
   }
+
+  /* --- a permalink to a row: the row shown (the filters that hide it relaxed, and said so)
+     and scrolled to just under the column headings --- */
+
+  function reveal(root) {
+    var id;
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; }
+    var row = id ? document.getElementById(id) : null;
+    if (!row || row.tagName !== "TR" || !row.closest("table.lb-table")) return;
+    var form = root.querySelector("form.lb-filters") || document.querySelector("form.lb-filters");
+    if (row.hidden && form) {
+      var relaxed = [], el = form.elements;
+      var release = function (name, hides, text) {
+        if (!el[name] || !hides) return;
+        if (el[name].type === "checkbox") el[name].checked = !el[name].checked;
+        else el[name].value = "";
+        relaxed.push(text);
+      };
+      var state = readState(form), date = row.getAttribute("data-date");
+      release("extra", !state.extra && row.hasAttribute("data-extra"), "extra training data shown");
+      release("ms", !state.ms && row.hasAttribute("data-ms"), "multi-scale testing shown");
+      release("code", state.code && !row.hasAttribute("data-code"), "\u201conly with code\u201d off");
+      release("weights", state.weights && !row.hasAttribute("data-weights"), "\u201conly with weights\u201d off");
+      release("q", state.q && row.cells[1].getAttribute("data-sort").toLowerCase().indexOf(state.q) < 0,
+              "model search cleared");
+      release("asof", state.asof && (!date || month(date) > state.asof), "\u201cas of\u201d cleared");
+      applyFilters(form, root);
+      var note = form.querySelector(".lb-filter-note");
+      if (note && relaxed.length && !row.hidden) {
+        note.textContent = "The linked result was hidden by the filters: " + relaxed.join(", ") + ". " + note.textContent;
+      }
+    }
+    if (row.hidden) return;
+    row.scrollIntoView({ block: "start" });
+    // a row near the end of a table in its own box: the box cannot bring it to its top, and the
+    // page would carry the box's headings under the site's header; the box's top goes there
+    var box = row.closest(".lb-scroll"), bar = document.querySelector(".md-header");
+    if (box && !box.classList.contains("lb-fits")) {
+      var top = box.getBoundingClientRect().top - (bar ? bar.offsetHeight : 0);
+      if (top < 0) window.scrollBy(0, top);
+    }
+  }
+
+  /* --- tables laid out for reading: a table that fits its column scrolls with the page and
+     its headings stick under the site's header; a wider one scrolls in its own box, as tall
+     as the window, with headings and the model column pinned. --lb-head (the headings'
+     height) places a linked row just under them. --- */
+
+  function fitTables(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".lb-scroll"), function (box) {
+      var table = box.querySelector("table");
+      if (!table || box.hidden || table.hidden) return;
+      box.classList.remove("lb-fits");
+      box.classList.toggle("lb-fits", box.scrollWidth <= box.clientWidth + 1);
+      if (table.tHead) table.style.setProperty("--lb-head", table.tHead.offsetHeight + "px");
+      var pinned = 0; // the stuck columns at the left (rank and model; a summary's first)
+      if (table.tHead && !box.classList.contains("lb-fits")) {
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+          if (getComputedStyle(th).left !== "auto") pinned = Math.max(pinned, th.offsetLeft + th.offsetWidth);
+        });
+      }
+      box.style.setProperty("--lb-pin", pinned + "px");
+    });
+  }
+
+  var refit = null;
+  function refitSoon() {
+    if (refit !== null) return;
+    refit = window.requestAnimationFrame(function () { refit = null; fitTables(document); });
+  }
+  window.addEventListener("resize", refitSoon);
+  document.addEventListener("toggle", function (event) { // "+N more" opened: the row widens
+    if (event.target.closest && event.target.closest(".lb-scroll")) refitSoon();
+  }, true);
+  window.addEventListener("hashchange", function () { reveal(document); });
 
   /* --- chart: the details of the hovered or focused point --- */
 
@@ -317,10 +473,32 @@
 
   /* --- a result's badge, as a markdown snippet for a README --- */
 
+  /* its icon, drawn inline here (the button works only with the script): two sheets, and a
+     tick once copied; a font glyph (U+29C9) showed as a missing-glyph box */
+  var ICON_COPY = "M7 5.5h5a1.5 1.5 0 0 1 1.5 1.5v5a1.5 1.5 0 0 1-1.5 1.5h-5a1.5 1.5 0 0 1-1.5-1.5v-5" +
+    "a1.5 1.5 0 0 1 1.5-1.5zM10.5 3.5v-1a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h1";
+  var ICON_DONE = "M3 8.5l3 3 7-7";
+
+  function badgeIcon() {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("class", "lb-icon");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", ICON_COPY);
+    svg.appendChild(path);
+    return svg;
+  }
+
   function initBadges(root) {
+    var icon = null;
     Array.prototype.forEach.call(root.querySelectorAll("button.lb-badge"), function (button) {
       if (button.getAttribute("data-ready") === "1") return;
       button.setAttribute("data-ready", "1");
+      if (!button.querySelector("svg")) button.appendChild((icon = icon || badgeIcon()).cloneNode(true));
       button.addEventListener("click", function () {
         var row = button.closest("tr");
         var image = new URL(button.getAttribute("data-badge"), window.location.href).href;
@@ -328,8 +506,13 @@
         var alt = button.getAttribute("data-alt").replace(/[\[\]]/g, "\\$&");
         var snippet = "[![" + alt + "](" + image + ")](" + page + ")";
         navigator.clipboard.writeText(snippet).then(function () {
+          var path = button.querySelector("svg path");
           button.classList.add("lb-copied");
-          setTimeout(function () { button.classList.remove("lb-copied"); }, 1500);
+          if (path) path.setAttribute("d", ICON_DONE);
+          setTimeout(function () {
+            button.classList.remove("lb-copied");
+            if (path) path.setAttribute("d", ICON_COPY);
+          }, 1500);
         });
       });
     });
@@ -489,11 +672,16 @@
             var top = Math.min.apply(null, ranks.filter(function (r) { return r !== null; }));
             results.forEach(function (found) {
               var r = found.get(board);
-              var td = cell(tr, (r[2] === null ? "N/A" : r[2]) + " (#" + (r[3] === null ? "–" : r[3]) + " of " + b[5] + ")");
+              var td = cell(tr, (r[2] === null ? "N/A" : r[2]) + " ");
+              var of = document.createElement("span"); // on a phone the rank wraps under the value
+              of.className = "lb-of";
+              of.textContent = "(#" + (r[3] === null ? "–" : r[3]) + " of " + b[5] + ")";
+              td.appendChild(of);
               td.className = "lb-num" + (r[3] !== null && r[3] === top ? " lb-best" : "");
               td.title = r[1];
             });
           });
+          fitTables(box);
         }
         form.addEventListener("submit", function (event) {
           event.preventDefault();
@@ -546,10 +734,12 @@
     init(root);
     initFind(root);
     initBadges(root);
+    fitTables(root);
     initFilters(root);
     initCharts(root);
     initCopy(root);
     initCompare(root);
+    reveal(root);
   }
 
   window.leaderboardTables = { init: initPage, sortBy: sortBy };

@@ -226,6 +226,7 @@ def browser_clicks(data: Path, work: Path) -> dict | None:
                 const form = document.querySelector('form.lb-filters');
                 const filters = [];
                 for (const box of ['extra', 'code', 'weights', 'ms']) for (let k = 0; k < 2; k++) {
+                    if (!form.elements[box]) continue;  // offered only where the data can answer it
                     const t = performance.now(); form.elements[box].click(); filters.push(performance.now() - t);
                 }
                 for (const q of ['a', 'ne', 'net', '']) {
