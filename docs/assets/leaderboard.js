@@ -245,30 +245,155 @@
     count.textContent = (shown === total ? "" : shown + " of ") + total + " result" + (total === 1 ? "" : "s");
   }
 
-  function redraw(table) { // the chart: dots of hidden rows hidden, the best-so-far line anew
+  /* --- chart: redrawn for the filters: the dots of hidden rows hidden, the best-so-far line,
+     the records and their labels anew, and for "as of" an x axis ending at the chosen month
+     (the dots move along it; the y axis stays, so views compare) --- */
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  function chartNumber(svg, name) { return parseFloat(svg.getAttribute("data-" + name)); }
+
+  function chartEnd(svg) { // [first, last] instant of the "as of" axis, or null for the server's
+    var form = document.querySelector("form.lb-filters");
+    var match = /^(\d{4})-(\d\d)$/.exec(form && form.elements.asof ? form.elements.asof.value : "");
+    if (!match) return null;
+    var end = Number(match[1]) + Number(match[2]) / 12; // the end of the chosen month
+    if (end >= chartNumber(svg, "t1")) return null;
+    return [Math.min(chartNumber(svg, "t0"), end - 1), end];
+  }
+
+  function drawYears(svg, domain) { // the x axis's years, as chart.py draws them
+    var group = svg.querySelector(".lb-xticks");
+    if (!group.hasAttribute("data-all")) group.setAttribute("data-all", group.innerHTML);
+    if (!domain) { group.innerHTML = group.getAttribute("data-all"); return; }
+    var left = chartNumber(svg, "left"), right = chartNumber(svg, "right");
+    var bottom = chartNumber(svg, "bottom"), width = chartNumber(svg, "width");
+    var half = chartNumber(svg, "year-half");
+    var first = Math.ceil(domain[0]), years = [];
+    for (var year = first; year < domain[1] - 1e-6; year += 1) years.push(year); // none past the end
+    var every = Math.max(1, Math.ceil(years.length / 8));
+    while (group.firstChild) group.removeChild(group.firstChild);
+    years.forEach(function (year) {
+      if ((year - first) % every !== 0) return;
+      var x = Math.round((left + (year - domain[0]) / (domain[1] - domain[0]) * (right - left)) * 100) / 100;
+      var tick = document.createElementNS(SVG_NS, "line");
+      [["x1", x], ["x2", x], ["y1", bottom], ["y2", bottom + 4]].forEach(function (a) { tick.setAttribute(a[0], a[1]); });
+      var text = document.createElementNS(SVG_NS, "text");
+      [["x", Math.min(Math.max(x, half), width - half)], ["y", chartNumber(svg, "year-y")], ["dy", "0.95em"],
+       ["text-anchor", "middle"]].forEach(function (a) { text.setAttribute(a[0], a[1]); });
+      text.textContent = String(year);
+      group.appendChild(tick);
+      group.appendChild(text);
+    });
+  }
+
+  function boxOf(element) { var b = element.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; }
+
+  function distance(box, x, y) {
+    return Math.sqrt(Math.pow(Math.max(box[0] - x, 0, x - box[2]), 2) + Math.pow(Math.max(box[1] - y, 0, y - box[3]), 2));
+  }
+
+  function overlaps(a, b, gap) {
+    return a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
+  }
+
+  function labelRecords(svg, records, points, lower) {
+    /* the latest records before the best named beside their dots, as chart.py does it: on the
+       side the line leaves free, else the other; a label that would cover another text, a dot
+       or the line, or leave the plot, is left out (boxes measured as drawn) */
+    var group = svg.querySelector(".lb-record-labels");
+    var placed = []; // the texts above the plot, then each label placed
+    Array.prototype.forEach.call(svg.querySelectorAll(".lb-axis-title, .lb-best-label"), function (t) {
+      if (t.style.display !== "none") placed.push(boxOf(t));
+    });
+    var area = [chartNumber(svg, "left") + 1, 2, chartNumber(svg, "right"), chartNumber(svg, "bottom") - 1];
+    var line = [], right = chartNumber(svg, "right");
+    records.forEach(function (p, i) {
+      var x = parseFloat(p.getAttribute("cx")), y = parseFloat(p.getAttribute("cy"));
+      var next = records[i + 1];
+      var x1 = next ? parseFloat(next.getAttribute("cx")) : right;
+      line.push([x, y - 1, x1, y + 1]);
+      if (next) {
+        var y1 = parseFloat(next.getAttribute("cy"));
+        line.push([x1 - 1, Math.min(y, y1), x1 + 1, Math.max(y, y1)]);
+      }
+    });
+    var dots = points.map(function (p) {
+      var x = parseFloat(p.getAttribute("cx")), y = parseFloat(p.getAttribute("cy")), r = parseFloat(p.getAttribute("r"));
+      return [x - r, y - r, x + r, y + r];
+    });
+    var count = 0;
+    records.slice(0, -1).reverse().forEach(function (p) {
+      if (count === 3) return;
+      var name = p.getAttribute("data-name");
+      if (name.length > 18) name = name.slice(0, 17).trim() + "\u2026";
+      var x = parseFloat(p.getAttribute("cx")), y = parseFloat(p.getAttribute("cy"));
+      var gap = parseFloat(p.getAttribute("r")) + 2;
+      var above = [y - gap, "-0.25em"], below = [y + gap, "0.95em"];
+      var text = document.createElementNS(SVG_NS, "text");
+      text.setAttribute("class", "lb-record-label");
+      text.setAttribute("data-index", p.getAttribute("data-index"));
+      text.setAttribute("data-drawn", "1"); // by this script: gone on the next redraw
+      text.textContent = name;
+      group.appendChild(text);
+      var fits = (lower ? [below, above] : [above, below]).some(function (side) {
+        return [[x - gap, "end"], [x, "middle"], [x + gap, "start"]].some(function (at) {
+          text.setAttribute("x", at[0]); text.setAttribute("y", side[0]);
+          text.setAttribute("dy", side[1]); text.setAttribute("text-anchor", at[1]);
+          var box = boxOf(text);
+          if (box[0] < area[0] || box[2] > area[2] || box[1] < area[1] || box[3] > area[3]) return false;
+          if (placed.some(function (b) { return overlaps(box, b, 3); })) return false;
+          if (line.some(function (b) { return overlaps(box, b, 0); })) return false;
+          if (dots.some(function (b) { return overlaps(box, b, 1); })) return false;
+          var near = distance(box, x, y) + 10; // read as another record's name: left out
+          if (records.some(function (q) {
+            return q !== p && distance(box, parseFloat(q.getAttribute("cx")), parseFloat(q.getAttribute("cy"))) < near;
+          })) return false;
+          placed.push(box);
+          return true;
+        });
+      });
+      if (fits) count += 1;
+      else group.removeChild(text);
+    });
+  }
+
+  function redraw(table) {
     var figure = document.querySelector("figure.lb-chart[data-chart-of='" + table.id + "']");
     if (!figure) return;
+    var svg = figure.querySelector("svg");
     var hidden = {};
     Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { hidden[r.getAttribute("data-index")] = r.hidden; });
     var lower = figure.getAttribute("data-lower") === "1";
-    var right = figure.querySelector(".lb-axis > line:last-child").getAttribute("x2");
-    var best = null, path = [], last = null, shown = 0, total = 0;
+    var radii = (svg.getAttribute("data-radii") || "6 5").split(" ");
+    var domain = chartEnd(svg);
+    var t0 = domain ? domain[0] : chartNumber(svg, "t0"), t1 = domain ? domain[1] : chartNumber(svg, "t1");
+    var left = chartNumber(svg, "left"), right = chartNumber(svg, "right");
+    drawYears(svg, domain);
+    var best = null, path = [], last = null, shown = 0, total = 0, records = [], visible = [];
     Array.prototype.forEach.call(figure.querySelectorAll("circle.lb-point"), function (point) { // oldest first
       var off = hidden[point.getAttribute("data-index")];
       total += 1;
       point.style.display = off ? "none" : "";
+      if (!point.hasAttribute("data-cx")) point.setAttribute("data-cx", point.getAttribute("cx"));
+      point.setAttribute("cx", domain ? String(Math.round((left + (parseFloat(point.getAttribute("data-t")) - t0) /
+        (t1 - t0) * (right - left) + parseFloat(point.getAttribute("data-dx") || "0")) * 100) / 100)
+        : point.getAttribute("data-cx"));
       var row = figure.querySelector("table.lb-sr tbody tr:nth-child(" + (Number(point.getAttribute("data-order")) + 1) + ")");
       if (row) row.hidden = off;
       if (off) { point.classList.remove("lb-record"); return; }
       var value = parseFloat(point.getAttribute("data-value"));
       var record = best === null || (lower ? value < best : value > best);
       point.classList.toggle("lb-record", record);
+      point.setAttribute("r", radii[record ? 0 : 1]);
       // what a screen reader hears says the same: the point's label and the table's column
       var aria = (point.getAttribute("aria-label") || "").replace(/, a new best$/, "");
       point.setAttribute("aria-label", aria + (record ? ", a new best" : ""));
       if (row && row.cells[3]) row.cells[3].textContent = record ? "yes" : "no";
       shown += 1;
+      visible.push(point);
       if (!record) return;
+      records.push(point);
       path.push(best === null ? "M" + point.getAttribute("cx") + "," + point.getAttribute("cy")
                               : "H" + point.getAttribute("cx") + "V" + point.getAttribute("cy"));
       best = value; last = point;
@@ -286,11 +411,26 @@
     var label = figure.querySelector(".lb-best-label");
     if (label) {
       label.style.display = last ? "" : "none";
-      if (last) {  // where the server put it (above the plot, at its right edge); only the text changes
-        var name = last.getAttribute("data-name");
-        if (name.length > 24) name = name.slice(0, 23).trim() + "\u2026";
-        label.textContent = "best " + last.getAttribute("data-text") + " (" + name + ")";
+      if (last) {  // where the server put it (above the plot, at its right edge); only the text
+        // changes, its name cut further if it would reach the axis title
+        var title = figure.querySelector(".lb-axis-title");
+        var name = last.getAttribute("data-name"), chars = 24;
+        do {
+          var cut = name.length > chars ? name.slice(0, chars - 1).trim() + "\u2026" : name;
+          label.textContent = "best " + last.getAttribute("data-text") + " (" + cut + ")";
+          chars -= 1;
+        } while (title && chars > 3 && overlaps(boxOf(label), boxOf(title), 8));
       }
+    }
+    // the records' names: the server's for the whole board, measured anew for a filtered one
+    var group = svg.querySelector(".lb-record-labels");
+    if (group) {
+      Array.prototype.forEach.call(group.querySelectorAll("[data-drawn]"), function (t) { group.removeChild(t); });
+      var whole = shown === total && !domain;
+      Array.prototype.forEach.call(group.querySelectorAll(".lb-record-label"), function (t) {
+        t.style.display = whole ? "" : "none";
+      });
+      if (!whole) labelRecords(svg, records, visible, lower);
     }
   }
 
