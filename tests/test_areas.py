@@ -7,6 +7,7 @@ Processing; "3D" Adversarial, Computer Vision, Medical and Playing Games."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -48,10 +49,19 @@ def test_of_several_own_categories_the_family_picks():
     assert got["pose"] == pwc_areas.Decision(CV, pwc_areas.FAMILY)
 
 
-def test_each_relative_has_one_vote_shared_among_its_categories():
-    # Few-Shot Relation Classification: one parent says NLP, the other CV and Methodology
+def test_an_untagged_task_takes_the_area_most_of_its_family_has():
+    # Representation Learning is tagged Graphs, NLP and Methodology; its subtasks say
+    # Methodology: an untagged subtask follows the area its parent was given
+    got = decide({"repr": ["Graphs", NLP, "Methodology"], "meta": ["Methodology"],
+                  "unsupervised": ["Methodology"], "multi-view": []},
+                 {"meta": ["repr"], "unsupervised": ["repr"], "multi-view": ["repr"]})
+    assert got["repr"] == pwc_areas.Decision("Methodology", pwc_areas.OWN_FAMILY)
+    assert got["multi-view"] == pwc_areas.Decision("Methodology", pwc_areas.FAMILY)
+    # a tie between its relatives' areas: the one they are most tagged with (each relative
+    # one vote, shared among its categories): Few-Shot Relation Classification's parents
+    # are Relation Classification (NLP) and Few-Shot Learning (CV and Methodology)
     got = areas({"relation": [NLP], "few-shot": [CV, "Methodology"], "fsrc": []},
-                {"fsrc": ["relation", "few-shot"]})
+                {"fsrc": ["few-shot", "relation"]})
     assert got["fsrc"] == NLP
 
 
@@ -132,3 +142,80 @@ def test_every_listing_of_a_task_adds_to_its_evidence():
     assert tasks["child"]["area"] == MED and tasks["child"]["parent"] == ["parent", "other"]
     assert list(tasks["child"])[:3] == ["title", "parent", "area"]
     assert json.dumps(tasks["parent"]["area"]) == json.dumps(CV)
+
+
+# --- what the site shows: areas, and counts with the subtasks' ------------------------
+
+@pytest.fixture(scope="module")
+def site_pages(imported):
+    from generator.project.pipeline import load_valid_project
+    from generator.site import build as sitebuild
+    return sitebuild.site_pages(load_valid_project(imported[0]).project)
+
+
+def _sections(page: str) -> dict[str, str]:
+    """An index page's text by area heading."""
+    parts = re.split(r'<h2 id="area-[^"]+">([^<]+?) <span', page)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def _text(html: str) -> str:
+    """What a reader reads: block elements apart, inline ones run in."""
+    html = re.sub(r"</?(li|ul|p|h\d|tr|td|th|div|details|summary)\b[^>]*>", " ", html)
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_a_dataset_is_listed_under_the_area_most_of_its_leaderboards_are_in(site_pages):
+    areas = _sections(site_pages["datasets/index.md"])
+    # CIFAR-10's first leaderboard is Adversarial Defense's; three are Computer Vision's
+    # or Methodology's, two of them Computer Vision
+    assert [area for area, html in areas.items() if ">CIFAR-10<" in html] == [CV]
+    assert [area for area, html in areas.items() if ">ACE 2004<" in html] == [NLP]
+
+
+def test_the_tasks_index_lists_a_task_under_its_own_area_with_its_subtasks_counts(site_pages):
+    index = site_pages["tasks/index.md"]
+    areas = _sections(index)
+    assert ">Text Summarization<" in areas[NLP] and ">Text Summarization<" not in areas[CV]
+    assert index.count(">Text Summarization<") == 1
+    text = {name: _text(html) for name, html in areas.items()}
+    # 3D has no leaderboard of its own: its subtasks' (3D Reconstruction; Text
+    # Summarization and its own subtask, in another area) are its counts
+    assert "3D 3 leaderboards, 3 results 3D Reconstruction 1 leaderboard, 1 result" in text[CV]
+    assert "Text Summarization 2 leaderboards, 2 results Abstractive Text Summarization " \
+           "1 leaderboard, 1 result" in text[NLP]
+    assert "A task's leaderboards and results include its subtasks'." in _text(index)
+    # an area's counts are its tasks' own, each once: together the site's
+    heads = re.findall(r'<span class="lb-count">(\d+) tasks?, (\d+) leaderboards?, '
+                       r'(\d+) results?</span></h2>', index)
+    assert [sum(int(h[i]) for h in heads) for i in range(3)] == [22, 11, 25]
+
+
+def test_a_task_page_counts_its_subtasks_leaderboards_and_results(site_pages):
+    three_d = _text(site_pages["tasks/3d.md"])
+    assert "3 leaderboards, 3 results, all in its subtasks" in three_d
+    assert "Subtasks: 3D Reconstruction (1 result), Text Summarization (2 results)" in three_d
+    summarization = _text(site_pages["tasks/text-summarization.md"])
+    assert "2 leaderboards, 2 results with its subtasks' (1 leaderboard, 1 result its own)" \
+        in summarization
+    assert "1 leaderboard, 1 result " in _text(site_pages["tasks/3d-reconstruction.md"])
+    assert "No leaderboard yet, nor in its subtasks" in _text(
+        site_pages["tasks/semantic-segmentation.md"])
+
+
+def test_the_home_page_says_one_of_a_kind_in_the_singular(site_pages, project_of_one):
+    home = _text(site_pages["index.md"])
+    assert "22 tasks · 7 datasets · 11 leaderboards · 25 results" in home
+    assert "1 task · 1 dataset · 1 leaderboard · 1 result" in _text(project_of_one["index.md"])
+
+
+@pytest.fixture(scope="module")
+def project_of_one():
+    from generator.project.model import Dataset, Leaderboard, Metric, Project, Result, Task
+    from generator.site import build as sitebuild
+    board = Leaderboard(id="b", title="B", metrics=[Metric("Score", direction="higher")],
+                        task_id="t", dataset="d",
+                        results=[Result(model="M", values={})])
+    project = Project(tasks=[Task(id="t", title="T", leaderboards=[board])],
+                      datasets={"d": Dataset(id="d", name="D")})
+    return sitebuild.site_pages(project)

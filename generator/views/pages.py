@@ -35,7 +35,8 @@ class TaskRef:
 
 @dataclass(frozen=True)
 class TaskEntry:
-    """A task as the indexes list it, with its counts."""
+    """A task as the indexes list it, with its counts: its own leaderboards and results and
+    its subtasks' (``site.subtree_counts``)."""
     id: str
     title: str
     leaderboards: int
@@ -129,7 +130,8 @@ class TaskPage(Page):
     TEMPLATE: ClassVar[str] = "site_task.md.j2"
     task: Task
     parents: tuple[TaskRef, ...]
-    subtasks: tuple[TaskRef, ...]
+    subtasks: tuple[TaskEntry, ...]  # with their counts, their own subtasks' included
+    totals: TaskEntry  # the task's counts, its subtasks' included
     boards: tuple[SiteBoard, ...]
     overview: bool  # past the full-page limits: a table of its leaderboards instead
     task_edit_url: str | None
@@ -243,14 +245,14 @@ def _model_entry(model: Model) -> ModelEntry:
     return ModelEntry(model.key, model.name, model.boards, model.firsts)
 
 
-def _task_entry(task: Task) -> TaskEntry:
-    return TaskEntry(task.id, task.title, len(task.leaderboards),
-                     sum(len(lb.results) for lb in task.leaderboards))
+def _task_entry(data: SiteData, task: Task) -> TaskEntry:
+    leaderboards, results = data.totals.get(task.id, (0, 0))
+    return TaskEntry(task.id, task.title, leaderboards, results)
 
 
-def _area_entry(area: Area) -> AreaEntry:
+def _area_entry(data: SiteData, area: Area) -> AreaEntry:
     return AreaEntry(area.name, area.anchor, area.tasks, area.leaderboards, area.results,
-                     tuple(_task_entry(t) for t in area.roots))
+                     tuple(_task_entry(data, t) for t in area.roots))
 
 
 def _dataset_entry(data: SiteData, dataset: Dataset) -> DatasetEntry:
@@ -264,7 +266,7 @@ def home(data: SiteData, intro: str) -> HomePage:
     full = len(data.views) <= site.HOME_FULL_LEADERBOARDS
     project = data.project
     return HomePage(
-        "", intro, data.counts, tuple(_area_entry(a) for a in data.areas), full,
+        "", intro, data.counts, tuple(_area_entry(data, a) for a in data.areas), full,
         tuple((_ref(data, lb.task_id), data.views[key_of(lb)]) for lb in project.leaderboards)
         if full else (),
         tuple(_dataset_entry(data, d) for d in project.datasets.values()) if full else (),
@@ -273,9 +275,15 @@ def home(data: SiteData, intro: str) -> HomePage:
 
 
 def tasks_index(data: SiteData) -> TasksIndexPage:
+    """Each area's trees of tasks: under a task, its subtasks of the same area (one of
+    another area is listed under its own)."""
+    project = data.project
+    area = {t.id: project.area_of(t) or site.OTHER for t in project.tasks} if data.areas else {}
     return TasksIndexPage(
-        root_of("tasks/index.md"), tuple(_area_entry(a) for a in data.areas),
-        {parent: tuple(_task_entry(t) for t in subs) for parent, subs in data.children.items()},
+        root_of("tasks/index.md"), tuple(_area_entry(data, a) for a in data.areas),
+        {parent: tuple(_task_entry(data, t) for t in subs
+                       if not parent or area.get(t.id) == area.get(parent))
+         for parent, subs in data.children.items()},
         data.empty_tasks)
 
 
@@ -303,8 +311,8 @@ def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep):
     parents = tuple(_ref(data, p) for p in task.parents if p in data.tasks_by_id)
     path = task_path(task)
     yield path, TaskPage(root_of(path), task, parents,
-                         tuple(_ref(data, t.id) for t in data.children.get(task.id, ())),
-                         tuple(boards), is_overview(task), edit_url)
+                         tuple(_task_entry(data, t) for t in data.children.get(task.id, ())),
+                         _task_entry(data, task), tuple(boards), is_overview(task), edit_url)
     me = _ref(data, task.id)
     for board in boards:
         path = leaderboard_path(board.view)
