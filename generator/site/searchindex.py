@@ -188,6 +188,7 @@ _BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.m
 _WIRED = re.compile(r'<script data-lb-search="(search\.[0-9a-f]+\.min\.js)">')
 
 
+@lru_cache(maxsize=8)
 def worker(material: str) -> tuple[str, str]:
     """(file name, text) of the worker that wraps Material's (``search.HASH.min.js``), to
     be written beside it; the name changes with the text, so no browser keeps an old one."""
@@ -199,17 +200,20 @@ def wire(page: str) -> tuple[str, str | None]:
     """A page's HTML with the search wired (``DEFER`` before Material's script, and its
     worker ``worker``'s), and the name of Material's worker; a page wired already, or
     without Material's search, as it is (with None for the latter)."""
-    wired = _WIRED.search(page)
+    at = page.rfind('<script id="__config"')  # the theme's scripts close the page
+    if at < 0:
+        return page, None
+    wired = _WIRED.search(page, at)
     if wired:
         return page, wired[1]
-    config, bundle = _CONFIG_WORKER.search(page), _BUNDLE.search(page)
+    config, bundle = _CONFIG_WORKER.search(page, at), _BUNDLE.search(page, at)
     if not config or not bundle or config.start() > bundle.start():
         return page, None
     material = config[2]
     name, _ = worker(material)
     script = f'<script data-lb-search="{material}">{DEFER}</script>'
-    return (page[:config.start()] + config[1] + name + config[3]
-            + page[config.end():bundle.start()] + script + page[bundle.start():]), material
+    return "".join((page[:config.start()], config[1], name, config[3],
+                    page[config.end():bundle.start()], script, page[bundle.start():])), material
 
 
 def write_worker(site_dir: Path, material: str | None) -> None:
