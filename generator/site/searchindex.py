@@ -50,7 +50,7 @@ _SPLIT = re.compile(SEPARATOR)
 _STOP = frozenset("a an and at by for from in of on or the to with".split())
 
 #: What each kind of page weighs in the ranking, before its size (``boost``).
-KINDS = {"task": 4.0, "leaderboard": 5.0, "dataset": 4.0, "model": 3.0, "paper": 1.5}
+KINDS = {"task": 5.0, "leaderboard": 5.0, "dataset": 4.0, "model": 3.0, "paper": 1.5}
 
 
 def boost(kind: str, name: str, results: int) -> float:

@@ -104,3 +104,12 @@ def test_a_page_opened_from_a_search_highlights_the_words(reader, site_url):
     reader.goto(site_url + "/datasets/imagenet/?h=imagenet")
     reader.locator("article mark").first.wait_for(timeout=15_000)
     assert INDEX in reader.requested
+
+
+def test_the_home_pages_search_button_opens_the_search_and_fetches_the_index(reader, site_url):
+    reader.goto(site_url + "/")
+    reader.wait_for_load_state("load")
+    assert INDEX not in reader.requested
+    with reader.expect_request(lambda r: urlsplit(r.url).path == INDEX):
+        reader.locator("button.lb-search-open").click()
+    assert first_results(reader, "BERT", 1) == ["/models/bert/"]
