@@ -335,3 +335,9 @@ def test_a_result_elsewhere_cannot_retitle_a_paper_or_change_its_link(tmp_path):
     assert "Rethinking Atrous Convolution" in page.split("\n# ")[1].split("\n")[0]
     assert "evil.example" not in page.split("<table")[0]  # title and link above the table
     assert 'href="https://arxiv.org/abs/1706.05587"' in page
+
+
+def test_the_models_index_counts_one_model_in_the_singular(tmp_path):
+    data = _data(tmp_path, {"t.yml": _task([_result("Only", 1.0)])})
+    index = sitebuild.site_pages(load_project(data).project)["models/index.md"]
+    assert "1 model. " in index and "1 models" not in index
