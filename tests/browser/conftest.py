@@ -1,6 +1,7 @@
 """A real site build served on 127.0.0.1 and a real Chromium (Debian's) driven by Playwright."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -55,20 +56,39 @@ class _Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+@contextlib.contextmanager
+def served_site(data: Path, site: Path):
+    """The site of ``data`` built into ``site`` for the address it is served at, served on
+    127.0.0.1 while the block runs: its base URL."""
+    site.mkdir(exist_ok=True)
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        build_site(data, site, url + "/")
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):
     base = tmp_path_factory.mktemp("site")
-    site = base / "site"
-    site.mkdir()
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = _Server(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    build_site(_fixture_data(base), site, url + "/")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served_site(_fixture_data(base), base / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def archive_url(tmp_path_factory):
+    """The Papers with Code slice imported and built once for the session (the archive and
+    search tests read the same site)."""
+    from helpers import PWC_SLICE, run_module
+    base = tmp_path_factory.mktemp("archive")
+    run = run_module("import-pwc", str(PWC_SLICE), "--data", str(base / "data"))
+    assert run.code == 0, run.err
+    with served_site(base / "data", base / "site") as url:
+        yield url
 
 
 def _fixture_data(base: Path) -> Path:

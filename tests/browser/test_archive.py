@@ -4,35 +4,15 @@ home page, the tasks index and the ImageNet leaderboard are kept in
 test-artifacts/screenshots/ for a person to look at."""
 from __future__ import annotations
 
-import functools
-import threading
 
 import pytest
 
-from conftest import _Quiet, _Server, build_site
-from helpers import PWC_SLICE, ROOT, run_module
+from helpers import ROOT
 from test_mobile import assert_readable_on_a_phone
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 IMAGENET = "/tasks/image-classification/imagenet/"
 PAGES = {"home": "/", "tasks": "/tasks/", "imagenet": IMAGENET}
-
-
-@pytest.fixture(scope="module")
-def archive_url(tmp_path_factory):
-    base = tmp_path_factory.mktemp("archive")
-    run = run_module("import-pwc", str(PWC_SLICE), "--data", str(base / "data"))
-    assert run.code == 0, run.err
-    site = base / "site"
-    site.mkdir()
-    server = _Server(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    build_site(base / "data", site, url + "/")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 def _context(browser, width: int):

@@ -5,14 +5,12 @@ here: scores in the millions (Atari's Video Pinball, as Papers with Code has it)
 results on five dates (as many as ImageNet's), and a lower-is-better board in thousands."""
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import _Quiet, _Server, build_site
+from conftest import served_site
 from helpers import ROOT
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -75,15 +73,8 @@ def write_data(data: Path) -> None:
 def chart_url(tmp_path_factory):
     base = tmp_path_factory.mktemp("charts")
     write_data(base / "data")
-    site = base / "site"
-    site.mkdir()
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    build_site(base / "data", site, url + "/")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served_site(base / "data", base / "site") as url:
+        yield url
 
 
 @pytest.fixture(params=[390, 1280], ids=["390px", "1280px"])

@@ -4,32 +4,17 @@ a name typed whole finds its page first, and the index is fetched when the searc
 opened, not with every first page."""
 from __future__ import annotations
 
-import functools
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import _Quiet, _Server, build_site
-from helpers import PWC_SLICE, run_module
 
 INDEX = "/search/search_index.json"
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    base = tmp_path_factory.mktemp("search")
-    run = run_module("import-pwc", str(PWC_SLICE), "--data", str(base / "data"))
-    assert run.code == 0, run.err
-    site = base / "site"
-    site.mkdir()
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    build_site(base / "data", site, url + "/")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url
-    server.shutdown()
-    server.server_close()
+def site_url(archive_url):
+    return archive_url
 
 
 @pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])

@@ -10,12 +10,10 @@ screenshots of a leaderboard, a model, a paper and the compare page at both widt
 schemes are kept in test-artifacts/table-layout/ for a person to look at."""
 from __future__ import annotations
 
-import functools
 import re
-import threading
 
 import pytest
-from conftest import _Quiet, _Server, build_site
+from conftest import served_site
 from helpers import ROOT
 
 SHOTS = ROOT / "test-artifacts" / "table-layout"
@@ -25,31 +23,16 @@ SEG = "/tasks/semantic_segmentation/"
 HEADER = 48  # Material's header, 2.4rem
 
 
-def _serve(tmp_path_factory, data, name):
-    base = tmp_path_factory.mktemp(name)
-    site = base / "site"
-    site.mkdir()
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    build_site(data, site, url + "/")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, url
-
-
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
-    server, url = _serve(tmp_path_factory, ROOT / "data", "bundled")
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served_site(ROOT / "data", tmp_path_factory.mktemp("bundled") / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def layout(tmp_path_factory):
-    server, url = _serve(tmp_path_factory, FIXTURE, "layout")
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served_site(FIXTURE, tmp_path_factory.mktemp("layout") / "site") as url:
+        yield url
 
 
 class Reader:
