@@ -222,17 +222,26 @@ def cmd_import(args) -> int:
     pages = [q for p in pages for q in (sorted(p.glob("*.md")) if p.is_dir() else [p])]
     if folders and not pages:
         raise InputError(general(f"no .md page in {display_path(folders[0])}"))
-    plan = importers.plan_loose_pages(pages, args.data, importers.read_columns(args.columns))
-    report = plan.report
-    if not args.dry_run:
-        plan.write()
-    else:
-        plan.check()
-    report.regenerated = page_diff.compare_written_back(plan)
+    from generator.importers.loose_page import LooseReport
+
+    report = LooseReport()
     out = args.report or (None if args.dry_run else args.data / "import-report.txt")
-    if out is not None:
-        write_text(out, report.report())
-    else:
+    try:
+        plan = importers.plan_loose_pages(pages, args.data, importers.read_columns(args.columns),
+                                          report)
+        plan.check()
+        report.regenerated = page_diff.compare_written_back(plan)
+        if not args.dry_run:
+            plan.write(out, report.report())
+    except InputError as error:  # the report says what was read, whatever happens
+        # the data folder stays as it was: the report goes where --report says, else out
+        report.failure = "; ".join(p.message for p in error.problems[:1])
+        if args.report is not None:
+            write_text(args.report, report.report())
+        else:
+            sys.stdout.write(report.report())
+        raise
+    if out is None:
         sys.stdout.write(report.report())
     for table in report.tables:  # never silently: each table left out, at its line
         if not table.leaderboard:

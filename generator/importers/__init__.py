@@ -83,6 +83,7 @@ class Plan:
     project: object = None  # the folder's data with the import, built by check()
     report: "Report | None" = None  # what was left out, with locations (import-pwc)
     id_option: str | None = "--task-id"  # how the command imports under another task id
+    raw: dict = field(default_factory=dict)  # task id -> the data added (loose imports)
 
     def add_task(self, task_id: str, data: dict) -> None:
         path = self.data_dir / "tasks" / f"{task_id}.yml"
@@ -296,22 +297,31 @@ def read_columns(path: Path | None) -> dict[str, str]:
     return dict(data.get("columns", {}))
 
 
-def plan_loose_pages(pages: list[Path], data_dir: Path, columns: dict[str, str] | None = None):
+def plan_loose_pages(pages: list[Path], data_dir: Path, columns: dict[str, str] | None = None,
+                     report=None):
     """Everything importing markdown leaderboard pages in loose forms would write (a task per
-    '# ' heading), and the report of every table, mapping and cell (``loose_page``)."""
+    '# ' heading), and the report of every table, mapping and cell (``loose_page``).  A part
+    the data would refuse (a result, a leaderboard, a page's text) is left out and reported
+    at its line, and the rest imports (``settle``)."""
     from generator.importers.loose_page import LooseReport, parse_loose_page
 
-    report = LooseReport()
+    report = report if report is not None else LooseReport()
     plan = Plan(data_dir, report=report)
     seen: dict[str, Path] = {}
     for page in pages:
         for task_id, task in parse_loose_page(page, read_page(page), report, columns).items():
             if task_id in seen:
-                task_id = f"{task_id}-{ids.slug(page.stem)}"
+                new_id = f"{task_id}-{ids.slug(page.stem)}"
+                for (t, b), origin in list(report.origins.items()):
+                    if t == task_id and origin.page == str(page):
+                        report.origins[(new_id, b)] = report.origins.pop((t, b))
+                task_id = new_id
             seen[task_id] = page
             plan.add_task(task_id, task)
+            plan.raw[task_id] = task
             if "page" in task:
                 report.layouts.setdefault(str(page), []).append(task_id)
+    settle(plan, report)
     if not plan.files:
         found = [Problem(t.page, t.line, 0, f"a table, not a leaderboard ({t.why_not}): "
                                             f"columns {t.header}") for t in report.tables]
@@ -323,3 +333,135 @@ def plan_loose_pages(pages: list[Path], data_dir: Path, columns: dict[str, str] 
                                   ("" if found else ": the pages hold no table"),
                                   str(pages[0]) if len(pages) == 1 else "")] + found[:10])
     return plan
+
+
+def settle(plan: Plan, report) -> None:
+    """Validate the loose import and leave out each part the data refuses, at its source's
+    line: a result (its row goes back on the page as written), a leaderboard (its table
+    goes back on the page), a page's text (not kept), else the task.  Repeats until the
+    rest validates; what is left out is in ``report.skipped``."""
+    from generator.importers.loose_page import CellProblem
+    from generator.rules.text import page_marker
+
+    for _ in range(50):
+        loaded = load_project(plan.data_dir, overrides=plan.files)
+        refused: dict[str, list[Problem]] = {}
+        for p in errors(loaded.problems):
+            if p.file in {str(f) for f in plan.files}:
+                refused.setdefault(p.file, []).append(p)
+        if not refused:
+            return
+        for file, problems in refused.items():
+            path = Path(file)
+            task_id = path.stem
+            task = plan.raw[task_id]
+            parts = _parts_at(plan.files[path], [p.line for p in problems])
+            drop_results: dict[int, set[int]] = {}
+            drop_boards: set[int] = set()
+            whole = drop_page = False
+            for p, part in zip(problems, parts):
+                kind = part[0]
+                if kind == "result":
+                    drop_results.setdefault(part[1], set()).add(part[2])
+                elif kind == "leaderboard":
+                    drop_boards.add(part[1])
+                elif kind == "page" or (kind == "task" and task.get("page")):
+                    drop_page = True  # a task refused as a whole: its page's text first
+                    part = ("page",)
+                else:
+                    whole = True
+                where = _origin_of(report, task_id, task, part)
+                report.skipped.append(CellProblem(where[0], where[1], 0, part[0], where[2],
+                                                  f"not imported: {p.message}"))
+            boards = task["leaderboards"]
+            for b, rows in drop_results.items():
+                if b in drop_boards or b >= len(boards):
+                    continue
+                lb = boards[b]
+                origin = report.origins.get((task_id, lb["id"]))
+                kept = [r for k, r in enumerate(lb["results"]) if k not in rows]
+                if origin is not None:
+                    gone = [origin.rows[k] for k in sorted(rows) if k < len(origin.rows)]
+                    origin.rows = [o for k, o in enumerate(origin.rows) if k not in rows]
+                    if origin.head and task.get("page"):
+                        marker = page_marker(lb["id"])
+                        before = "\n".join([marker, ""] + origin.head + origin.left) \
+                            if origin.left else marker
+                        origin.left += [raw for _, raw in gone if raw]
+                        task["page"] = task["page"].replace(before, "\n".join(
+                            [marker, ""] + origin.head + origin.left), 1)
+                for t in report.tables:
+                    if origin is not None and (t.page, t.line) == (origin.page, origin.line):
+                        t.results -= len(lb["results"]) - len(kept)
+                lb["results"] = kept
+                if not kept:
+                    drop_boards.add(b)
+            for b in sorted(drop_boards, reverse=True):
+                if b >= len(boards):
+                    continue
+                lb = boards.pop(b)
+                origin = report.origins.pop((task_id, lb["id"]), None)
+                if task.get("page"):
+                    marker = page_marker(lb["id"])
+                    block = "\n".join([marker, ""] + origin.head + origin.left) \
+                        if origin is not None and origin.left else marker
+                    task["page"] = task["page"].replace(block, origin.text if origin else "", 1)
+                for t in report.tables:
+                    if origin is not None and t.page == origin.page and t.line == origin.line:
+                        t.leaderboard, t.why_not = False, "the data refused it (below)"
+            if drop_page:
+                task.pop("page", None)
+            if whole or not boards:
+                del plan.files[path]
+                plan.raw.pop(task_id)
+                continue
+            plan.files[path] = yamlwrite.dump(task, schema_header(plan.data_dir, "task"))
+    raise InputError(general("the import would still be invalid after leaving out every part "
+                             "the data refused; nothing was written"))
+
+
+def _parts_at(text: str, lines: list[int]) -> list[tuple]:
+    """For each line (1-based) of a task file, the part it belongs to: ('result', board,
+    result), ('leaderboard', board), ('page',) or ('task',)."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return [("task",)] * len(lines)
+    found = []
+    for line in lines:
+        at = line - 1
+        part: tuple = ("task",)
+        for key, value in getattr(root, "value", []) or []:
+            if not (key.start_mark.line <= at <= value.end_mark.line):
+                continue
+            if key.value == "page":
+                part = ("page",)
+            elif key.value == "leaderboards" and isinstance(value.value, list):
+                for b, board in enumerate(value.value):
+                    if board.start_mark.line <= at < max(board.end_mark.line,
+                                                         board.start_mark.line + 1):
+                        part = ("leaderboard", b)
+                        for k, v in board.value:
+                            if k.value == "results" and isinstance(v.value, list):
+                                for r, res in enumerate(v.value):
+                                    if res.start_mark.line <= at < max(
+                                            res.end_mark.line, res.start_mark.line + 1):
+                                        part = ("result", b, r)
+        found.append(part)
+    return found
+
+
+def _origin_of(report, task_id: str, task: dict, part: tuple) -> tuple[str, int, str]:
+    """(page, line, what) where a part of an imported task came from."""
+    boards = task.get("leaderboards") or []
+    if part[0] in ("result", "leaderboard") and part[1] < len(boards):
+        lb = boards[part[1]]
+        origin = report.origins.get((task_id, lb["id"]))
+        if origin is not None:
+            if part[0] == "result" and part[2] < len(origin.rows):
+                return origin.page, origin.rows[part[2]][0], lb["results"][part[2]]["model"]
+            return origin.page, origin.line, lb["title"]
+    page = next((o.page for (t, _), o in report.origins.items() if t == task_id), task_id)
+    return page, 1, task.get("title", task_id)

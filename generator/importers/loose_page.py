@@ -33,8 +33,8 @@ from generator.rules import ids, urls
 from generator.rules.text import PAGE_MARKER, page_marker
 from generator.importers import plain_text
 from generator.importers.loose_tables import (  # noqa: F401 (cell_value: its API)
-    KINDS, STATISTICS, _MD, _PAIR, _YEAR, _http, _inline_plain, _raw_cell, _role, _tables,
-    cell_value)
+    KINDS, STATISTICS, _MD, _YEAR, _http, _inline_plain, _raw_cell, _role, _tables,
+    _SUP, cell_parts, cell_value, value_suffix)
 from generator.importers.markdown_page import cell_links, is_bold
 
 
@@ -50,6 +50,8 @@ class TableReport:
     why_not: str = ""
     rows: int = 0
     results: int = 0
+    numbers: bool = False  # it has a column of numbers (the report's headline counts it)
+    transposed: bool = False  # methods were its columns
 
 
 @dataclass
@@ -60,9 +62,26 @@ class CellProblem:
     header: str
     text: str
     reason: str
+    kept: bool = False  # what it says is kept in the data (a group label as notes)
 
     def format(self) -> str:
-        return f"{self.page}:{self.line}:{self.column}: {self.header}: {self.text!r}: {self.reason}"
+        where = f"{self.page}:{self.line}:{self.column}" if self.column else f"{self.page}:{self.line}"
+        return f"{where}: {self.header}: {self.text!r}: {self.reason}"
+
+
+@dataclass
+class BoardOrigin:
+    """Where a leaderboard came from, to report and restore what validation leaves out:
+    its page and line, its table as written (pipe tables; HTML is not kept), the header
+    and separator lines, each result's line and raw row, and the rows not imported."""
+
+    page: str
+    line: int
+    title: str
+    head: list[str]
+    text: str
+    rows: list[tuple[int, str]]
+    left: list[str]
 
 
 @dataclass
@@ -78,38 +97,62 @@ class LooseReport:
     layouts: dict[str, list[str]] = field(default_factory=dict)  # page -> tasks keeping its text
     html_removed: list[tuple[str, int, str]] = field(default_factory=list)  # page, line, piece
     regenerated: dict[str, list[str]] = field(default_factory=dict)  # page -> HTML differences
+    origins: dict[tuple[str, str], BoardOrigin] = field(default_factory=dict)  # (task, board)
+    skipped: list[CellProblem] = field(default_factory=list)  # parts validation refused
+    links: list[CellProblem] = field(default_factory=list)  # page links kept as text
+    failure: str = ""  # why nothing was written, when nothing was
 
     def totals(self) -> dict[str, int]:
         boards = [t for t in self.tables if t.leaderboard]
+        numbers = [t for t in self.tables if t.numbers or t.leaderboard]
         return {"pages": len(self.pages), "tables": len(self.tables),
                 "leaderboards": len(boards), "other tables": len(self.tables) - len(boards),
+                "tables with numbers": len(numbers),
+                "rows with numbers": sum(t.rows for t in numbers),
                 "leaderboard rows": sum(t.rows for t in boards),
                 "results": sum(t.results for t in boards),
                 "rows in other tables": sum(t.rows for t in self.tables if not t.leaderboard),
-                "cells not read": len(self.cells), "rows not imported": len(self.rows_dropped)}
+                "cells not read": len(self.cells),
+                "rows not imported": len([p for p in self.rows_dropped if not p.kept])
+                + sum(1 for p in self.skipped if p.header == "result"),
+                "parts refused": len(self.skipped), "links kept as text": len(self.links)}
 
     def lines(self) -> list[str]:
         t = self.totals()
-        share = f" ({100 * t['results'] / t['leaderboard rows']:.1f} %)" if t["leaderboard rows"] else ""
-        return [f"{t['pages']} pages, {t['tables']} tables: {t['leaderboards']} leaderboards, "
-                f"{t['other tables']} other tables ({t['rows in other tables']} rows) reported "
-                "as not leaderboards",
-                f"leaderboard rows: {t['leaderboard rows']}; results: {t['results']}{share}; "
-                f"rows not imported: {t['rows not imported']}; cells not read: "
-                f"{t['cells not read']}"]
+        share = f" ({100 * t['results'] / t['rows with numbers']:.1f} %)" \
+            if t["rows with numbers"] else ""
+        out = [f"{t['pages']} pages, {t['tables']} tables: {t['leaderboards']} leaderboards, "
+               f"{t['other tables']} other tables ({t['rows in other tables']} rows) reported "
+               "as not leaderboards",
+               f"rows in the {t['tables with numbers']} tables with numbers: "
+               f"{t['rows with numbers']}; imported as results: {t['results']}{share}; "
+               f"leaderboard rows: {t['leaderboard rows']}; rows not imported: "
+               f"{t['rows not imported']}; cells not read: {t['cells not read']}"]
+        if t["parts refused"] or t["links kept as text"]:
+            out.append(f"parts the data refused, left out: {t['parts refused']}; links kept "
+                       f"as text: {t['links kept as text']}")
+        if self.failure:
+            out.append(f"nothing was written: {self.failure}")
+        return out
 
     def report(self) -> str:
         out = self.lines() + ["", "## Tables"]
         for t in self.tables:
             if t.leaderboard:
                 mapped = ", ".join(f"{h!r}: {role}" for h, role in t.mapping.items())
-                out.append(f"{t.page}:{t.line}: leaderboard '{t.title}', {t.results} of {t.rows} "
-                           f"rows; columns {mapped}")
+                turned = " (turned: methods were its columns)" if t.transposed else ""
+                out.append(f"{t.page}:{t.line}: leaderboard '{t.title}'{turned}, {t.results} of "
+                           f"{t.rows} rows; columns {mapped}")
             else:
                 out.append(f"{t.page}:{t.line}: not a leaderboard ({t.why_not}): "
                            f"columns {t.header}")
         if self.rows_dropped:
             out += ["", "## Rows not imported"] + [p.format() for p in self.rows_dropped]
+        if self.skipped:
+            out += ["", "## Parts the data refused (left out; a row or table goes back on "
+                    "its page as written)"] + [p.format() for p in self.skipped]
+        if self.links:
+            out += ["", "## Links kept as text"] + [p.format() for p in self.links]
         if self.cells:
             out += ["", "## Cells not read"] + [p.format() for p in self.cells]
         if self.decisions:
@@ -149,9 +192,11 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
         key = tuple(trail)
         count_under[key] = count_under.get(key, 0) + 1
     placed: dict[int, tuple[int, str, str]] = {}  # table's first line -> (end, task, board)
+    lines = text.split("\n")
     for trail, table in tables:
         task_title, title = _titles(path, trail, table, count_under[tuple(trail)] > 1)
         task_id = _task_id(task_title, path)
+        dropped_before = len(report.rows_dropped)
         board = _leaderboard(page, table, title, columns, report)
         if board is None:
             continue
@@ -163,11 +208,28 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
             board_title, n = f"{title} ({n})", n + 1
         used.add(board_title)
         board_id = urls.free_id("leaderboard", ids.slug(board_title, limit=90) or f"table-{table.line}")
+        row_lines = board.pop("lines")
         task["leaderboards"].append({"id": board_id, "title": board_title, **board})
+        origin = BoardOrigin(page, table.line, board_title, [], "", [], [])
         if table.span:
             placed[table.span[0]] = (table.span[1], task_id, board_id)
+            start, end = table.span
+            pipe = not table.html and not report.tables[-1].transposed
+            origin.text = "\n".join(lines[start:end]) if pipe else ""
+            origin.head = lines[start:start + 2] if pipe else []
+            origin.rows = [(n, lines[n - 1] if pipe else "") for n in row_lines]
+            origin.left = [lines[d.line - 1] for d in report.rows_dropped[dropped_before:]
+                           if pipe and not d.kept and start < d.line <= end]
+        else:
+            origin.rows = [(n, "") for n in row_lines]
+        report.origins[(task_id, board_id)] = origin
     for task_id, page_text in _page_layouts(tokens, text, path, placed, tasks).items():
-        tasks[task_id]["page"] = page_text
+        for lb in tasks[task_id]["leaderboards"]:  # rows not imported stay as written
+            origin = report.origins[(task_id, lb["id"])]
+            if origin.left and origin.head:
+                page_text = page_text.replace(page_marker(lb["id"]), "\n".join(
+                    [page_marker(lb["id"]), ""] + origin.head + origin.left), 1)
+        tasks[task_id]["page"] = _safe_links(page_text, page, report)
     report.html_removed += [(page, line, piece) for line, piece in _raw_html(text, tokens, placed)]
     return tasks
 
@@ -195,108 +257,309 @@ def _leaderboard(page: str, table, title: str, columns: dict[str, str],
     entry = TableReport(page, table.line, title, table.header, rows=len(table.rows))
     report.tables.append(entry)
     roles = {h: _role(h, columns) for h in table.header}
-    model_cols, pairs, metric_cols = _columns(table, roles)
-    statistics = not model_cols or STATISTICS.match(table.header[model_cols[0]].strip())
-    if statistics and model_cols:
-        entry.why_not = (f"its rows are {table.header[model_cols[0]].strip().lower()}, not "
-                         "models: statistics or examples")
+    if _transposed(table, roles):
+        table = _transpose(table)
+        roles = {h: _role(h, columns) for h in table.header}
+        entry.header, entry.rows = table.header, len(table.rows)
+        entry.transposed = True
+    multi, metric_cols = _columns(table, roles)
+    entry.numbers = bool(metric_cols)
+    model_col = _name_column(table, roles, metric_cols)
+    first = table.header[model_col if model_col is not None else 0].strip() \
+        if table.header else ""
+    if metric_cols and (STATISTICS.match(first) or _counts(table, metric_cols)):
+        entry.why_not = (f"its rows are {first.lower() or 'items'} and its columns count "
+                         "them: a table of statistics")
         return None
-    if not model_cols or not metric_cols or not table.rows:
-        entry.why_not = ("no column names the rows" if not model_cols else
+    if model_col is None or not metric_cols or not table.rows:
+        entry.why_not = ("no column names the rows" if model_col is None else
                          "no column of numbers" if not metric_cols else "no rows")
         return None
+    metric_cols = [i for i in metric_cols if i != model_col]
     entry.leaderboard = True
-    model_col = model_cols[0]
     entry.mapping = {h: ("model" if i == model_col else "metric" if i in metric_cols
                          else roles[h] or "not mapped (text)")
                      for i, h in enumerate(table.header)}
-    metric_names, slots = [], []  # slots: (column, part of a pair or None)
+    metric_names, slots = [], []  # slots: (column, part of a cell or None)
     for i in metric_cols:
         base = table.header[i] or f"Column {i + 1}"
-        for part in ((0, 1) if i in pairs else (None,)):
-            name = base if part is None else f"{base} ({part + 1})"
+        parts = multi.get(i, [None])
+        named = _part_names(base, parts)
+        for part, name in zip(parts, named):
             while name in metric_names:
                 name += " (2)"
             metric_names.append(name)
             slots.append((i, part))
-    if pairs:
-        entry.mapping.update({table.header[i]: "two metrics (value/value), named (1) and (2)"
-                              for i in pairs})
-    results, bold = _results(page, table, roles, model_col, metric_cols, metric_names, slots,
-                             report)
+        if i in multi:
+            entry.mapping[table.header[i]] = "metrics " + ", ".join(f"'{n}'" for n in named)
+    results, bold, units = _results(page, table, roles, model_col, metric_cols, metric_names,
+                                    slots, report)
     entry.results = len(results)
     if not results:
         entry.leaderboard = False
         entry.why_not = "no row could be read"
         return None
-    return {"metrics": _metrics(page, table, title, metric_names, results, bold, report),
-            "results": results}
+    metrics = _metrics(page, table, title, metric_names, results, bold, report)
+    for metric in metrics:
+        if units.get(metric["name"]):
+            metric["unit"] = units[metric["name"]]
+    return {"metrics": metrics, "results": results, "lines": [r.pop("_line") for r in results]}
 
 
-def _columns(table, roles: dict[str, str | None]) -> tuple[list[int], set[int], list[int]]:
-    """(the columns naming the rows, those holding two values such as 'accuracy/F1', the
-    metrics' columns)."""
-    model_cols = [i for i, h in enumerate(table.header) if roles[h] == "model"]
-    first_numbers = [r for _, r in table.rows if r and cell_value(_raw_cell(r[0]))[0] is not None]
-    if not model_cols and table.header and len(first_numbers) <= len(table.rows) // 2 and (
-            roles.get(table.header[0]) is None
-            or (roles[table.header[0]] == "paper"
-                and [roles[h] for h in table.header].count("paper") > 1)):
-        model_cols = [0]  # the first column names the rows ('Paper / Source' twice)
-    pairs = set()
-    for i, h in enumerate(table.header):
-        cells = [_raw_cell(r[i]).strip() for _, r in table.rows if i < len(r)]
-        two = [c for c in cells if _PAIR.match(c)]
-        if two and len(two) >= len([c for c in cells if c and cell_value(c)[3] is None
-                                    and cell_value(c)[0] is not None]):
-            pairs.add(i)
+_GENERIC = re.compile(r"^(scores?|results?|performance|metrics?|values?|numbers?|evaluation)$",
+                      re.I)
+
+
+def _part_names(base: str, parts: list) -> list[str]:
+    """The metrics' names of a column whose cells hold several numbers: by their labels
+    ('SQuAD' with 'F1:92.3 EM:86.6' -> 'SQuAD F1', 'SQuAD EM'), by the header's own parts
+    ('Acc/F1' -> 'Acc', 'F1'), else numbered ('MRPC (1)', 'MRPC (2)')."""
+    if parts == [None]:
+        return [base]
+    if all(isinstance(p, str) for p in parts):
+        if _GENERIC.match(base.strip()) or base.startswith("Column "):
+            return list(parts)
+        return [f"{base} {p}" for p in parts]
+    named = [h.strip() for h in base.split("/")]
+    if len(named) == len(parts) and all(named) and len(set(named)) == len(named):
+        return named
+    return [f"{base} ({k + 1})" for k in range(len(parts))]
+
+
+def _columns(table, roles: dict[str, str | None]) -> tuple[dict[int, list], list[int]]:
+    """(the columns whose cells hold several numbers, with their parts: labels such as
+    'F1', 'EM', or positions 0, 1; the metrics' columns)."""
+    multi: dict[int, list] = {}
     metric_cols = []
     for i, h in enumerate(table.header):
-        if i in pairs and i not in model_cols:
-            metric_cols.append(i)
-            continue
-        if i in model_cols or roles[h] in KINDS:
+        if roles[h] in KINDS and roles[h] != "model":
             continue
         cells = [_raw_cell(r[i]) for _, r in table.rows if i < len(r)]
         read = [cell_value(c) for c in cells if c.strip()]
-        filled = [r for r in read if r[0] is not None or r[3] is not None]  # not '-', N/A
-        numeric = [r for r in filled if r[0] is not None]
-        if roles[h] == "metric" or (filled and len(numeric) >= max(1, len(filled) // 2)):
+        split = [cell_parts(c) for c in cells if c.strip()]
+        several = [p for p in split if p and (len(p) > 1 or p[0][0])]
+        filled = [r for r, p in zip(read, split) if r[0] is not None or r[3] is not None or p]
+        numeric = [r for r, p in zip(read, split) if r[0] is not None or p]
+        if several and len(several) * 2 >= len(filled):
+            parts: list = []
+            if all(label for p in several for label, _ in p):
+                for p in several:
+                    parts += [label for label, _ in p if label not in parts]
+            else:
+                parts = list(range(max(len(p) for p in several)))
+            multi[i] = parts
             metric_cols.append(i)
-    return model_cols, pairs, metric_cols
+        elif roles[h] == "metric" or (filled and len(numeric) >= max(1, len(filled) // 2)
+                                      and roles[h] != "model"):
+            metric_cols.append(i)
+    return multi, metric_cols
+
+
+# headers of a table that counts what its rows are (datasets, splits): statistics, not results
+_COUNT = re.compile(r"^(#|(number|num|no\.)( of)?\s|(size|samples|images|classes|categories|"
+                    r"sentences|tokens|words|examples|instances|documents|docs|hours|speakers|"
+                    r"vocab(ulary)?( size)?|pairs|videos|clips|utterances|subjects|patients|"
+                    r"cases|scans|volumes|slices|total|avg\.? length|start year|end year|"
+                    r"year|languages|domains|modality|resolution)$)", re.I)
+# the kind of thing a row is when it is not a model: a table with methods as its columns
+_NOT_MODELS = re.compile(r"^(organs?|tasks?|datasets?|benchmarks?|metrics?|measures?|class(es)?|"
+                         r"categor(y|ies)|structures?|targets?|regions?|lesions?|subsets?|"
+                         r"splits?|settings?|scenarios?|languages?|domains?|criteri(a|on)|"
+                         r"器官|任务|数据集|指标)$", re.I)
+
+
+def _counts(table, metric_cols: list[int]) -> bool:
+    """Whether the table's number columns count things (#Train, Size, Images...)."""
+    counted = [i for i in metric_cols if _COUNT.match(table.header[i].strip())]
+    return bool(metric_cols) and len(counted) * 2 > len(metric_cols)
+
+
+def _transposed(table, roles: dict) -> bool:
+    """A table with methods as its columns and what they are measured on as its rows: its
+    first column names organs, tasks, datasets or metrics ('Organ | nnU-Net | TransUNet'),
+    and its other headers are not metrics or counts."""
+    if len(table.header) < 3 or not table.rows:
+        return False
+    first = table.header[0].strip()
+    others = [h for h in table.header[1:] if h.strip()]
+    if not others or any(roles.get(h) for h in others):
+        return False
+    if any(directions.from_name(h) or _COUNT.match(h.strip()) for h in others):
+        return False
+    names = [plain_text(_inline_plain(r[0])) for _, r in table.rows if r]
+    metric_rows = [n for n in names if n and directions.from_name(n)]
+    if not first:
+        return len(metric_rows) * 2 > len(names)
+    # model names are written as names: capitals inside, digits, hyphens ('nnU-Net', 'GPT-4')
+    named = [h for h in others if re.search(r"\w[A-Z]|\d|-|^[A-Z]{2,}", h.strip())]
+    return bool(_NOT_MODELS.match(first)) and len(named) * 2 > len(others)
+
+
+def _transpose(table):
+    """The table turned: one row per column of methods, one column per row."""
+    from generator.importers.loose_tables import _inline_of, _Table
+
+    names = [plain_text(_inline_plain(r[0])) if r else "" for _, r in table.rows]
+    header = [table.header[0] or "Model"] + [n or f"Row {k + 1}" for k, n in enumerate(names)]
+    rows = []
+    for i, h in enumerate(table.header[1:], start=1):
+        cells = [_inline_of(h)] + [r[i] if i < len(r) else _inline_of("") for _, r in table.rows]
+        rows.append((table.line, cells))
+    turned = _Table(table.line, ["Model"] + header[1:], rows, table.before, table.span,
+                    table.html)
+    return turned
+
+
+_NAME_WORDS = re.compile(r"^(title|paper|papers|publication|work|reference|author|"
+                         r"first author|authors)\b", re.I)
+
+
+def _name_column(table, roles: dict, metric_cols: list[int]) -> int | None:
+    """The column that names the rows, found by content, the first of: a column headed
+    as models (Model, Method, System...) with names in it; the first other text column
+    whose cells are nearly all distinct; a paper or title column; an author column."""
+    tiers: dict[int, int] = {}
+    for i, h in enumerate(table.header):
+        if i in metric_cols and roles[h] != "model":
+            continue
+        if roles[h] in ("code", "weights", "date", "notes", "ignore"):
+            continue
+        cells = [plain_text(_inline_plain(r[i])) for _, r in table.rows if i < len(r)]
+        filled = [c for c in cells if c]
+        if not filled or len([c for c in filled if cell_value(c)[0] is not None]) * 2 > len(filled):
+            continue
+        if roles[h] == "model":
+            tiers.setdefault(0, i)
+        elif len(set(filled)) < 0.6 * len(filled) or len(filled) * 2 < len(cells):
+            continue
+        elif re.match(r"^(first )?authors?\b", h.strip(), re.I):
+            tiers.setdefault(3, i)
+        elif roles[h] == "paper" or _NAME_WORDS.match(h.strip()):
+            tiers.setdefault(2, i)
+        else:
+            tiers.setdefault(1, i)
+    return tiers[min(tiers)] if tiers else None
+
+
+def _link_role(label: str, url: str) -> str | None:
+    """What a link in a row's name cell points to, by its label, else by its host:
+    'paper', 'code', 'weights', or None (a page of the model)."""
+    low = re.sub(r"^\W+|\W+$", "", label.strip().lower())
+    if re.fullmatch(r"(paper|pdf|arxiv|publication|论文)", low):
+        return "paper"
+    if re.fullmatch(r"(code|github|official( code)?|implementation|repo|代码)", low):
+        return "code"
+    if re.fullmatch(r"(weights?|checkpoints?|ckpt|model|download|pretrained|权重)", low):
+        return "weights"
+    host = urls_host(url)
+    if re.search(r"(^|\.)(arxiv\.org|openreview\.net|aclanthology\.org|aclweb\.org|doi\.org|"
+                 r"papers\.nips\.cc|proceedings\.|openaccess\.thecvf\.com|ieeexplore|"
+                 r"dl\.acm\.org|springer|sciencedirect|semanticscholar|"
+                 r"paperswithcode\.com)", host) or url.lower().endswith(".pdf"):
+        return "paper"
+    if re.search(r"(^|\.)(github\.com|gitlab\.com|bitbucket\.org|gitee\.com)$", host):
+        return "code"
+    if re.search(r"(^|\.)(huggingface\.co|drive\.google\.com|pan\.baidu\.com|"
+                 r"dropbox\.com|zenodo\.org|modelscope\.cn)$", host):
+        return "weights"
+    return None
+
+
+def urls_host(url: str) -> str:
+    from urllib.parse import urlsplit
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+_LINK_WORD = re.compile(r"\W*(paper|pdf|arxiv|code|github|link|official|weights?|checkpoints?|"
+                        r"ckpt|model|download|project( page)?|page|demo|website|论文|代码|链接)\W*",
+                        re.I)
+
+
+def _name_cell(cell) -> tuple[str, list[tuple[str, str, str | None]]]:
+    """(the row's name, its links as (label, url, role)): the cell's text without the links
+    that say what they point to ('BERT [paper](..) [code](..)' -> 'BERT'); a link whose
+    text is the name keeps its text in the name, and its target is the paper, code or
+    weights by its host."""
+    links, parts, label, href = [], [], None, None
+    for child in cell.children or []:
+        if child.type == "link_open":
+            href, label = child.attrGet("href") or "", []
+        elif child.type == "link_close":
+            text = "".join(label).strip()
+            if _http(href):
+                links.append((plain_text(text), href, _link_role(text, href)))
+            if not _LINK_WORD.fullmatch(text):
+                parts.append(text)
+            label = None
+        elif child.type in ("text", "code_inline"):
+            (label if label is not None else parts).append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            (label if label is not None else parts).append(" ")
+    name = plain_text("".join(parts)).strip(" \t,;|/")
+    name = re.sub(r"\(\s*\)|\[\s*\]", "", name).strip(" \t,;|/")
+    return " ".join(name.split()), links
 
 
 def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[int],
              metric_names: list[str], slots: list[tuple], report: LooseReport
-             ) -> tuple[list[dict], set]:
-    """The table's rows read as results, and the (result index, metric) of the bold
-    values; every row or cell not read goes into ``report``."""
+             ) -> tuple[list[dict], set, dict[str, str]]:
+    """The table's rows read as results, the (result index, metric) of the bold values and
+    each metric's unit ('%', 'M') when its values are written with one; every row or cell
+    not read goes into ``report``."""
     results, bold, group = [], set(), None
+    suffixes: dict[str, dict[str, int]] = {}
     for line, cells in table.rows:
-        model = plain_text(_inline_plain(cells[model_col])) if model_col < len(cells) else ""
+        model, links = _name_cell(cells[model_col]) if model_col < len(cells) else ("", [])
         model = re.sub(r"\s*[*†‡]+$", "", model) or model
         others = [plain_text(_inline_plain(c)) for j, c in enumerate(cells) if j != model_col]
-        if model and not any(others):  # '| *CNN-based Models* |': a group of the rows below
+        if model and not any(o.strip() for o in others):  # '| *CNN-based Models* |'
             group = model
             report.rows_dropped.append(CellProblem(page, line, model_col + 1,
                                                    table.header[model_col], model,
                                                    "a label for the rows below it (kept "
-                                                   "as their note)"))
+                                                   "as their note)", kept=True))
             continue
         if not model:
             report.rows_dropped.append(CellProblem(page, line, model_col + 1,
                                                    table.header[model_col], "",
-                                                   "no model name"))
+                                                   "no name in its name column"))
             continue
-        result: dict = {"model": model, "values": {}}
+        result: dict = {"model": model, "values": {}, "_line": line}
         notes = [f"group: {group}"] if group else []
-        unread = 0
+        unread = read = 0
         for (i, part), name in zip(slots, metric_names):
             raw = _raw_cell(cells[i]) if i < len(cells) else ""
             if part is not None:
-                pair = _PAIR.match(raw.strip())
-                raw = pair[part + 1] if pair else ("" if part else raw)
+                pieces = cell_parts(raw)
+                if pieces is None:  # one number where the column holds several
+                    only = cell_value(raw)
+                    raw = raw if part in (0, metric_part_first(slots, i)) and only[0] is None \
+                        else (raw if part == 0 else "")
+                    if isinstance(part, str) and only[0] is not None:
+                        report.cells.append(CellProblem(
+                            page, line, i + 1, table.header[i], raw.strip(),
+                            "one number where the column's cells are labelled; which "
+                            "is it?"))
+                        raw = ""
+                elif isinstance(part, str):
+                    raw = dict(pieces).get(part, "")
+                else:
+                    raw = pieces[part][1] if part < len(pieces) else ""
             number, plus, found, problem = cell_value(raw)
+            pieces = cell_parts(raw) if problem and part is None else None
+            if pieces:  # several numbers in a column of one: the first, the rest as notes
+                number, plus, found, problem = cell_value(pieces[0][1])
+                raw = pieces[0][1]
+                for label, text in pieces[1:]:
+                    also = cell_value(text)
+                    number_text = re.search(r"[-+]?\d[\d.,]*%?", _strip_sup(text))
+                    shown = number_text[0] if number_text and also[0] is not None else "?"
+                    found = found + [f"also {label + ' ' if label else ''}{shown}"] + also[2]
+                if pieces[0][0]:
+                    found.insert(0, f"written as '{pieces[0][0]}'")
             notes += [f"{name}: {n}" for n in found]
             if problem:
                 report.cells.append(CellProblem(page, line, i + 1, table.header[i],
@@ -305,20 +568,53 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
                 unread += 1
                 continue
             result["values"][name] = number
+            if number is not None:
+                read += 1
+                unit = value_suffix(raw)
+                counted = suffixes.setdefault(name, {})
+                counted[unit or ""] = counted.get(unit or "", 0) + 1
             if plus is not None:
                 result.setdefault("uncertainty", {})[name] = plus
-            if number is not None and i < len(cells) and is_bold(cells[i]):
+            if number is not None and i < len(cells) and (is_bold(cells[i]) or
+                                                          re.match(r"\s*\*\*", raw)):
                 bold.add((len(results), name))
-        if unread and unread == len(slots):  # nothing read: nothing to rank it by
-            report.rows_dropped.append(CellProblem(page, line, model_col + 1,
-                                                   table.header[model_col], model,
-                                                   "no value could be read"))
+        if not read:  # nothing to rank it by: kept on the page as it was written
+            report.rows_dropped.append(CellProblem(
+                page, line, model_col + 1, table.header[model_col], model,
+                "no value could be read" if unread else "no value: every score is empty "
+                "or a dash"))
             continue
+        for label, url, role in links:
+            if role == "paper" and "paper" not in result:
+                result["paper"] = url
+            elif role == "code":
+                result.setdefault("code", []).append({"label": label or "code", "url": url})
+            elif role == "weights":
+                result.setdefault("weights", []).append({"label": label or "weights",
+                                                         "url": url})
+            elif "paper" not in result:  # the name's own link: the paper or its page
+                result["paper"] = url
+            else:
+                notes.append(f"link: {url}")
         _other_cells(table.header, cells, roles, model_col, metric_cols, result, notes)
         if notes:
             result["notes"] = "; ".join(notes)
         results.append(result)
-    return results, bold
+    units = {}
+    for name, counted in suffixes.items():
+        written = {u for u in counted if u}
+        if len(written) == 1 and counted[next(iter(written))] * 2 > sum(counted.values()):
+            units[name] = next(iter(written))
+    return results, bold, units
+
+
+def _strip_sup(text: str) -> str:
+    return _SUP.sub("", text)
+
+
+def metric_part_first(slots: list[tuple], column: int):
+    """The first part of a column's metrics (where a lone value of it goes)."""
+    return next(part for i, part in slots if i == column)
 
 
 def _other_cells(header: list[str], cells: list, roles: dict, model_col: int,
@@ -353,6 +649,13 @@ def _other_cells(header: list[str], cells: list, roles: dict, model_col: int,
             notes.append(f"{h}: {cell_text}" if h else cell_text)
 
 
+# measures a heading or sentence may name for the columns below it: unambiguous ones only
+_CONTEXT_LOWER = re.compile(r"\b(word error rates?|character error rates?|error rates?|WER|CER|"
+                            r"FID|KID|FVD|Hausdorff( distance)?|HD95|(average )?surface "
+                            r"distance|ASSD|perplexity|RMSE|MAE|mean absolute error|"
+                            r"(mean )?squared error|equal error rate|EER)\b", re.I)
+
+
 def _metrics(page: str, table, title: str, metric_names: list[str], results: list[dict],
              bold: set, report: LooseReport) -> list[dict]:
     """The metrics with their directions from the page's evidence, each decision in the
@@ -376,15 +679,60 @@ def _metrics(page: str, table, title: str, metric_names: list[str], results: lis
                                     "in the data if it is)")
             order = None
         bold_here = _bold_direction(results, name, bold)
+        prose = _prose_direction(table.before, name)
+        context = None
+        if prose is None and directions.from_name(name) is None:
+            # the sentence or heading over the table names the measure ('95% Hausdorff
+            # distance', 'Word error rate (%)') that its columns ('clean', 'Spleen') give
+            found = _CONTEXT_LOWER.search(f"{table.before} {title}")
+            context = found[0] if found else None
         decision = directions.decide(name, order=order, bold=bold_here,
-                                     prose=_prose_direction(table.before, name))
+                                     prose=prose or (directions.LOWER if context else None))
+        reason = decision.reason if not context or decision.direction != directions.LOWER \
+            else f"'{name}': lower is better: the table's heading or sentence names " \
+                 f"'{context}', which is lower-is-better"
         report.decisions.append(f"{page}:{table.line}: {title}: {decision.direction} "
-                                f"({decision.source}): {decision.reason}")
+                                f"({'context' if context and decision.source == 'prose' else decision.source}): {reason}")
         metric = {"name": name}
         if decision.direction == directions.LOWER:
             metric["direction"] = "lower"
         metrics.append(metric)
     return metrics
+
+
+_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\\[\[\]])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
+                   r"|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
+
+
+_EMAIL = re.compile(r"&lt;([^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>")
+
+
+def _safe_links(text: str, page: str, report: LooseReport) -> str:
+    """A task's page with each link whose target the data does not allow (``mailto:``,
+    ``javascript:``...) as its text, the address kept in words; each one in the report."""
+    from generator.rules.links import safe_link
+
+    code = _code_lines(_MD.parse(text))
+    out = text.split("\n")
+    for n, line in enumerate(out):
+        if n in code or ("](" not in line and "<" not in line and "&lt;" not in line):
+            continue
+
+        def text_of(m):
+            target = m[3] if m[3] is not None else m[4]
+            if safe_link(target) or PAGE_MARKER.fullmatch(line):
+                return m[0]
+            report.links.append(CellProblem(page, n + 1, 0, "page text", m[0],
+                                            "a link the data does not allow: kept as text"))
+            label = m[2] if m[3] is not None else ""
+            shown = target.split(":", 1)[1] if target.lower().startswith("mailto:") else target
+            return f"{label} ({shown})" if label and label != shown else shown.replace("<", "")
+        out[n] = _LINK.sub(text_of, line)
+        for m in list(_EMAIL.finditer(out[n])):  # '<a@b.org>' (read as a tag, so escaped)
+            report.links.append(CellProblem(page, n + 1, 0, "page text", m[0].replace(
+                "&lt;", "<"), "an e-mail link, which the data does not allow: kept as text"))
+        out[n] = _EMAIL.sub(lambda m: m[1], out[n])
+    return "\n".join(out)
 
 
 def _page_task_title(path: Path) -> str:

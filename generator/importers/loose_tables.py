@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -42,11 +43,57 @@ def _raw_cell(token: Token) -> str:
     return token.content if token is not None else ""
 
 
+def normal(text: str) -> str:
+    """A cell's text as numbers are read from it: full-width forms as their ASCII twins
+    ('59.6（56.7)', '８５．１％', '：'), HTML line breaks and list items as line ends."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"<br\s*/?>|</li>|</p>", "\n", text, flags=re.I)
+
+
+_NUMBER = r"[-+−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:±|\+/-|\+-)\s*\d[\d.]*)?\s*(?:%|[KMBG]\b)?"
+_LABELLED = re.compile(r"(?P<label>[A-Za-z][\w.@\-]*(?: [A-Za-z][\w.@\-]*){0,3})\s*[:=]\s*"
+                       rf"(?P<value>(?:\*\*)?{_NUMBER}(?:\*\*)?)")
+_BRACKETED = re.compile(rf"^(?P<a>(?:\*\*)?{_NUMBER}(?:\*\*)?[*†‡]*)\s*\(\s*"
+                        rf"(?P<b>(?:\*\*)?{_NUMBER}(?:\*\*)?[*†‡]*)\s*\)$")
+_SEPARATED = re.compile(r"\s*(?:\n|;|\|)\s*")
+
+
+def cell_parts(raw: str) -> list[tuple[str | None, str]] | None:
+    """The numbers of a cell that holds more than one, each with its label when the cell
+    gives one: ``F1:92.30 EM:86.60`` -> [('F1', '92.30'), ('EM', '86.60')]; ``Perplexity:
+    35.76`` (an HTML list item) -> [('Perplexity', '35.76')]; ``93.0/90.7``, ``59.6 (56.7)``,
+    ``84.3<br>85.9`` -> [(None, '93.0'), (None, '90.7')].  None for a cell of one plain
+    value (or of text): it is read whole."""
+    text = normal(raw).replace("<li>", "\n")
+    footnotes = "".join(_SUP.findall(text))
+    text = html.unescape(_HTML.sub("", _SUP.sub("", text))).replace("\\", "").strip()
+    if not text:
+        return None
+    labelled = list(_LABELLED.finditer(text))
+    if labelled:
+        rest = _LABELLED.sub("", text)
+        if not re.sub(r"[\s,;/|()\[\]]", "", rest):
+            return [(m["label"].strip(), m["value"].strip()) for m in labelled]
+    bracketed = _BRACKETED.match(text)
+    # '59.6 (56.7)'; not '82.3 (3)', a footnote's number
+    if bracketed and ("." in bracketed["b"] or "." not in bracketed["a"]):
+        return [(None, bracketed["a"].strip()), (None, bracketed["b"].strip())]
+    pieces = [p for p in _SEPARATED.split(text) if p]
+    if len(pieces) < 2 and "/" in text and text.count("/") == 1:
+        pieces = [p.strip() for p in text.split("/")]
+    if 2 <= len(pieces) <= 6 and all(re.fullmatch(rf"(?:\*\*)?{_NUMBER}(?:\*\*)?[*†‡]*", p)
+                                      for p in pieces):
+        if footnotes:  # a footnote after the last number is the cell's: kept with it
+            pieces[-1] += f"<sup>{footnotes}</sup>"
+        return [(None, p) for p in pieces]
+    return None
+
+
 def cell_value(raw: str) -> tuple[object, object, list[str], str | None]:
     """(number, uncertainty, notes, problem) of a metric cell as written: footnote marks and
     <sup> footnotes become notes; bold, entities and HTML are dropped."""
     notes = []
-    text = raw
+    text = normal(raw).replace("\n", " ")
     for sup in _SUP.findall(text):
         inner = plain_text(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", sup)).replace("\\", "")
         if inner:
@@ -57,7 +104,11 @@ def cell_value(raw: str) -> tuple[object, object, list[str], str | None]:
     stripped = re.sub(r"^(\*\*|__)(.*)\1$", r"\2", text).strip()
     if re.fullmatch(r"[-−—–]+|\?", stripped):  # '---', a minus sign, a question mark: none
         return None, None, notes, None
-    marks = re.search(r"[*†‡§¶+]+$", stripped)
+    about = re.match(r"^(~|≈|about |approx\.? |circa |c\. )\s*(?=\d)", stripped, re.I)
+    if about:  # '~257M': the number, said to be approximate
+        notes.append("approximately")
+        stripped = stripped[about.end():]
+    marks = re.search(r"[*†‡§¶+?]+$", stripped)
     if marks and stripped[:marks.start()].strip() and not stripped.startswith("*"):
         notes.append(f"marked {marks[0]}")
         stripped = stripped[:marks.start()].strip()
@@ -81,6 +132,15 @@ def cell_value(raw: str) -> tuple[object, object, list[str], str | None]:
     if cell.uncertainty is not None:
         plus = number_from_text(re.split(r"±|\+/-|\+-", stripped)[-1].strip().rstrip("%").strip())
     return number, plus, notes, None
+
+
+def value_suffix(raw: str) -> str | None:
+    """The unit a value is written with: '%' or a magnitude ('108M'), else None."""
+    text = html.unescape(_HTML.sub("", _SUP.sub("", normal(raw)))).replace("\\", "").strip()
+    text = re.sub(r"^(\*\*|__)(.*)\1$", r"\2", text).strip()
+    text = re.sub(r"[*†‡§¶]+$", "", text).strip()
+    cell = read_cell(text)
+    return cell.suffix if cell is not None and cell.number is not None else None
 
 
 def _number_text(text: str, cell) -> str:
@@ -111,6 +171,7 @@ class _Table:
     rows: list[tuple[int, list[Token]]]
     before: str  # the sentence before it
     span: tuple[int, int] | None = None  # its lines in the page (0-based, end excluded), at top level
+    html: bool = False  # an HTML table (its text is not kept on a task's page)
 
 
 def _tables(tokens: list[Token], page: str):
@@ -241,7 +302,7 @@ def _html_table(parts: list[tuple[int, str]], before: str) -> _Table:
     for line, cells in body:
         texts = [text for _, span, text in cells for _ in range(span)]
         rows.append((first + line, [_inline_of(text) for text in texts]))
-    return _Table(table_line, header, rows, before)
+    return _Table(table_line, header, rows, before, html=True)
 
 
 def _inline_of(text: str) -> Token:

@@ -1,0 +1,175 @@
+"""`import` of the forms hand-written leaderboards take beyond the pages it was built on
+(issue 27): a page is never refused for one part, the row's name is found by its content,
+every number a cell holds is read, and what the source says (links, units, notes, rows not
+imported) is kept.  Each page here is written as such repositories write them."""
+from __future__ import annotations
+
+import yaml
+
+from generator.project.pipeline import load_project
+from helpers import run_module
+
+
+def _import(tmp_path, text, *extra, name="page.md"):
+    page = tmp_path / name
+    page.write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    run = run_module("import", str(page), "--data", str(data), "--report",
+                     str(tmp_path / "report.txt"), *extra, cwd=tmp_path)
+    report = (tmp_path / "report.txt").read_text(encoding="utf-8") \
+        if (tmp_path / "report.txt").exists() else ""
+    return data, run, report
+
+
+def _boards(data):
+    out = {}
+    for path in sorted((data / "tasks").glob("*.yml")):
+        task = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for lb in task["leaderboards"]:
+            out[lb["title"]] = lb
+        out.setdefault("_pages", []).append(task.get("page", ""))
+    return out
+
+
+MIXED = """\
+# Reading Comprehension
+
+Maintained by [the team](mailto:team@example.org) and <someone@example.org>.
+
+## Statistics
+
+| Dataset | #Train | #Test |
+|---|---|---|
+| A | 100 | 10 |
+| A | 100 | 10 |
+
+## Papers
+
+| Date | First Author | Title | Params | EM | F1 |
+|---|---|---|---|---|---|
+| 2019-01 | Devlin | [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805) | 340M | 84.1 | 90.9 |
+| 2019-07 | Liu | RoBERTa: A Robustly Optimized BERT Pretraining Approach | 355M | 88.9 | 94.6 |
+| 2020-03 | Clark | ELECTRA: Pre-training Text Encoders as Discriminators | - | - | - |
+
+## Leaderboard
+
+| Model | SQuAD | CMRC（dev） | Accuracy | Notes |
+|---|---|---|---|---|
+| BERT-wwm [paper](https://arxiv.org/abs/1906.08101) [code](https://github.com/ymcui/Chinese-BERT-wwm) | F1:92.30 EM:86.60 | 59.6（56.7) | 69.13% | trained on 8 GPUs |
+| [MacBERT](https://github.com/ymcui/MacBERT) | F1:93.10 EM:87.20 | 60.1（57.0) | 70.02% | |
+| RoBERTa-wwm | F1:92.80 EM:86.90 | 60.0（56.9) | 69.80% | large |
+"""
+
+
+def test_one_bad_part_does_not_refuse_the_page(tmp_path):
+    data, run, report = _import(tmp_path, MIXED)
+    assert run.code == 0, run.err
+    assert load_project(data).ok
+    boards = _boards(data)
+    # the statistics table is reported, not imported (its duplicate rows refused nothing)
+    assert "page.md:7: not a leaderboard (its rows are dataset and its columns count " \
+           "them" in report
+    # the mailto link is kept as words, and said at its line
+    page = boards["_pages"][0]
+    assert "the team (team@example.org) and someone@example.org." in page
+    assert "mailto" not in page
+    assert "page.md:3: page text: '[the team](mailto:team@example.org)': a link the data " \
+           "does not allow: kept as text" in report
+    assert "Papers" in boards and "Leaderboard" in boards
+
+
+def test_the_name_is_found_by_content_and_links_become_the_paper(tmp_path):
+    data, run, report = _import(tmp_path, MIXED)
+    papers = _boards(data)["Papers"]
+    bert = papers["results"][0]
+    assert bert["model"] == "BERT: Pre-training of Deep Bidirectional Transformers"
+    assert bert["paper"] == "https://arxiv.org/abs/1810.04805"
+    assert bert["values"] == {"Params": 340, "EM": 84.1, "F1": 90.9}
+    assert {m["name"]: m.get("unit") for m in papers["metrics"]}["Params"] == "M"
+    # the all-dash row is not an empty result: it stays on the page as written
+    assert [r["model"] for r in papers["results"]] == [
+        "BERT: Pre-training of Deep Bidirectional Transformers",
+        "RoBERTa: A Robustly Optimized BERT Pretraining Approach"]
+    assert "page.md:18:3: Title: 'ELECTRA: Pre-training Text Encoders as Discriminators': " \
+           "no value: every score is empty or a dash" in report
+    assert "| 2020-03 | Clark | ELECTRA: Pre-training Text Encoders as Discriminators | - |" \
+        in _boards(data)["_pages"][0]
+
+
+def test_every_number_a_cell_holds_is_read(tmp_path):
+    data, _, _ = _import(tmp_path, MIXED)
+    board = _boards(data)["Leaderboard"]
+    names = [m["name"] for m in board["metrics"]]
+    assert names == ["SQuAD F1", "SQuAD EM", "CMRC（dev） (1)", "CMRC（dev） (2)", "Accuracy"]
+    first = board["results"][0]
+    assert first["model"] == "BERT-wwm"
+    assert first["values"] == {"SQuAD F1": 92.3, "SQuAD EM": 86.6, "CMRC（dev） (1)": 59.6,
+                               "CMRC（dev） (2)": 56.7, "Accuracy": 69.13}
+    assert first["paper"] == "https://arxiv.org/abs/1906.08101"
+    assert first["code"] == [{"label": "code", "url": "https://github.com/ymcui/Chinese-BERT-wwm"}]
+    assert first["notes"] == "trained on 8 GPUs"
+    assert {m["name"]: m.get("unit") for m in board["metrics"]}["Accuracy"] == "%"
+    macbert = board["results"][1]
+    assert macbert["model"] == "MacBERT" and "notes" not in macbert
+    assert macbert["code"] == [{"label": "MacBERT", "url": "https://github.com/ymcui/MacBERT"}]
+
+
+TRANSPOSED = """\
+# Abdominal organ segmentation
+
+Dice similarity coefficient (%) of each method.
+
+| Organ | nnU-Net | TransUNet | Swin-UNETR |
+|---|---|---|---|
+| Spleen | 97.2 | 96.1 | 96.9 |
+| Liver | 96.8 | 95.9 | 96.5 |
+| Kidney | 88.4 | 87.0 | 88.1 |
+
+95% Hausdorff distance (mm).
+
+| Organ | nnU-Net | TransUNet | Swin-UNETR |
+|---|---|---|---|
+| Spleen | 1.9 | 3.2 | 2.4 |
+| Liver | 2.5 | 3.9 | 2.8 |
+| Kidney | 6.1 | 7.4 | 6.6 |
+
+<table>
+<tr><th>Model</th><th>Scores</th></tr>
+<tr><td>GPT-2</td><td><ul><li>Perplexity: 35.76</li><li>BLEU: 20.1</li></ul></td></tr>
+<tr><td>LSTM</td><td><ul><li>Perplexity: 48.70</li><li>BLEU: 17.3</li></ul></td></tr>
+</table>
+"""
+
+
+def test_a_table_with_methods_as_columns_is_turned(tmp_path):
+    data, run, report = _import(tmp_path, TRANSPOSED)
+    assert run.code == 0, run.err
+    boards = _boards(data)
+    dice = next(lb for title, lb in boards.items() if "Dice" in title)
+    assert [r["model"] for r in dice["results"]] == ["nnU-Net", "TransUNet", "Swin-UNETR"]
+    assert dice["results"][0]["values"] == {"Spleen": 97.2, "Liver": 96.8, "Kidney": 88.4}
+    assert all("direction" not in m for m in dice["metrics"])
+    hd = next(lb for title, lb in boards.items() if "Hausdorff" in title)
+    # the sentence names the measure: a distance, lower is better for every organ
+    assert [m.get("direction") for m in hd["metrics"]] == ["lower"] * 3
+    assert "methods as its columns" in report or "turned" in report
+
+
+def test_list_items_in_an_html_cell_are_labelled_values(tmp_path):
+    data, _, _ = _import(tmp_path, TRANSPOSED)
+    lm = next(lb for lb in _boards(data).values()
+              if isinstance(lb, dict) and lb["results"][0]["model"] == "GPT-2")
+    assert lm["results"][0]["values"] == {"Perplexity": 35.76, "BLEU": 20.1}
+    assert {m["name"]: m.get("direction") for m in lm["metrics"]} == {
+        "Perplexity": "lower", "BLEU": None}
+
+
+def test_the_report_is_written_when_nothing_can_be(tmp_path):
+    (tmp_path / "data" / "tasks").mkdir(parents=True)
+    (tmp_path / "data" / "tasks" / "reading-comprehension.yml").write_text(
+        "title: Kept\nleaderboards: []\n", encoding="utf-8")
+    data, run, report = _import(tmp_path, MIXED)
+    assert run.code == 1 and "already exists" in run.err
+    assert report.startswith("1 pages, 3 tables") and "nothing was written" in report
+    assert (data / "tasks" / "reading-comprehension.yml").read_text(encoding="utf-8") == \
+        "title: Kept\nleaderboards: []\n"
