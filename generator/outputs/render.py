@@ -13,9 +13,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
+from urllib.parse import unquote
 
 import jinja2
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator.views import leaderboard as views
@@ -371,7 +374,7 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     env.filters.update(md_text=md_text, md_url=md_url, link_href=link_href, md_links=md_links,
                        pad=pad, rule=rule, gh_anchor=gh_anchor, prose=prose, md_heading=md_heading,
                        md_prose=md_prose, page_title=page_title,
-                       raw=raw)
+                       raw=raw, site_page=site_page)
     env.filters.update(latex=latex_escape, latex_label=lambda s: re.sub(r"[^A-Za-z0-9:.-]", "-", s))
     return env
 
@@ -440,18 +443,179 @@ def page_parts(page: str, boards: list["MarkdownBoard"]) -> list[PagePart]:
     that names no leaderboard (validation reports it) draws nothing; the leaderboards no
     marker names follow at the end under their titles."""
     by_id = {board.lb.id: board for board in boards}
-    parts, at, placed = [], 0, set()
-    for m in text_rules.PAGE_MARKER.finditer(page):
-        if page[at:m.start()].strip():
-            parts.append(PagePart(text=page[at:m.start()]))
-        if m[1] in by_id and m[1] not in placed:
-            placed.add(m[1])
-            parts.append(PagePart(board=by_id[m[1]]))
-        at = m.end()
-    if page[at:].strip():
-        parts.append(PagePart(text=page[at:]))
+    parts = [PagePart(text=piece) if isinstance(piece, str) else PagePart(board=by_id[piece[0]])
+             for piece in page_cut(page, by_id)]
+    placed = {part.board.lb.id for part in parts if part.board is not None}
     parts += [PagePart(board=b, heading=True) for b in boards if b.lb.id not in placed]
     return parts
+
+
+def page_cut(page: str, board_ids) -> list["str | tuple[str]"]:
+    """A task's page cut at its marker lines: its text pieces (``str``, none blank) and, in
+    their place, ``(id,)`` for each marker that names one of ``board_ids`` the first time
+    (a marker naming none, or naming one again, draws nothing: validation reports it)."""
+    out: list[str | tuple[str]] = []
+    at, placed = 0, set()
+    for m in text_rules.PAGE_MARKER.finditer(page):
+        if page[at:m.start()].strip():
+            out.append(page[at:m.start()])
+        if m[1] in board_ids and m[1] not in placed:
+            placed.add(m[1])
+            out.append((m[1],))
+        at = m.end()
+    if page[at:].strip():
+        out.append(page[at:])
+    return out
+
+
+# --- a task's page as written, on the site ---------------------------------------
+
+@dataclass(frozen=True)
+class SitePiece:
+    """A piece of a task's page as the site draws it: ``text``, markdown for the site's page
+    (a heading line, or one opaque block of HTML), or ``board``, the leaderboard a marker
+    names, with the ``level`` of its heading: one below the heading it stands under."""
+
+    text: Markup | None = None
+    board: object = None
+    level: int = 2
+
+
+def site_page(page: str, boards, links: Mapping[str, str], root: str,
+              title: str | None = None) -> list[SitePiece]:
+    """A task's page as written (``page``), for the site: rendered as every markdown field is
+    (raw HTML off, links only where ``rules.links`` allows them), with
+
+    - its headings a level lower where needed, so that the site's title stays the page's one
+      h1 (a first line that is the page's title, ``title``, is left out: the site prints
+      it already), each
+      a heading of the site's page (in its table of contents) with the anchor GitHub gave it,
+      so the page's own links to its sections (``#cnn--daily-mail``) still land;
+    - its links to files of the repository it came from (``ner.md``, ``../README.md``,
+      ``img/x.png``), which the site does not have, taken to the task of that name where
+      ``links`` (``views.site.page_links``) found one, else shown as their text; a link to
+      a section not on the page, as its text too;
+    - each marker line naming one of ``boards`` (anything with ``view.id``) the piece of
+      that board, in place.
+
+    The leaderboards no marker names are the template's to draw after it."""
+    by_id = {board.view.id: board for board in boards}
+    md = _prose_renderer()
+    cut = page_cut(page, by_id)
+    env: dict = {}
+    for piece in cut:  # the page's link references, for every piece of it
+        if isinstance(piece, str):
+            md.parse(piece, env)
+    parsed = [md.parse(piece, env) if isinstance(piece, str) else piece for piece in cut]
+    tokens_all = [t for piece in parsed if isinstance(piece, list) for t in piece]
+    first = parsed[0][0] if parsed and isinstance(parsed[0], list) and parsed[0] else None
+    if not (first is not None and first.type == "heading_open" and first.tag == "h1"
+            and title is not None and _plain(tokens_all[1]).casefold()
+            == " ".join(str(title).split()).casefold()):
+        first = None  # not the title: a heading like the others
+    levels = [int(t.tag[1:]) for t in tokens_all if t.type == "heading_open" and t is not first]
+    shift = max(0, 2 - min(levels, default=2))
+    used = set(by_id) | {f"table-{board_id}" for board_id in by_id}
+    anchors: dict[int, str] = {}
+    for i, t in enumerate(tokens_all):
+        if t.type == "heading_open" and t is not first:
+            anchors[id(t)] = _unique_anchor(gh_anchor(_plain(tokens_all[i + 1])) or "section", used)
+    targets = set(anchors.values())
+
+    pieces: list[SitePiece] = []
+    buffer: list = []
+
+    def flush() -> None:
+        if buffer:
+            body = md.renderer.render(buffer, md.options, env)
+            pieces.append(SitePiece(text=raw(f'<div class="lb-prose lb-page-text">\n{body}</div>')))
+            buffer.clear()
+
+    level = 1  # the level of the last heading shown
+    for piece in parsed:
+        if isinstance(piece, tuple):
+            flush()
+            pieces.append(SitePiece(board=by_id[piece[0]], level=min(level + 1, 6)))
+            continue
+        i = 0
+        while i < len(piece):
+            t = piece[i]
+            if t.type == "inline":
+                _relink(t, targets, links, root)
+            if t.type == "heading_open":
+                new = min(int(t.tag[1:]) + shift, 6)
+                text = _plain(piece[i + 1])
+                if t is first or (t.level == 0 and not text):
+                    i += 3
+                    continue
+                if t.level == 0:  # a heading of the site's page
+                    flush()
+                    pieces.append(SitePiece(text=Markup(
+                        f"{'#' * new} {md_heading(text)} {{ #{anchors[id(t)]} }}")))
+                    level = new
+                    i += 3
+                    continue
+                t.tag = piece[i + 2].tag = f"h{new}"  # inside a quote or a list: HTML
+                t.attrSet("id", anchors[id(t)])
+            buffer.append(t)
+            i += 1
+        flush()
+    return pieces
+
+
+def _plain(inline) -> str:
+    """The text an inline token shows, without its markup."""
+    out = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline", "image"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return " ".join("".join(out).split())
+
+
+def _unique_anchor(anchor: str, used: set[str]) -> str:
+    """``anchor``, or as GitHub numbers a repeated one (``squad-1``), not yet in ``used``."""
+    found, n = anchor, 0
+    while found in used:
+        n += 1
+        found = f"{anchor}-{n}"
+    used.add(found)
+    return found
+
+
+def _relink(inline, targets: set[str], links: Mapping[str, str], root: str) -> None:
+    """An inline token's links as the site can follow them (``site_page``): a link nothing on
+    the site answers, and an image of the old repository's files, become their text."""
+    kept, dropping = [], False
+    for child in inline.children or []:
+        if child.type == "link_open":
+            href = _page_href(str(child.attrGet("href") or ""), targets, links, root)
+            if href is None:
+                dropping = True
+                continue
+            child.attrSet("href", href)
+        elif child.type == "link_close" and dropping:
+            dropping = False
+            continue
+        elif child.type == "image" and _page_href(str(child.attrGet("src") or ""), set(), {},
+                                                  root) is None:
+            kept.append(Token("text", "", 0, content=child.content))
+            continue
+        kept.append(child)
+    inline.children = kept
+
+
+def _page_href(href: str, targets: set[str], links: Mapping[str, str], root: str) -> str | None:
+    """Where a link of a task's page goes on the site, None for nowhere: a web address as it
+    is, a section of the page, the task page ``links`` gives for a file of the repository."""
+    if href.startswith("#"):
+        return href if unquote(href[1:]) in targets else None
+    if link_rules.scheme(href) is not None or href.startswith("//"):
+        return href  # http(s) only: the renderer made no link of any other scheme
+    if href in links:
+        return f"{root}tasks/{links[href]}/"
+    return None
 
 
 def leaderboard_markdown(lb: Leaderboard, templates: Path | None = None) -> str:

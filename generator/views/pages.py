@@ -14,7 +14,7 @@ HTML blocks: fast to build, and a data file cannot inject markup.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import ClassVar, Iterator, Mapping
 
 from generator.views.chart import progress
@@ -135,6 +135,8 @@ class TaskPage(Page):
     boards: tuple[SiteBoard, ...]
     overview: bool  # past the full-page limits: a table of its leaderboards instead
     task_edit_url: str | None
+    # the page as written (task.page): its links to other tasks' pages (site.page_links)
+    page_links: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,8 @@ def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep):
     path = task_path(task)
     yield path, TaskPage(root_of(path), task, parents,
                          tuple(_task_entry(data, t) for t in data.children.get(task.id, ())),
-                         _task_entry(data, task), tuple(boards), is_overview(task), edit_url)
+                         _task_entry(data, task), tuple(boards), is_overview(task), edit_url,
+                         site.page_links(task.page, data.tasks_by_id) if task.page else {})
     me = _ref(data, task.id)
     for board in boards:
         path = leaderboard_path(board.view)

@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable, Hashable, TypeVar
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
 
 from generator.outputs import exports
 from generator.views import leaderboard as views
 from generator.views.chart import Chart
 from generator.project.model import Dataset, Leaderboard, Project, Task, arxiv_id
 from generator.project.validate import majority
-from generator.rules import urls
+from generator.rules import ids, urls
+from generator.rules import links as link_rules
 
 #: The download links under every leaderboard: (format, label, copy button's label).
 DOWNLOADS = (("csv", "CSV", None), ("json", "JSON", None), ("latex", "LaTeX", "Copy as LaTeX"),
@@ -91,6 +96,29 @@ def rows_shown(view: views.LeaderboardView) -> int:
         if total > TABLE_BYTES and n:
             return n
     return min(len(view.rows), PAGE_ROWS)
+
+
+def page_links(page: str, task_ids) -> dict[str, str]:
+    """Where a task's page as written (``Task.page``) links to another page of the repository
+    it came from (``named_entity_recognition.md``, ``../english/ccg.md#ccgbank``), by each
+    such link's target as markdown-it reads it: the task whose file the name is, else
+    the task ``import`` would name after it. A link found in none stays text."""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.validateLink = link_rules.safe_link
+    found = {}
+    for token in md.parse(page):
+        for child in token.children or []:
+            href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
+            path = re.split(r"[?#]", href, maxsplit=1)[0]
+            if not path.lower().endswith(".md") or path.startswith("/") \
+                    or link_rules.scheme(href) is not None:
+                continue
+            stem = unquote(PurePosixPath(path).stem)
+            for task_id in (stem, ids.slug(stem)):  # a task's file name, or import's id
+                if task_id in task_ids:
+                    found[href] = task_id
+                    break
+    return found
 
 
 @dataclass(frozen=True)
