@@ -25,8 +25,8 @@ PAGE = """\
 # Reading comprehension
 
 Reading comprehension is answering questions about a passage. See also
-[the other task](other_task.md#results), [this page](reading_comprehension.md), [its
-README](../README.md), the
+[the other task](other_task.md#results), [this page](./reading_comprehension.md), [its
+README](../README.md), [its French version](../french/reading_comprehension.md), the
 [SQuAD website](https://rajpurkar.github.io/SQuAD-explorer/) and ![a chart](img/chart.png).
 
 ## SQuAD { #not-an-attribute }
@@ -143,6 +143,7 @@ def test_links_go_where_the_site_has_a_page_else_they_are_text(tmp_path):
     assert '<a href="../../tasks/other-task/">the other task</a>' in text
     assert '<a href="../../tasks/reading_comprehension/">this page</a>' in text
     assert "its\nREADME" in text and "README.md" not in text
+    assert "its French version" in text and "french" not in text  # not this site's task
     assert '<a href="https://rajpurkar.github.io/SQuAD-explorer/">SQuAD website</a>' in text
     assert "a chart" in text and "img/chart.png" not in text and "<img" not in text
     assert '<a href="#example-1">the example</a>' in text

@@ -99,10 +99,11 @@ def rows_shown(view: views.LeaderboardView) -> int:
 
 
 def page_links(page: str, task_ids) -> dict[str, str]:
-    """Where a task's page as written (``Task.page``) links to another page of the repository
-    it came from (``named_entity_recognition.md``, ``../english/ccg.md#ccgbank``), by each
-    such link's target as markdown-it reads it: the task whose file the name is, else
-    the task ``import`` would name after it. A link found in none stays text."""
+    """Where a task's page as written (``Task.page``) links to a page beside it in the
+    repository it came from (``named_entity_recognition.md``, ``./ccg.md#ccgbank``), by each
+    such link's target as markdown-it reads it: the task whose file the name is, else the
+    task ``import`` would name after it. A link found in none, and one into another folder
+    (``../french/summarization.md``: not this site's task of that name), stays text."""
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.validateLink = link_rules.safe_link
     found = {}
@@ -110,10 +111,11 @@ def page_links(page: str, task_ids) -> dict[str, str]:
         for child in token.children or []:
             href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
             path = re.split(r"[?#]", href, maxsplit=1)[0]
-            if not path.lower().endswith(".md") or path.startswith("/") \
+            name = path[2:] if path.startswith("./") else path
+            if not name.lower().endswith(".md") or "/" in name \
                     or link_rules.scheme(href) is not None:
-                continue
-            stem = unquote(PurePosixPath(path).stem)
+                continue  # not a page beside it (../french/summarization.md is another task)
+            stem = unquote(PurePosixPath(name).stem)
             for task_id in (stem, ids.slug(stem)):  # a task's file name, or import's id
                 if task_id in task_ids:
                     found[href] = task_id
