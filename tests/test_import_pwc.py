@@ -151,6 +151,56 @@ def test_a_dataset_named_with_no_letter_gets_a_fallback_name_and_is_reported(cli
     assert board["leaderboards"][0]["title"] == "Unnamed Question Answering dataset (0)"
 
 
+def _board(name: str, metrics: list[str], rows: list[dict]) -> dict:
+    return {"dataset": name, "description": "", "dataset_links": [], "dataset_citations": [],
+            "subdatasets": [], "sota": {"metrics": metrics, "rows": [
+                {"model_name": f"M{i}", "metrics": values, "paper_title": "", "paper_url": "",
+                 "paper_date": "2020-06-11", "code_links": [], "model_links": []}
+                for i, values in enumerate(rows)]}}
+
+
+def test_every_direction_by_default_or_against_the_name_is_listed_for_review(cli, tmp_path):
+    """Issue 27: an error stored largest first over five values keeps the archive's order but
+    is listed against its name; a short order does not outvote a name (FLOPS, stored by
+    accuracy); a one-row board of an error acronym takes the name, one of an unknown name the
+    default, which is listed too."""
+    task = dict(SUB, task="Hate Speech Detection", datasets=[
+        _board("Ethos", ["Subset Loss"], [{"Subset Loss": v} for v in
+                                           ("0.29", "0.16", "0.14", "0.13", "0.11")]),
+        _board("Food-101", ["Accuracy", "FLOPS"], [{"Accuracy": a, "FLOPS": f} for a, f in
+                                                   (("89.4", "361M"), ("89.0", "299M"),
+                                                    ("88.5", "266M"), ("87.4", "198M"))]),
+        _board("WMCA", ["ACER", "Modelness"], [{"ACER": "2.3", "Modelness": "0.5"}])])
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    run = cli("import-pwc", str(path), "--data", str(tmp_path / "data"))
+    assert run.code == 0, run.err
+    doc = yaml.safe_load((tmp_path / "data" / "tasks" / "hate-speech-detection.yml").read_text())
+    got = {(lb["title"], m["name"]): m["direction"] for lb in doc["leaderboards"]
+           for m in lb["metrics"]}
+    assert got == {("Ethos", "Subset Loss"): "higher", ("Food-101", "Accuracy"): "higher",
+                   ("Food-101", "FLOPS"): "lower", ("WMCA", "ACER"): "lower",
+                   ("WMCA", "Modelness"): "higher"}
+    assert "; for review: 1 decided by default, 1 against the name (every one listed in the " \
+           "report)" in run.err
+    report = (tmp_path / "data" / "pwc-import-report.txt").read_text(encoding="utf-8")
+    assert "\n## Directions decided by default (1): " in report
+    assert "\ndirection by default: Hate Speech Detection › WMCA › Modelness\n" in report
+    assert "\n## Directions decided against the name (1): " in report
+    assert "\ndirection against the name: Hate Speech Detection › Ethos › Subset Loss: higher " \
+           "(order): 'Subset Loss': higher is better: the source stores its rows in this order " \
+           "(against: name says lower)" in report
+    # a reviewed list settles it, and then it is no longer against anything to review
+    reviewed = tmp_path / "reviewed.yml"
+    reviewed.write_text("Subset Loss: lower\nModelness: higher\n", encoding="utf-8")
+    run = cli("import-pwc", str(path), "--data", str(tmp_path / "again"), "--directions",
+              str(reviewed))
+    assert run.code == 0, run.err
+    assert "; for review: 0 decided by default, 0 against the name" in run.err
+    doc = yaml.safe_load((tmp_path / "again" / "tasks" / "hate-speech-detection.yml").read_text())
+    assert doc["leaderboards"][0]["metrics"][0]["direction"] == "lower"
+
+
 # --- issue 25: a failed import leaves the data folder as it was ------------------------------
 
 def tree(folder) -> dict[str, bytes | None]:

@@ -17,8 +17,10 @@ No row is lost: rows with the same model, values and paper are one result, with
 the links of both; rows that differ in paper are both kept.  Metric directions
 are decided from all the evidence (``generator.rules.directions``): the reviewed list in
 ``pwc_metric_directions.yml``, then the archive's own row order (it stores a
-leaderboard best first), the name, and the order of the same metric's other
-leaderboards; the report counts the decisions by source and lists conflicts.  Each task's
+leaderboard best first: it outvotes a name only over five distinct values or more), the
+name, and the order of the same metric's other leaderboards; the report counts the
+decisions by source, lists conflicts, and lists for review every direction decided by
+default and every one decided against what the name says.  Each task's
 area is decided from its categories and its family's (``pwc_areas``) and written into every
 task file; the report counts those decisions too and lists each not made from the task's
 own single specific category.
@@ -101,6 +103,8 @@ class Summary:
     decisions: Counter = field(default_factory=Counter)  # directions by source of evidence
     decision_examples: dict = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
+    by_default: list[str] = field(default_factory=list)  # directions no evidence decided
+    against_name: list[str] = field(default_factory=list)  # decided the other way from the name
     untitled: list[str] = field(default_factory=list)  # dataset names with no letter ('0')
     unparsed: list[tuple[str, str, str]] = field(default_factory=list)  # kind, location, text
     dropped_links: list[str] = field(default_factory=list)
@@ -130,7 +134,9 @@ class Summary:
                 if self.areas[source] and shown:
                     out.append(f"  {self.areas[source]:5} from {source}, e.g. " + "; ".join(shown))
         out.append("metric directions by source of evidence: " + ", ".join(
-            f"{source} {n}" for source, n in self.decisions.most_common()))
+            f"{source} {n}" for source, n in self.decisions.most_common())
+            + f"; for review: {len(self.by_default)} decided by default, "
+              f"{len(self.against_name)} against the name (every one listed in the report)")
         for source, n in self.decisions.most_common():
             if source != "explicit":
                 shown = self.decision_examples.get(source, [])[:examples]
@@ -166,6 +172,19 @@ class Summary:
             out.append(f"paper dates left out (not a past YYYY-MM-DD): {len(self.bad_dates)}")
         return out
 
+    def _review(self) -> list[str]:
+        """The directions to review, each section headed by its count: those no evidence
+        decided (higher by default) and those decided against what the name says."""
+        settle = ("settle any of them in a reviewed list of directions (--directions FILE; "
+                  "the default is generator/importers/pwc_metric_directions.yml)")
+        out = ["", f"## Directions decided by default ({len(self.by_default)}): no order, name "
+                   f"or vote said which way; taken as higher-is-better; {settle}"]
+        out += [f"direction by default: {line}" for line in self.by_default]
+        out += ["", f"## Directions decided against the name ({len(self.against_name)}): the "
+                    f"name says one way, stronger evidence the other; {settle}"]
+        out += [f"direction against the name: {line}" for line in self.against_name]
+        return out
+
     def report(self) -> str:
         """Every left-out value and link with its location: the full record of the run."""
         lines = self.lines(examples=0)
@@ -179,6 +198,7 @@ class Summary:
                   for example in self.area_examples.get(source, [])]
         lines += [f"link left out: {loc}" for loc in self.dropped_links]
         lines += [f"date left out: {loc}" for loc in self.bad_dates]
+        lines += self._review()  # last: its own sections, each headed by its count
         return "\n".join(lines) + "\n"
 
 
@@ -271,6 +291,12 @@ class _Importer:
             if decision.against:
                 self.summary.conflicts.append(f"{where}: {decision.reason} "
                                               f"(against: {', '.join(decision.against)})")
+            if decision.by_default:
+                self.summary.by_default.append(f"{where} › {name}")
+            if decision.against_name:
+                self.summary.against_name.append(
+                    f"{where} › {name}: {decision.direction} ({decision.source}): "
+                    f"{decision.reason} (against: {', '.join(decision.against)})")
 
     def task(self, node: dict, parent: str | None) -> None:
         name = plain_text(node.get("task")) or "Unnamed task"
