@@ -180,7 +180,8 @@ def cmd_add(args) -> int:
 
 
 def cmd_import_pwc(args) -> int:
-    plan = importers.plan_pwc(args.archive, args.data, args.directions)
+    plan = importers.plan_pwc(args.archive, args.data, args.directions, args.lower_is_better,
+                              args.higher_is_better)
     summary = plan.report
     report = args.report or args.data / "pwc-import-report.txt"
     plan.write(report, summary.report())  # all or nothing: a copy swapped in
@@ -425,15 +426,22 @@ COMMANDS: tuple[Command, ...] = (
             "'' are N/A; anything else is left out and reported with its location (summary on "
             "stderr, every one in the report file). Rows with the same model, values and paper "
             "are one result with the links of both; no other row is dropped. Metric directions "
-            "come from --directions, then the archive's own row order, then the name, then the "
-            "same metric's other leaderboards; the report counts them by source.",
+            "come from --lower/--higher-is-better and --directions, then the archive's own row "
+            "order over five distinct values or more, then the name, then a shorter order, then "
+            "the same metric's other leaderboards, else higher; the report counts them by "
+            "source and lists every one decided by default or against the name.",
             (arg("archive", type=Path, metavar="FILE[.gz]"),
              DATA,
              arg("--directions", type=Path, metavar="FILE",
                  help="metric name -> higher|lower overrides (default: the reviewed list in "
                       "generator/importers/pwc_metric_directions.yml)"),
              arg("--report", type=Path, metavar="FILE",
-                 help="where to write every left-out value (default: DIR/pwc-import-report.txt)"))),
+                 help="where to write every left-out value (default: DIR/pwc-import-report.txt)"),
+             arg("--lower-is-better", **LIST, metavar="NAME",
+                 help="a metric name where lower is better, before the reviewed list; "
+                      "repeatable"),
+             arg("--higher-is-better", **LIST, metavar="NAME",
+                 help="a metric name where higher is better; repeatable"))),
     Command("bench", cmd_bench, "measure load, render and build times side by side",
             "On the Papers with Code archive and synthetic data at the given scales: (a) "
             "load+validate, (b) render every page and export, (c) the full mkdocs build, (d) a "

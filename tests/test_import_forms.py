@@ -100,11 +100,11 @@ def test_every_number_a_cell_holds_is_read(tmp_path):
     data, _, _ = _import(tmp_path, MIXED)
     board = _boards(data)["Leaderboard"]
     names = [m["name"] for m in board["metrics"]]
-    assert names == ["SQuAD F1", "SQuAD EM", "CMRC（dev） (1)", "CMRC（dev） (2)", "Accuracy"]
+    assert names == ["SQuAD F1", "SQuAD EM", "CMRC（dev）", "CMRC（dev） (in brackets)", "Accuracy"]
     first = board["results"][0]
     assert first["model"] == "BERT-wwm"
-    assert first["values"] == {"SQuAD F1": 92.3, "SQuAD EM": 86.6, "CMRC（dev） (1)": 59.6,
-                               "CMRC（dev） (2)": 56.7, "Accuracy": 69.13}
+    assert first["values"] == {"SQuAD F1": 92.3, "SQuAD EM": 86.6, "CMRC（dev）": 59.6,
+                               "CMRC（dev） (in brackets)": 56.7, "Accuracy": 69.13}
     assert first["paper"] == "https://arxiv.org/abs/1906.08101"
     assert first["code"] == [{"label": "code", "url": "https://github.com/ymcui/Chinese-BERT-wwm"}]
     assert first["notes"] == "trained on 8 GPUs"

@@ -251,13 +251,19 @@ def plan_dataset_page(page: Path, data_dir: Path, dataset_id: str | None = None)
     return plan
 
 
-def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None) -> Plan:
+def plan_pwc(archive: Path, data_dir: Path, directions: Path | None = None,
+             lower: list[str] = (), higher: list[str] = ()) -> Plan:
     """Importing a Papers with Code evaluation-tables export; ``plan.report`` lists every
-    value left out."""
+    value left out.  ``lower``/``higher``: metric names given on the command line."""
     from generator.importers.pwc import SOURCE, convert, load_directions
     from generator.importers.pwc_shape import read_archive
 
-    tasks, datasets, summary = convert(read_archive(archive), load_directions(directions))
+    both = sorted(set(lower) & set(higher))
+    if both:
+        raise InputError(general(f"--lower-is-better and --higher-is-better both name {both[0]!r}"))
+    given = {**{name: "lower" for name in lower}, **{name: "higher" for name in higher}}
+    tasks, datasets, summary = convert(read_archive(archive), load_directions(directions),
+                                       given=given)
     plan = Plan(data_dir, sources=[SOURCE], report=summary, id_option=None)
     for dataset_id, data in datasets.items():
         plan.add_dataset(dataset_id, data)

@@ -21,6 +21,7 @@ prose) through ``generator.rules.directions``.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from generator.rules import ids, urls
 from generator.rules.text import PAGE_MARKER, page_marker
 from generator.importers import plain_text
 from generator.importers.loose_tables import (  # noqa: F401 (cell_value: its API)
-    KINDS, STATISTICS, _MD, _YEAR, _http, _inline_plain, _raw_cell, _role, _tables,
+    normal, KINDS, STATISTICS, _MD, _YEAR, _http, _inline_plain, _raw_cell, _role, _tables,
     _SUP, cell_parts, cell_value, value_suffix)
 from generator.importers.markdown_page import cell_links, is_bold
 
@@ -271,20 +272,28 @@ def _leaderboard(page: str, table, title: str, columns: dict[str, str],
         entry.why_not = (f"its rows are {first.lower() or 'items'} and its columns count "
                          "them: a table of statistics")
         return None
+    settings = _settings(table, metric_cols)
+    if settings:
+        entry.why_not = f"a table of settings, not results ({settings})"
+        return None
     if model_col is None or not metric_cols or not table.rows:
         entry.why_not = ("no column names the rows" if model_col is None else
                          "no column of numbers" if not metric_cols else "no rows")
         return None
-    metric_cols = [i for i in metric_cols if i != model_col]
+    # a setting beside the results ('epochs', 'Layers') is a note of each row, not a metric
+    metric_cols = [i for i in metric_cols if i != model_col
+                   and not (_SETTING.match(table.header[i].strip()) and roles[table.header[i]] is None)]
+    extra = _name_columns(table, roles, metric_cols, model_col)
     entry.leaderboard = True
     entry.mapping = {h: ("model" if i == model_col else "metric" if i in metric_cols
+                         else "model (in brackets)" if i in extra
                          else roles[h] or "not mapped (text)")
                      for i, h in enumerate(table.header)}
     metric_names, slots = [], []  # slots: (column, part of a cell or None)
     for i in metric_cols:
         base = table.header[i] or f"Column {i + 1}"
         parts = multi.get(i, [None])
-        named = _part_names(base, parts)
+        named = _part_names(base, parts, f"{table.before}")
         for part, name in zip(parts, named):
             while name in metric_names:
                 name += " (2)"
@@ -293,7 +302,7 @@ def _leaderboard(page: str, table, title: str, columns: dict[str, str],
         if i in multi:
             entry.mapping[table.header[i]] = "metrics " + ", ".join(f"'{n}'" for n in named)
     results, bold, units = _results(page, table, roles, model_col, metric_cols, metric_names,
-                                    slots, report)
+                                    slots, report, extra)
     entry.results = len(results)
     if not results:
         entry.leaderboard = False
@@ -310,20 +319,38 @@ _GENERIC = re.compile(r"^(scores?|results?|performance|metrics?|values?|numbers?
                       re.I)
 
 
-def _part_names(base: str, parts: list) -> list[str]:
+def _part_names(base: str, parts: list, hint: str = "") -> list[str]:
     """The metrics' names of a column whose cells hold several numbers: by their labels
-    ('SQuAD' with 'F1:92.3 EM:86.6' -> 'SQuAD F1', 'SQuAD EM'), by the header's own parts
-    ('Acc/F1' -> 'Acc', 'F1'), else numbered ('MRPC (1)', 'MRPC (2)')."""
+    ('SQuAD' with 'F1:92.3 EM:86.6' -> 'SQuAD F1', 'SQuAD EM'); by position, after the
+    header's own parts ('Dev/Test WER' -> 'Dev WER', 'Test WER') or those the sentence
+    before the table gives ('EM / F1'), else numbered ('MRPC (1)', 'MRPC (2)'); a number
+    in brackets after another is 'NAME (in brackets)'."""
     if parts == [None]:
         return [base]
     if all(isinstance(p, str) for p in parts):
         if _GENERIC.match(base.strip()) or base.startswith("Column "):
             return list(parts)
         return [f"{base} {p}" for p in parts]
-    named = [h.strip() for h in base.split("/")]
-    if len(named) == len(parts) and all(named) and len(set(named)) == len(named):
-        return named
-    return [f"{base} ({k + 1})" for k in range(len(parts))]
+    count = len({k for k, _ in parts})
+    names = None
+    if count > 1:
+        head = re.fullmatch(r"\s*(\S.*?)\s*/\s*(\S.*?)(?:\s+(\S+))?\s*", base) if count == 2 else None
+        split = [h.strip() for h in base.split("/")]
+        if len(split) == count and all(split):
+            names = split
+            if head and head[3] and " " not in head[1]:  # 'Dev/Test WER': WER is both's
+                names = [f"{head[1]} {head[3]}", f"{head[2]} {head[3]}"]
+        else:
+            said = re.findall(r"([A-Za-z][\w@.-]*(?:\s*/\s*[A-Za-z][\w@.-]*)+)", hint or "")
+            found = [[w.strip() for w in m.split("/")] for m in said]
+            found = [f for f in found if len(f) == count]
+            if found:
+                names = [f"{base} {w}".strip() for w in found[-1]]
+    out = []
+    for k, bracket in parts:
+        name = names[k] if names else (f"{base} ({k + 1})" if count > 1 else base)
+        out.append(f"{name} ({bracket})" if bracket else name)
+    return out
 
 
 def _columns(table, roles: dict[str, str | None]) -> tuple[dict[int, list], list[int]]:
@@ -334,25 +361,50 @@ def _columns(table, roles: dict[str, str | None]) -> tuple[dict[int, list], list
     for i, h in enumerate(table.header):
         if roles[h] in KINDS and roles[h] != "model":
             continue
-        cells = [_raw_cell(r[i]) for _, r in table.rows if i < len(r)]
+        cells = [_raw_cell(r[i]) if i < len(r) else "" for _, r in table.rows]
         read = [cell_value(c) for c in cells if c.strip()]
-        split = [cell_parts(c) for c in cells if c.strip()]
-        several = [p for p in split if p and (len(p) > 1 or p[0][0])]
-        filled = [r for r, p in zip(read, split) if r[0] is not None or r[3] is not None or p]
-        numeric = [r for r, p in zip(read, split) if r[0] is not None or p]
+        split = [cell_parts(c) if c.strip() else None for c in cells]
+        several = [p for p in split if p and (len(p) > 1 or isinstance(p[0][0], str))]
+        split_filled = [p for c, p in zip(cells, split) if c.strip()]
+        filled = [r for r, p in zip(read, split_filled) if r[0] is not None or r[3] is not None or p]
+        numeric = [r for r, p in zip(read, split_filled) if r[0] is not None or p]
         if several and len(several) * 2 >= len(filled):
             parts: list = []
-            if all(label for p in several for label, _ in p):
-                for p in several:
-                    parts += [label for label, _ in p if label not in parts]
-            else:
-                parts = list(range(max(len(p) for p in several)))
+            labelled = all(isinstance(key, str) for p in several for key, _ in p)
+            for (_, row), p in zip(table.rows, split):
+                if p and (labelled == all(isinstance(key, str) for key, _ in p)):
+                    parts += [key for key in _keys(p, row, table, i) if key not in parts]
             multi[i] = parts
             metric_cols.append(i)
         elif roles[h] == "metric" or (filled and len(numeric) >= max(1, len(filled) // 2)
                                       and roles[h] != "model"):
             metric_cols.append(i)
     return multi, metric_cols
+
+
+def _keys(parts: list, row: list, table, column: int) -> list:
+    """The keys of a cell's parts in its row: a label that repeats in the cell ('Perplexity'
+    twice) is told apart by the list in another cell of the row that has as many items
+    ('PTB', 'WikiText-2' -> 'PTB Perplexity', 'WikiText-2 Perplexity'), else numbered."""
+    keys = [key for key, _ in parts]
+    labels = [k for k in keys if isinstance(k, str)]
+    if len(set(labels)) == len(labels):
+        return keys
+    for j, cell in enumerate(row):
+        raw = _raw_cell(cell)
+        if j == column or "<li" not in raw.lower():
+            continue
+        items = [plain_text(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", html.unescape(x)))
+                 for x in re.split(r"<li\b[^>]*>", raw, flags=re.I)[1:]]
+        items = [x for x in items if x]
+        if len(items) == len(keys) and not any(re.fullmatch(r"[-+]?\d[\d.,]*%?", x) for x in items):
+            return [f"{item} {key}".strip() if isinstance(key, str) else key
+                    for item, key in zip(items, keys)]
+    out, seen = [], {}
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 or not isinstance(key, str) else f"{key} ({seen[key]})")
+    return out
 
 
 # headers of a table that counts what its rows are (datasets, splits): statistics, not results
@@ -366,6 +418,28 @@ _NOT_MODELS = re.compile(r"^(organs?|tasks?|datasets?|benchmarks?|metrics?|measu
                          r"categor(y|ies)|structures?|targets?|regions?|lesions?|subsets?|"
                          r"splits?|settings?|scenarios?|languages?|domains?|criteri(a|on)|"
                          r"器官|任务|数据集|指标)$", re.I)
+
+
+# headers of a table that sets models up (their sizes, their training), not one of results
+_SETTING = re.compile(r"^(layers?|#? ?layers|heads?|#? ?heads|hidden( size| dim\.?)?|embedding"
+                      r"( dim\.?| size)?|dim(ension)?s?\.?|depth|width|channels|patch size|"
+                      r"learning rate|lr|batch( size)?|epochs?|steps|warm-?up( steps)?|dropout|"
+                      r"weight decay|学习率|批大小|层数|隐层维度)$", re.I)
+
+
+def _settings(table, metric_cols: list[int]) -> str:
+    """Why the table holds settings rather than results: every number column names a
+    setting (Layers, Heads, Learning rate...), or its values are written as 3e-5."""
+    if not metric_cols:
+        return ""
+    if all(_SETTING.match(table.header[i].strip()) for i in metric_cols):
+        return "its number columns are " + ", ".join(table.header[i] for i in metric_cols)
+    cells = [_raw_cell(r[i]).strip() for _, r in table.rows for i in metric_cols if i < len(r)]
+    cells = [c for c in cells if cell_value(c)[0] is not None]
+    tiny = [c for c in cells if re.fullmatch(r"\**\d(\.\d+)?e-\d+\**", c, re.I)]
+    if cells and len(tiny) * 5 >= len(cells) * 4:
+        return f"its values are written like {tiny[0]}, as learning rates are"
+    return ""
 
 
 def _counts(table, metric_cols: list[int]) -> bool:
@@ -419,6 +493,7 @@ def _name_column(table, roles: dict, metric_cols: list[int]) -> int | None:
     as models (Model, Method, System...) with names in it; the first other text column
     whose cells are nearly all distinct; a paper or title column; an author column."""
     tiers: dict[int, int] = {}
+    distinct: dict[int, float] = {}
     for i, h in enumerate(table.header):
         if i in metric_cols and roles[h] != "model":
             continue
@@ -436,9 +511,34 @@ def _name_column(table, roles: dict, metric_cols: list[int]) -> int | None:
             tiers.setdefault(3, i)
         elif roles[h] == "paper" or _NAME_WORDS.match(h.strip()):
             tiers.setdefault(2, i)
-        else:
-            tiers.setdefault(1, i)
+        else:  # the most nearly distinct ('Train Recipe' rather than 'Toolkit')
+            distinct[i] = len(set(filled)) / len(filled)
+            if 1 not in tiers or distinct[i] > distinct[tiers[1]]:
+                tiers[1] = i
     return tiers[min(tiers)] if tiers else None
+
+
+def _name_columns(table, roles: dict, metric_cols: list[int], model_col: int) -> list[int]:
+    """The columns that complete a name which repeats (TridentNet's 'Faster' with its
+    backbone, head and schedule): the other text columns, left to right, until each row's
+    name is its own (at most three)."""
+    def names(cols):
+        return [tuple(plain_text(_inline_plain(r[c])) if c < len(r) else "" for c in cols)
+                for _, r in table.rows]
+    cols = [model_col]
+    rows = [n for n in names(cols) if any(n)]
+    for i, h in enumerate(table.header):
+        if len(set(rows)) == len(rows) or len(cols) > 3:
+            break
+        if i == model_col or i in metric_cols or roles[h] not in (None, "model"):
+            continue
+        cells = [plain_text(_inline_plain(r[i])) for _, r in table.rows if i < len(r)]
+        if not any(cells) or "](" in "".join(_raw_cell(r[i]) for _, r in table.rows if i < len(r)):
+            continue
+        if len(set(names(cols + [i]))) > len(set(names(cols))):
+            cols.append(i)
+            rows = [n for n in names(cols) if any(n)]
+    return cols[1:]
 
 
 def _link_role(label: str, url: str) -> str | None:
@@ -504,8 +604,8 @@ def _name_cell(cell) -> tuple[str, list[tuple[str, str, str | None]]]:
 
 
 def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[int],
-             metric_names: list[str], slots: list[tuple], report: LooseReport
-             ) -> tuple[list[dict], set, dict[str, str]]:
+             metric_names: list[str], slots: list[tuple], report: LooseReport,
+             extra: list[int] = ()) -> tuple[list[dict], set, dict[str, str]]:
     """The table's rows read as results, the (result index, metric) of the bold values and
     each metric's unit ('%', 'M') when its values are written with one; every row or cell
     not read goes into ``report``."""
@@ -514,7 +614,11 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
     for line, cells in table.rows:
         model, links = _name_cell(cells[model_col]) if model_col < len(cells) else ("", [])
         model = re.sub(r"\s*[*†‡]+$", "", model) or model
-        others = [plain_text(_inline_plain(c)) for j, c in enumerate(cells) if j != model_col]
+        more = [plain_text(_inline_plain(cells[j])) for j in extra if j < len(cells)]
+        if model and any(more):
+            model = f"{model} ({', '.join(m for m in more if m)})"
+        others = [plain_text(_inline_plain(c)) for j, c in enumerate(cells)
+                  if j != model_col and j not in extra]
         if model and not any(o.strip() for o in others):  # '| *CNN-based Models* |'
             group = model
             report.rows_dropped.append(CellProblem(page, line, model_col + 1,
@@ -534,20 +638,20 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
             raw = _raw_cell(cells[i]) if i < len(cells) else ""
             if part is not None:
                 pieces = cell_parts(raw)
-                if pieces is None:  # one number where the column holds several
-                    only = cell_value(raw)
-                    raw = raw if part in (0, metric_part_first(slots, i)) and only[0] is None \
-                        else (raw if part == 0 else "")
-                    if isinstance(part, str) and only[0] is not None:
-                        report.cells.append(CellProblem(
-                            page, line, i + 1, table.header[i], raw.strip(),
-                            "one number where the column's cells are labelled; which "
-                            "is it?"))
+                if pieces is None:  # one value where the column holds several
+                    first = part == metric_part_first(slots, i)
+                    if isinstance(part, str) and cell_value(raw)[0] is not None:
+                        if first:
+                            report.cells.append(CellProblem(
+                                page, line, i + 1, table.header[i], raw.strip(),
+                                "one number where the column's cells are labelled; which "
+                                "is it?"))
                         raw = ""
-                elif isinstance(part, str):
-                    raw = dict(pieces).get(part, "")
+                    elif not first:
+                        raw = ""  # the first part reads it (a dash, a number, a problem)
                 else:
-                    raw = pieces[part][1] if part < len(pieces) else ""
+                    raw = dict(zip(_keys(pieces, cells, table, i),
+                                   (text for _, text in pieces))).get(part, "")
             number, plus, found, problem = cell_value(raw)
             pieces = cell_parts(raw) if problem and part is None else None
             if pieces:  # several numbers in a column of one: the first, the rest as notes
@@ -557,8 +661,10 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
                     also = cell_value(text)
                     number_text = re.search(r"[-+]?\d[\d.,]*%?", _strip_sup(text))
                     shown = number_text[0] if number_text and also[0] is not None else "?"
-                    found = found + [f"also {label + ' ' if label else ''}{shown}"] + also[2]
-                if pieces[0][0]:
+                    said = f"{label} " if isinstance(label, str) else \
+                        ("in brackets " if label[1] else "")
+                    found = found + [f"also {said}{shown}"] + also[2]
+                if isinstance(pieces[0][0], str):
                     found.insert(0, f"written as '{pieces[0][0]}'")
             notes += [f"{name}: {n}" for n in found]
             if problem:
@@ -596,7 +702,8 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
                 result["paper"] = url
             else:
                 notes.append(f"link: {url}")
-        _other_cells(table.header, cells, roles, model_col, metric_cols, result, notes)
+        _other_cells(table.header, cells, roles, model_col, list(metric_cols) + list(extra),
+                     result, notes)
         if notes:
             result["notes"] = "; ".join(notes)
         results.append(result)

@@ -19,6 +19,7 @@ from generator.rules.numbers import read_cell
 _MD = MarkdownIt("commonmark").enable("table")
 
 MODEL = re.compile(r"^(models?|methods?|approach(es)?|systems?|names?|architecture|network|"
+                   r"backbones?|模型|方法|"
                    r"algorithm|submission|team|parser|tagger|classifier)\b", re.I)
 PAPER = re.compile(r"^(paper|papers|source|reference|references|citation|publication)\b|"
                    r"paper\s*/\s*source", re.I)
@@ -26,7 +27,7 @@ CODE = re.compile(r"^(code|official( code| implementation)?|implementation|githu
                   r"(sitory)?)\b", re.I)
 WEIGHTS = re.compile(r"^(weights|checkpoints?|pre-?trained( model)?s?|download)\b", re.I)
 DATE = re.compile(r"^(year|date|published)\b", re.I)
-NOTES = re.compile(r"^(notes?|comments?|remarks?)\b", re.I)
+NOTES = re.compile(r"^(notes?|comments?|remarks?|备注|说明|(model )?id)\b", re.I)
 # a first column that names datasets, splits or features: a table of statistics or examples
 STATISTICS = re.compile(r"^(datasets?|partitions?|splits?|statistics?|attributes?|features?|"
                         r"corpus|corpora|languages?|sets?)$", re.I)
@@ -58,35 +59,91 @@ _BRACKETED = re.compile(rf"^(?P<a>(?:\*\*)?{_NUMBER}(?:\*\*)?[*†‡]*)\s*\(\s*
 _SEPARATED = re.compile(r"\s*(?:\n|;|\|)\s*")
 
 
-def cell_parts(raw: str) -> list[tuple[str | None, str]] | None:
-    """The numbers of a cell that holds more than one, each with its label when the cell
-    gives one: ``F1:92.30 EM:86.60`` -> [('F1', '92.30'), ('EM', '86.60')]; ``Perplexity:
-    35.76`` (an HTML list item) -> [('Perplexity', '35.76')]; ``93.0/90.7``, ``59.6 (56.7)``,
-    ``84.3<br>85.9`` -> [(None, '93.0'), (None, '90.7')].  None for a cell of one plain
-    value (or of text): it is read whole."""
+def cell_parts(raw: str) -> list[tuple[object, str]] | None:
+    """The numbers of a cell that holds more than one, each with a key saying which it is.
+
+    - labelled: ``F1:92.30 EM:86.60`` -> [('F1', '92.30'), ('EM', '86.60')]; list items
+      ``Perplexity: 35.76``, ``94.08% UAS``; a line without a number heads the labels
+      below it (``DUC-2004`` then ``ROUGE-1: 32.28`` -> 'DUC-2004 ROUGE-1');
+    - by position: ``93.0/90.7``, ``84.3<br>85.9`` -> keys (0, ''), (1, ''); a number in
+      brackets after another is (k, 'in brackets'): ``65.5 (64.4) / 84.5 (84.0)`` -> (0, ''),
+      (0, 'in brackets'), (1, ''), (1, 'in brackets').
+
+    None for a cell of one plain value (or of text): it is read whole."""
     text = normal(raw).replace("<li>", "\n")
     footnotes = "".join(_SUP.findall(text))
     text = html.unescape(_HTML.sub("", _SUP.sub("", text))).replace("\\", "").strip()
+    if re.search(r"\d.*(\*\*|__)|(\*\*|__).*\d", text):
+        text = re.sub(r"\*\*|__", "", text)  # '95.4 **(95.3)**': bold on a part
     if not text:
         return None
-    labelled = list(_LABELLED.finditer(text))
+    labelled = _labelled(text)
     if labelled:
-        rest = _LABELLED.sub("", text)
-        if not re.sub(r"[\s,;/|()\[\]]", "", rest):
-            return [(m["label"].strip(), m["value"].strip()) for m in labelled]
-    bracketed = _BRACKETED.match(text)
-    # '59.6 (56.7)'; not '82.3 (3)', a footnote's number
-    if bracketed and ("." in bracketed["b"] or "." not in bracketed["a"]):
-        return [(None, bracketed["a"].strip()), (None, bracketed["b"].strip())]
+        return labelled
     pieces = [p for p in _SEPARATED.split(text) if p]
-    if len(pieces) < 2 and "/" in text and text.count("/") == 1:
-        pieces = [p.strip() for p in text.split("/")]
-    if 2 <= len(pieces) <= 6 and all(re.fullmatch(rf"(?:\*\*)?{_NUMBER}(?:\*\*)?[*†‡]*", p)
-                                      for p in pieces):
-        if footnotes:  # a footnote after the last number is the cell's: kept with it
-            pieces[-1] += f"<sup>{footnotes}</sup>"
-        return [(None, p) for p in pieces]
-    return None
+    if len(pieces) == 1:
+        pieces = [p.strip() for p in text.split("/")] if 1 <= text.count("/") <= 5 else pieces
+    parts: list[tuple[object, str]] = []
+    for k, piece in enumerate(pieces):
+        bracketed = _BRACKETED.match(piece)
+        # '59.6 (56.7)'; not '82.3 (3)', a footnote's number
+        if bracketed and ("." in bracketed["b"] or "." not in bracketed["a"]):
+            parts += [((k, ""), bracketed["a"].strip()), ((k, "in brackets"), bracketed["b"].strip())]
+        elif re.fullmatch(rf"{_NUMBER}[*†‡]*", piece):
+            parts.append(((k, ""), piece))
+        else:
+            return None
+    if len(parts) < 2 or len(parts) > 8:
+        return None
+    if footnotes:  # a footnote after the last number is the cell's: kept with it
+        parts[-1] = (parts[-1][0], parts[-1][1] + f"<sup>{footnotes}</sup>")
+    return parts
+
+
+_LIST = re.compile(rf"(?P<label>[A-Za-z][\w.@\-]*)\s*[:=]\s*\(\s*(?P<values>{_NUMBER}(?:\s+{_NUMBER})+)\s*\)")
+_GROUPED = re.compile(r"\s*(?P<group>[A-Za-z][\w-]*)\s*\((?P<inner>[^()]*)\)\s*")
+_AFTER = re.compile(rf"^(?P<value>{_NUMBER})\s+(?P<label>[A-Za-z][\w.@\-]*(?: [A-Za-z][\w.@\-]*){{0,3}})$")
+
+
+def _labelled(text: str) -> list[tuple[object, str]] | None:
+    """A cell's labelled numbers, line by line, or None when it is not all labelled."""
+    parts, group = [], ""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not any(_LABELLED.search(line) or _LIST.search(line) for line in lines):
+        return None
+    for n, line in enumerate(lines):
+        listed = _LIST.fullmatch(line)
+        if listed:  # 'BLEU:(32.76 32.07 26.26)': one label, several values
+            values = listed["values"].split()
+            parts += [(f"{group} {listed['label']} ({k + 1})".strip(), v)
+                      for k, v in enumerate(values)]
+            continue
+        # 'labeled (Rank-1: 63.93 mAP: 65.05) detected (...)': groups within the line
+        inner = list(_GROUPED.finditer(line))
+        if inner and not _GROUPED.sub("", line).strip():
+            for g in inner:
+                found = list(_LABELLED.finditer(g["inner"]))
+                if not found or re.sub(r"[\s,;/|]", "", _LABELLED.sub("", g["inner"])):
+                    return None
+                parts += [(f"{group} {g['group']} {m['label'].strip()}".strip(), m["value"].strip())
+                          for m in found]
+            continue
+        if re.fullmatch(rf"{_NUMBER}[*†‡]*", line):  # a bare value among labelled ones
+            parts.append((group, line))
+            continue
+        found = list(_LABELLED.finditer(line))
+        if found and not re.sub(r"[\s,;/|()\[\]]", "", _LABELLED.sub("", line)):
+            parts += [(f"{group} {m['label'].strip()}".strip(), m["value"].strip()) for m in found]
+            continue
+        after = _AFTER.match(line)
+        if after:
+            parts.append((f"{group} {after['label'].strip()}".strip(), after["value"].strip()))
+            continue
+        if n + 1 < len(lines) and not re.fullmatch(rf"{_NUMBER}[*†‡]*", line) and len(line) <= 40:
+            group = line  # 'DUC-2004': names the values below it
+            continue
+        return None
+    return parts or None
 
 
 def cell_value(raw: str) -> tuple[object, object, list[str], str | None]:
@@ -245,12 +302,17 @@ class _HTMLTable(HTMLParser):
         self.rows: list[tuple[int, list[tuple[bool, int, str]]]] = []
         self.cell: list[str] | None = None
         self.head, self.span, self.href = False, 1, None
+        self.open = False  # inside a <tr> (or a row begun by a cell outside one)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "tr":
             self.rows.append((self.getpos()[0], []))
-        elif tag in ("td", "th") and self.rows:
+            self.open = True
+        elif tag in ("td", "th"):
+            if not self.open:  # a cell outside any <tr> ('<th>Name</th>' after <tbody>)
+                self.rows.append((self.getpos()[0], []))
+                self.open = True
             self.cell, self.head = [], tag == "th"
             try:
                 self.span = max(1, min(int(attrs.get("colspan") or 1), 50))
@@ -259,13 +321,16 @@ class _HTMLTable(HTMLParser):
         elif tag == "a" and self.cell is not None:
             self.href = attrs.get("href") or ""
             self.cell.append("[")
-        elif tag == "br" and self.cell is not None:
-            self.cell.append(" ")
+        elif tag in ("br", "li", "p") and self.cell is not None:
+            # a line of the cell: several values are read apart; list items are a list
+            self.cell.append("<li>" if tag == "li" else "<br>")
 
     def handle_endtag(self, tag):
         if tag == "a" and self.cell is not None and self.href is not None:
             self.cell.append(f"]({self.href.replace(')', '%29').replace(' ', '%20')})")
             self.href = None
+        elif tag == "tr":
+            self.open = False
         elif tag in ("td", "th") and self.cell is not None and self.rows:
             self.rows[-1][1].append((self.head, self.span, " ".join("".join(self.cell).split())))
             self.cell = None
@@ -286,6 +351,12 @@ def _html_table(parts: list[tuple[int, str]], before: str) -> _Table:
         parser.feed("\n" * (start - first - offset) + content)
         offset = start - first + content.count("\n")
     parser.close()
+    parser.rows = [(line, [(h, span, re.sub(r"^(<br>)+|(<br>)+$", "", text).strip())
+                           for h, span, text in cells]) for line, cells in parser.rows]
+    for k, (line, cells) in enumerate(parser.rows):
+        if cells and all(h for h, _, _ in cells):  # header names: a line break is a space
+            parser.rows[k] = (line, [(h, span, " ".join(re.sub(r"<br>|<li>", " ", text).split()))
+                                     for h, span, text in cells])
     heads = [cells for _, cells in parser.rows if cells and all(h for h, _, _ in cells)]
     body = [(line, cells) for line, cells in parser.rows if cells and not all(h for h, _, _ in cells)]
     header: list[str] = []
@@ -316,7 +387,8 @@ def _inline_plain(token: Token) -> str:
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak") or (
+                child.type == "html_inline" and re.match(r"<(br|/?p|li)\b", child.content, re.I)):
             parts.append(" ")
     return "".join(parts)
 
