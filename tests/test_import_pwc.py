@@ -199,6 +199,17 @@ def test_every_direction_by_default_or_against_the_name_is_listed_for_review(cli
     assert "; for review: 0 decided by default, 0 against the name" in run.err
     doc = yaml.safe_load((tmp_path / "again" / "tasks" / "hate-speech-detection.yml").read_text())
     assert doc["leaderboards"][0]["metrics"][0]["direction"] == "lower"
+    # ... and so does the command line, before the list
+    run = cli("import-pwc", str(path), "--data", str(tmp_path / "third"), "--directions",
+              str(reviewed), "--higher-is-better", "Subset Loss", "--lower-is-better", "ACER")
+    assert run.code == 0, run.err
+    assert "; for review: 0 decided by default, 1 against the name" in run.err
+    report = (tmp_path / "third" / "pwc-import-report.txt").read_text(encoding="utf-8")
+    assert "\ndirection against the name: Hate Speech Detection › Ethos › Subset Loss: higher " \
+           "(explicit): 'Subset Loss': --higher-is-better (against: name says lower)" in report
+    run = cli("import-pwc", str(path), "--data", str(tmp_path / "fourth"), "--higher-is-better",
+              "ACER", "--lower-is-better", "ACER")
+    assert run.code == 1 and "--lower-is-better and --higher-is-better both name 'ACER'" in run.err
 
 
 # --- issue 25: a failed import leaves the data folder as it was ------------------------------

@@ -175,8 +175,9 @@ class Summary:
     def _review(self) -> list[str]:
         """The directions to review, each section headed by its count: those no evidence
         decided (higher by default) and those decided against what the name says."""
-        settle = ("settle any of them in a reviewed list of directions (--directions FILE; "
-                  "the default is generator/importers/pwc_metric_directions.yml)")
+        settle = ("settle any of them with --lower-is-better/--higher-is-better NAME or in a "
+                  "reviewed list of directions (--directions FILE; the default is "
+                  "generator/importers/pwc_metric_directions.yml)")
         out = ["", f"## Directions decided by default ({len(self.by_default)}): no order, name "
                    f"or vote said which way; taken as higher-is-better; {settle}"]
         out += [f"direction by default: {line}" for line in self.by_default]
@@ -203,8 +204,10 @@ class Summary:
 
 
 class _Importer:
-    def __init__(self, overrides: dict[str, str], today: dt.date):
+    def __init__(self, overrides: dict[str, str], today: dt.date,
+                 given: dict[str, str] | None = None):
         self.overrides = overrides
+        self.given = given or {}  # --lower-is-better/--higher-is-better: before the list
         self.today = today
         self.summary = Summary()
         self.tasks: dict[str, dict] = {}
@@ -275,7 +278,9 @@ class _Importer:
         """Every metric's direction, from all the evidence (generator.rules.directions), once every
         leaderboard is read: the vote needs them all."""
         for metric, name, order, where in self.pending:
-            explicit = (self.overrides[name], "listed in the reviewed metric directions file") \
+            explicit = (self.given[name], f"--{self.given[name]}-is-better") \
+                if name in self.given else \
+                (self.overrides[name], "listed in the reviewed metric directions file") \
                 if name in self.overrides else None
             votes = self.votes.get(name, Counter()).copy()
             if order:
@@ -489,9 +494,11 @@ class _Importer:
                 "results": results}
 
 
-def convert(archive: list, overrides: dict[str, str], today: dt.date | None = None):
-    """(tasks {id: data}, datasets {id: data}, Summary) for an export."""
-    importer = _Importer(overrides, today or dt.date.today())
+def convert(archive: list, overrides: dict[str, str], today: dt.date | None = None,
+            given: dict[str, str] | None = None):
+    """(tasks {id: data}, datasets {id: data}, Summary) for an export; ``given``: metric name
+    -> direction from the command line, before the reviewed list ``overrides``."""
+    importer = _Importer(overrides, today or dt.date.today(), given)
     for node in archive:
         importer.task(node, None)
     importer.decide_directions()
