@@ -160,6 +160,14 @@ def test_the_leaderboard_stands_at_its_marker_and_each_is_drawn_once(tmp_path):
     assert text.index('<form class="lb-filters"') < table
 
 
+def test_a_cell_of_running_text_in_the_pages_own_table_is_marked_to_stay_readable(tmp_path):
+    passage = "A passage of running text, " * 4
+    page = f"| Passage | Answer |\n| ---: | ---: |\n| {passage} | 42 |\n"
+    text = _task_markdown(_data(tmp_path / "data", page))
+    assert f'<td style="text-align:right" class="lb-long">{passage.strip()}</td>' in text
+    assert '<td style="text-align:right">42</td>' in text
+
+
 def test_a_task_past_the_full_page_limits_shows_a_card_at_the_marker(tmp_path, monkeypatch):
     from generator.views import pages
     monkeypatch.setattr(pages, "is_overview", lambda task: True)

@@ -542,6 +542,8 @@ def site_page(page: str, boards, links: Mapping[str, str], root: str,
             t = piece[i]
             if t.type == "inline":
                 _relink(t, targets, links, root)
+            elif t.type == "td_open" and i + 1 < len(piece) and len(piece[i + 1].content) > LONG_CELL:
+                t.attrSet("class", "lb-long")  # running text: kept readable on a phone (CSS)
             if t.type == "heading_open":
                 new = min(int(t.tag[1:]) + shift, 6)
                 text = _plain(piece[i + 1])
@@ -561,6 +563,9 @@ def site_page(page: str, boards, links: Mapping[str, str], root: str,
             i += 1
         flush()
     return pieces
+
+
+LONG_CELL = 80  # characters: a table cell of running text, not a name or a number
 
 
 def _plain(inline) -> str:
