@@ -33,7 +33,7 @@ README](../README.md), [its French version](../french/reading_comprehension.md),
 
 The [Stanford Question Answering Dataset](https://arxiv.org/abs/1606.05250) asks about
 Wikipedia articles; {{ config.site_name }} and {% include "x" %} are only text here.
-Jump to [the example](#example-1) or to [nowhere](#no-such-section).
+Jump to [the example](#example-1), [the results](#squad) or to [nowhere](#no-such-section).
 
 ### Example
 
@@ -147,6 +147,7 @@ def test_links_go_where_the_site_has_a_page_else_they_are_text(tmp_path):
     assert '<a href="https://rajpurkar.github.io/SQuAD-explorer/">SQuAD website</a>' in text
     assert "a chart" in text and "img/chart.png" not in text and "<img" not in text
     assert '<a href="#example-1">the example</a>' in text
+    assert '<a href="#squad">the results</a>' in text  # a leaderboard of the page
     assert "nowhere" in text and "#no-such-section" not in text
 
 

@@ -488,9 +488,9 @@ def site_page(page: str, boards, links: Mapping[str, str], root: str,
 
     - its headings a level lower where needed, so that the site's title stays the page's one
       h1 (a first line that is the page's title, ``title``, is left out: the site prints
-      it already), each
-      a heading of the site's page (in its table of contents) with the anchor GitHub gave it,
-      so the page's own links to its sections (``#cnn--daily-mail``) still land;
+      it already), each a heading of the site's page (in its table of contents) with the
+      anchor GitHub gave it, so the page's own links to its sections (``#cnn--daily-mail``)
+      still land;
     - its links to files of the repository it came from (``ner.md``, ``../README.md``,
       ``img/x.png``), which the site does not have, taken to the task of that name where
       ``links`` (``views.site.page_links``) found one, else shown as their text; a link to
@@ -520,7 +520,7 @@ def site_page(page: str, boards, links: Mapping[str, str], root: str,
     for i, t in enumerate(tokens_all):
         if t.type == "heading_open" and t is not first:
             anchors[id(t)] = _unique_anchor(gh_anchor(_plain(tokens_all[i + 1])) or "section", used)
-    targets = set(anchors.values())
+    targets = set(anchors.values()) | set(by_id)  # its sections, and its leaderboards
 
     pieces: list[SitePiece] = []
     buffer: list = []
