@@ -215,17 +215,26 @@ def cmd_import(args) -> int:
     if len(pages) == 1 and not pages[0].is_dir() and args.columns is None \
             and importers.is_sota_cv_page(importers.read_page(pages[0])):
         return _import_sota_cv(args, pages[0])
-    if args.task_id or args.lower_is_better or args.higher_is_better:
-        raise InputError(general("--task-id, --lower-is-better and --higher-is-better are for "
-                                 "one page in the SotA-CV layout; pages in other layouts take "
-                                 "their settings from --columns FILE"))
+    if args.task_id:
+        raise InputError(general("--task-id is for one page in the SotA-CV layout; pages in "
+                                 "other layouts are a task per '# ' heading"))
+    both = sorted(set(args.lower_is_better) & set(args.higher_is_better))
+    if both:
+        raise InputError(general(f"'{both[0]}' is given both --lower-is-better and "
+                                 "--higher-is-better; give one"))
     folders = [p for p in pages if p.is_dir()]
-    pages = [q for p in pages for q in (sorted(p.glob("*.md")) if p.is_dir() else [p])]
+    # a folder: every page in it and its subfolders (a repository's docs/, projects/*/),
+    # not those under hidden folders (.github) or node_modules
+    pages = [q for p in pages for q in (sorted(
+        f for f in p.rglob("*.md") if not any(part.startswith(".") or part == "node_modules"
+                                              for part in f.relative_to(p).parts[:-1]))
+        if p.is_dir() else [p])]
     if folders and not pages:
         raise InputError(general(f"no .md page in {display_path(folders[0])}"))
     from generator.importers.loose_page import LooseReport
 
-    report = LooseReport()
+    report = LooseReport(given={**{n: "lower" for n in args.lower_is_better},
+                                **{n: "higher" for n in args.higher_is_better}})
     out = args.report or (None if args.dry_run else args.data / "import-report.txt")
     try:
         plan = importers.plan_loose_pages(pages, args.data, importers.read_columns(args.columns),
@@ -479,9 +488,10 @@ COMMANDS: tuple[Command, ...] = (
                       "prints it)"),
              arg("--task-id", metavar="ID", help="task id (default: the page's file name)"),
              arg("--lower-is-better", **LIST, metavar="COLUMN",
-                 help="a metric column (header text) where lower is better; repeatable"),
+                 help="a metric (its column's header, or the metric's name in the report) "
+                      "where lower is better, whatever the page suggests; repeatable"),
              arg("--higher-is-better", **LIST, metavar="COLUMN",
-                 help="a metric column where higher is better, overriding the guess; "
+                 help="a metric where higher is better, overriding the guess; "
                       "repeatable"))),
     Command("import-dataset", cmd_import_dataset, "import a SotA-CV dataset description page",
             "Parse a dataset description page and write data/datasets/ID.yml: links become "

@@ -173,3 +173,31 @@ def test_the_report_is_written_when_nothing_can_be(tmp_path):
     assert report.startswith("1 pages, 3 tables") and "nothing was written" in report
     assert (data / "tasks" / "reading-comprehension.yml").read_text(encoding="utf-8") == \
         "title: Kept\nleaderboards: []\n"
+
+
+def test_directions_to_review_are_listed_and_the_command_line_settles_them(tmp_path):
+    page = "# T\n\n| Model | Score | Hits |\n|---|---|---|\n| a | 3 | 1 |\n| b | 1 | 2 |\n"
+    data, run, report = _import(tmp_path, page)
+    assert "directions to review: 2 decided by default, 0 against the name" in report
+    assert "## Directions decided by default (2)" in report
+    assert "page.md:3: T: higher (default): 'Score'" in report
+    data, run, report = _import(tmp_path / "again" if (tmp_path / "again").mkdir() is None
+                                else tmp_path, page, "--lower-is-better", "Score")
+    assert run.code == 0, run.err
+    metrics = _boards(data)["T"]["metrics"]
+    assert metrics == [{"name": "Score", "direction": "lower"}, {"name": "Hits"}]
+    assert "directions to review: 1 decided by default" in report
+
+
+def test_a_folder_is_read_with_its_subfolders_but_not_hidden_ones(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "projects" / "a").mkdir(parents=True)
+    (repo / ".github").mkdir()
+    board = "| Model | Acc |\n|---|---|\n| x | 1 |\n| y | 2 |\n"
+    (repo / "README.md").write_text("# Top\n\n" + board, encoding="utf-8")
+    (repo / "projects" / "a" / "README.md").write_text("# Deep\n\n" + board, encoding="utf-8")
+    (repo / ".github" / "PULL_REQUEST_TEMPLATE.md").write_text("# Hidden\n\n" + board,
+                                                               encoding="utf-8")
+    run = run_module("import", str(repo), "--data", str(tmp_path / "data"), cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert sorted(p.stem for p in (tmp_path / "data" / "tasks").glob("*.yml")) == ["deep", "top"]

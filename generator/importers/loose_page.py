@@ -102,6 +102,8 @@ class LooseReport:
     skipped: list[CellProblem] = field(default_factory=list)  # parts validation refused
     links: list[CellProblem] = field(default_factory=list)  # page links kept as text
     failure: str = ""  # why nothing was written, when nothing was
+    given: dict[str, str] = field(default_factory=dict)  # metric or column -> direction (options)
+    review: list[tuple[str, str]] = field(default_factory=list)  # (default|against, decision line)
 
     def totals(self) -> dict[str, int]:
         boards = [t for t in self.tables if t.leaderboard]
@@ -129,6 +131,10 @@ class LooseReport:
                f"{t['rows with numbers']}; imported as results: {t['results']}{share}; "
                f"leaderboard rows: {t['leaderboard rows']}; rows not imported: "
                f"{t['rows not imported']}; cells not read: {t['cells not read']}"]
+        defaults = sum(1 for k, _ in self.review if k == "default")
+        against = len(self.review) - defaults
+        out.append(f"directions to review: {defaults} decided by default, {against} against "
+                   "the name (each listed below)")
         if t["parts refused"] or t["links kept as text"]:
             out.append(f"parts the data refused, left out: {t['parts refused']}; links kept "
                        f"as text: {t['links kept as text']}")
@@ -158,6 +164,13 @@ class LooseReport:
             out += ["", "## Cells not read"] + [p.format() for p in self.cells]
         if self.decisions:
             out += ["", "## Directions"] + self.decisions
+        for kind, heading in (("default", "decided by default"),
+                              ("against", "decided against the name")):
+            found = [line for k, line in self.review if k == kind]
+            if found:
+                out += ["", f"## Directions {heading} ({len(found)}): review; settle with "
+                        "--lower-is-better/--higher-is-better NAME or direction: in the data"]
+                out += found
         if self.regenerated:
             same = sum(1 for d in self.regenerated.values() if not d)
             out += ["", "## Pages written back",
@@ -244,7 +257,7 @@ def _titles(path: Path, trail: list, table, shared: bool) -> tuple[str, str]:
     sub = [t[1] for t in trail if t[0] > 1]
     title = " — ".join(sub) if sub else task_title
     if shared and table.before:
-        sentence = table.before.split(". ")[0].rstrip(":.").strip()
+        sentence = re.split(r"\. |。|！|？|；", table.before)[0].rstrip(":.：，,").strip()
         if len(sentence) > 80:  # a long sentence: its first words, cut between words
             sentence = sentence[:80].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
         title = f"{title} — {sentence}" if sub else sentence
@@ -308,7 +321,8 @@ def _leaderboard(page: str, table, title: str, columns: dict[str, str],
         entry.leaderboard = False
         entry.why_not = "no row could be read"
         return None
-    metrics = _metrics(page, table, title, metric_names, results, bold, report)
+    metrics = _metrics(page, table, title, metric_names, results, bold, report,
+                       dict(zip(metric_names, slots)))
     for metric in metrics:
         if units.get(metric["name"]):
             metric["unit"] = units[metric["name"]]
@@ -764,9 +778,11 @@ _CONTEXT_LOWER = re.compile(r"\b(word error rates?|character error rates?|error 
 
 
 def _metrics(page: str, table, title: str, metric_names: list[str], results: list[dict],
-             bold: set, report: LooseReport) -> list[dict]:
-    """The metrics with their directions from the page's evidence, each decision in the
+             bold: set, report: LooseReport, slots_of: dict | None = None) -> list[dict]:
+    """The metrics with their directions from the page's evidence (or the command line's
+    --lower-is-better/--higher-is-better, by metric or column), each decision in the
     report."""
+    slots_of = slots_of or {}
     metrics, sorted_by = [], None
     for name in metric_names:  # the table is sorted by (at most) one metric: the first in order
         values = [r["values"].get(name) for r in results]
@@ -793,13 +809,24 @@ def _metrics(page: str, table, title: str, metric_names: list[str], results: lis
             # distance', 'Word error rate (%)') that its columns ('clean', 'Spleen') give
             found = _CONTEXT_LOWER.search(f"{table.before} {title}")
             context = found[0] if found else None
-        decision = directions.decide(name, order=order, bold=bold_here,
-                                     prose=prose or (directions.LOWER if context else None))
+        header = next((table.header[i] for i, _ in [slots_of.get(name, (None, None))]
+                       if i is not None), name)
+        given = report.given.get(name) or report.given.get(header)
+        decision = directions.decide(
+            name, order=order, bold=bold_here,
+            prose=prose or (directions.LOWER if context else None),
+            explicit=(given, f"--{given}-is-better") if given else None)
         reason = decision.reason if not context or decision.direction != directions.LOWER \
             else f"'{name}': lower is better: the table's heading or sentence names " \
                  f"'{context}', which is lower-is-better"
-        report.decisions.append(f"{page}:{table.line}: {title}: {decision.direction} "
-                                f"({'context' if context and decision.source == 'prose' else decision.source}): {reason}")
+        line = (f"{page}:{table.line}: {title}: {decision.direction} "
+                f"({'context' if context and decision.source == 'prose' else decision.source}): "
+                f"{reason}")
+        report.decisions.append(line)
+        if decision.by_default:
+            report.review.append(("default", line))
+        elif decision.against_name:
+            report.review.append(("against", line + "; " + "; ".join(decision.against)))
         metric = {"name": name}
         if decision.direction == directions.LOWER:
             metric["direction"] = "lower"

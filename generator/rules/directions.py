@@ -69,9 +69,11 @@ LOWER_PATTERNS = [
      "an error, a distance or a cost (NME/MPJPE/LPIPS/VoI/NIQE/NoC)", False),
     (r"\brank\b(?!\s*[-@]?\s*\d|\s*corr|[- ]biserial)", "a rank (1 is best)", True),
     (r"latency|inference time|run ?time|\btime\b(?!-delay)|\bms\b|seconds|\bsec\b|\brtf\b"
-     r"|real[- ]time factor|gpu[- ]?(hours?|days?)", "a time", True),
-    (r"param|\bflops?\b|\bgflops?\b|\bg?macs?\b|model size|\bsize\b|memory|\bcosts?\b|energy"
-     r"|\bco2\b|carbon", "a cost (parameters/FLOPs/memory/size/energy)", True),
+     r"|real[- ]time factor|gpu[- ]?(hours?|days?)|^rt\b|时间|耗时|延迟", "a time", True),
+    (r"param|\bflops?\b|\bgflops?\b|\bg?macs?\b|model size|\bsize\b|memory|\bmem\b|\bv?ram\b"
+     r"|\bcosts?\b|energy|\bco2\b|carbon|参数|显存|内存|模型大小",
+     "a cost (parameters/FLOPs/memory/size/energy)", True),
+    (r"错误率|误差|困惑度|排名", "an error, a perplexity or a rank", False),
     (r"collisions?\b|violations?\b|infractions?\b|failures?\b|outliers?\b", "a count of failures",
      True),
 ]
