@@ -532,6 +532,10 @@ def _name_column(table, roles: dict, metric_cols: list[int]) -> int | None:
     return tiers[min(tiers)] if tiers else None
 
 
+_DATA_COLUMN = re.compile(r"^(data|training data|train(ing)? set|eval(uation)?|tracks?|"
+                          r"challenges?|test sets?|corpus|corpora)$", re.I)
+
+
 def _name_columns(table, roles: dict, metric_cols: list[int], model_col: int) -> list[int]:
     """The columns that complete a name which repeats (TridentNet's 'Faster' with its
     backbone, head and schedule): the other text columns, left to right, until each row's
@@ -541,6 +545,8 @@ def _name_columns(table, roles: dict, metric_cols: list[int], model_col: int) ->
                 for _, r in table.rows]
     cols = [model_col]
     rows = [n for n in names(cols) if any(n)]
+    if not rows or len(set(rows)) > 0.75 * len(rows):
+        return []  # a name repeated once or twice: the same model twice (ids tell them apart)
     for i, h in enumerate(table.header):
         if len(set(rows)) == len(rows) or len(cols) > 3:
             break
@@ -549,6 +555,11 @@ def _name_columns(table, roles: dict, metric_cols: list[int], model_col: int) ->
         cells = [plain_text(_inline_plain(r[i])) for _, r in table.rows if i < len(r)]
         if not any(cells) or "](" in "".join(_raw_cell(r[i]) for _, r in table.rows if i < len(r)):
             continue
+        if _DATA_COLUMN.match(h.strip()) or _NOT_MODELS.match(h.strip()):
+            continue  # the data a row was measured on is not part of the model's name
+        if {c.lower() for c in cells if c} <= {"yes", "no", "y", "n", "✓", "✗", "✔", "true",
+                                                 "false", "x", "-"}:
+            continue  # a yes/no column says something of the row, not its name
         if len(set(names(cols + [i]))) > len(set(names(cols))):
             cols.append(i)
             rows = [n for n in names(cols) if any(n)]

@@ -291,13 +291,19 @@ def markdown_table(view: views.LeaderboardView) -> MarkdownTable:
     return MarkdownTable(header, aligns, tuple(rows))
 
 
+_INLINE_UNITS = frozenset({"%", "K", "M", "B", "G", "T"})
+
+
 def nlp_progress_table(view: views.LeaderboardView) -> MarkdownTable:
     """The layout of NLP-progress and pages like it: Model | metrics... | Paper / Source |
     Code (when a result has code), the paper's title as its link text, and a Notes column
     when a result has notes (what ``import`` read from footnote marks); N/A as '-'."""
     notes = any(row.notes for row in view.rows)
     code = any(row.code for row in view.rows)
-    header = ("Model", *(md_text(markdown_header(m)) for m in view.metrics), "Paper / Source",
+    # '96M', '76.5%': such pages write a percent or a magnitude after each value
+    inline = [m.unit in _INLINE_UNITS for m in view.metrics]
+    header = ("Model", *(md_text(m.name if after else markdown_header(m))
+                         for m, after in zip(view.metrics, inline)), "Paper / Source",
               *(("Code",) if code else ()), *(("Notes",) if notes else ()))
     # text columns without alignment, numbers centred: as NLP-progress writes its tables
     aligns = ("none", *(["center"] * len(view.metrics)), "none", *(("none",) if code else ()),
@@ -305,8 +311,8 @@ def nlp_progress_table(view: views.LeaderboardView) -> MarkdownTable:
     rows = []
     for row in view.rows:
         cells = [md_text(row.display_name)]
-        for cell in row.cells:
-            shown = "-" if cell.text is None else cell.shown
+        for cell, metric, after in zip(row.cells, view.metrics, inline):
+            shown = "-" if cell.text is None else cell.shown + (metric.unit if after else "")
             cells.append(f"**{shown}**" if cell.highlight and cell.text is not None else shown)
         cells.append(f"[{md_text(row.paper_title or 'paper')}]({md_url(row.paper)})"
                      if row.paper else "")
