@@ -27,6 +27,7 @@ NAMES = {
     # the wild corpus's costs and Chinese names (issue 27)
     "train mem (GB)": LOWER, "VRAM": LOWER, "RT": LOWER, "参数量": LOWER, "显存": LOWER,
     "错误率": LOWER, "推理时间": LOWER, "RTE": None, "Retrieval": None,
+    "MD": LOWER, "MHD": LOWER, "HD": LOWER,
     "Hausdorff": LOWER, "HD95": LOWER, "95HD (mm)": LOWER, "ASSD": LOWER, "MSD": LOWER,
     "Average surface distance": LOWER, "RVD": LOWER, "Relative volume difference": LOWER,
     "VOE": LOWER, "AVD": LOWER, "LMD": LOWER, "VI Merge": LOWER, "Total Variation of Information": LOWER,

@@ -201,3 +201,52 @@ def test_a_folder_is_read_with_its_subfolders_but_not_hidden_ones(tmp_path):
     run = run_module("import", str(repo), "--data", str(tmp_path / "data"), cwd=tmp_path)
     assert run.code == 0, run.err
     assert sorted(p.stem for p in (tmp_path / "data" / "tasks").glob("*.yml")) == ["deep", "top"]
+
+
+HELD_OUT = """\
+# 排行榜
+
+## SuperCLUE排行榜（2023年11月）
+
+| 排名 | 模型 | 总分 |
+|---|---|---|
+| - | GPT4 | 83.92 |
+| 🏅️ | 文心一言4.0 | 79.02 |
+| 🥈 | 通义千问2.0 | 76.54 |
+
+## SuperCLUE排行榜（2023年12月）
+
+| 排名 | 模型 | 总分 |
+|---|---|---|
+| 1 | GPT4 | 84.10 |
+| 2 | 文心一言4.0 | 80.00 |
+
+## Challenge
+
+|Date|First Author|Title|Published In|DSC|
+|---|---|---|---|---|
+|20190606|Zhu|V-NAS: Neural Architecture Search [(arxiv)](https://arxiv.org/abs/1906.02817) [(pytorch)](https://github.com/x/vnas)|CVPR'19|84.5|
+|20200101|Mediclouds|TBA|-|83.1|
+|20200301|Isensee|nnU-Net [code](https://github.com/MIC-DKFZ/nnUNet)|MICCAI'19|86.0|
+|20200302|Isensee|nnU-Net|MICCAI'19|85.7|
+"""
+
+
+def test_held_out_forms_keep_every_table_and_name(tmp_path):
+    data, run, report = _import(tmp_path, HELD_OUT)
+    assert run.code == 0, run.err
+    boards = {k: v for k, v in _boards(data).items() if k != "_pages"}
+    # two titles the id cannot spell apart are still two leaderboards
+    assert len(boards) == 3
+    nov, dec = [lb for t, lb in boards.items() if t.startswith("SuperCLUE")]
+    assert nov["id"] != dec["id"]
+    # the rank (medals too) is the row's place, not a metric; nothing unread
+    assert [m["name"] for m in nov["metrics"]] == ["总分"]
+    assert "cells not read: 0" in report and "the row's place" in report
+    challenge = boards["Challenge"]
+    names = [r["model"] for r in challenge["results"]]
+    assert names == ["V-NAS: Neural Architecture Search", "Mediclouds (TBA)", "nnU-Net", "nnU-Net"]
+    assert challenge["results"][0]["paper"] == "https://arxiv.org/abs/1906.02817"
+    assert challenge["results"][0]["code"] == [{"label": "(pytorch)", "url": "https://github.com/x/vnas"}]
+    # a date column that holds no year says what it holds in the notes
+    assert "Published In: CVPR'19" in challenge["results"][0]["notes"]

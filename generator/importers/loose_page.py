@@ -222,6 +222,11 @@ def parse_loose_page(path: Path, text: str, report: LooseReport,
             board_title, n = f"{title} ({n})", n + 1
         used.add(board_title)
         board_id = urls.free_id("leaderboard", ids.slug(board_title, limit=90) or f"table-{table.line}")
+        # a title the slug cannot spell ('排行榜（2023年12月）') may give another's id
+        taken = {lb["id"] for lb in task["leaderboards"]}
+        base, n = board_id, 2
+        while board_id in taken:
+            board_id, n = f"{base}-{n}", n + 1
         row_lines = board.pop("lines")
         task["leaderboards"].append({"id": board_id, "title": board_title, **board})
         origin = BoardOrigin(page, table.line, board_title, [], "", [], [])
@@ -293,13 +298,24 @@ def _leaderboard(page: str, table, title: str, columns: dict[str, str],
         entry.why_not = ("no column names the rows" if model_col is None else
                          "no column of numbers" if not metric_cols else "no rows")
         return None
+    # the row's place ('Rank' 1, 2, 3; '排名' 🥇): the site ranks rows itself
+    places = [i for i in metric_cols if _is_place(table, i)]
+    metric_cols = [i for i in metric_cols if i not in places]
+    if not metric_cols:
+        entry.why_not = "its only numbers are the rows' places (Rank), not scores"
+        return None
     # a setting beside the results ('epochs', 'Layers') is a note of each row, not a metric
     metric_cols = [i for i in metric_cols if i != model_col
                    and not (_SETTING.match(table.header[i].strip()) and roles[table.header[i]] is None)]
     extra = _name_columns(table, roles, metric_cols, model_col)
+    # where a row's name is a placeholder ('TBA'), the next column that names rows
+    spare = _name_column(table, {**roles, table.header[model_col]: "ignore"}, metric_cols) \
+        if table.header.count(table.header[model_col]) == 1 else None
     entry.leaderboard = True
     entry.mapping = {h: ("model" if i == model_col else "metric" if i in metric_cols
                          else "model (in brackets)" if i in extra
+                         else "the row's place (not imported: the site ranks rows itself)"
+                         if i in places
                          else roles[h] or "not mapped (text)")
                      for i, h in enumerate(table.header)}
     metric_names, slots = [], []  # slots: (column, part of a cell or None)
@@ -315,7 +331,7 @@ def _leaderboard(page: str, table, title: str, columns: dict[str, str],
         if i in multi:
             entry.mapping[table.header[i]] = "metrics " + ", ".join(f"'{n}'" for n in named)
     results, bold, units = _results(page, table, roles, model_col, metric_cols, metric_names,
-                                    slots, report, extra)
+                                    slots, report, extra, spare)
     entry.results = len(results)
     if not results:
         entry.leaderboard = False
@@ -428,7 +444,7 @@ _COUNT = re.compile(r"^(#|(number|num|no\.)( of)?\s|(size|samples|images|classes
                     r"cases|scans|volumes|slices|total|avg\.? length|start year|end year|"
                     r"year|languages|domains|modality|resolution)$)", re.I)
 # the kind of thing a row is when it is not a model: a table with methods as its columns
-_NOT_MODELS = re.compile(r"^(organs?|tasks?|datasets?|benchmarks?|metrics?|measures?|class(es)?|"
+_NOT_MODELS = re.compile(r"^(organs?|tasks?|challenges?|datasets?|benchmarks?|metrics?|measures?|class(es)?|"
                          r"categor(y|ies)|structures?|targets?|regions?|lesions?|subsets?|"
                          r"splits?|settings?|scenarios?|languages?|domains?|criteri(a|on)|"
                          r"器官|任务|数据集|指标)$", re.I)
@@ -456,6 +472,21 @@ def _settings(table, metric_cols: list[int]) -> str:
     return ""
 
 
+_PLACE = re.compile(r"^(rank(ing)?|排名|名次|#|no\.?|position|place)(\s*\(\d+\))?$", re.I)
+
+
+def _is_place(table, column: int) -> bool:
+    """Whether a column gives each row's place: headed Rank, 排名, # (not 'Mean rank'), its
+    cells whole numbers no larger than the table is long, or medals."""
+    if not _PLACE.match(table.header[column].strip()):
+        return False
+    cells = [plain_text(_inline_plain(r[column])) for _, r in table.rows if column < len(r)]
+    cells = [c for c in cells if c and not re.fullmatch(r"[-–—]+", c)]
+    places = [c for c in cells if re.fullmatch(r"\d{1,4}", c) and int(c) <= len(table.rows) + 5
+              or re.fullmatch(r"[\U0001F3C5-\U0001F3C6\U0001F947-\U0001F949\uFE0F\s]+", c)]
+    return bool(cells) and len(places) * 5 >= len(cells) * 4
+
+
 def _counts(table, metric_cols: list[int]) -> bool:
     """Whether the table's number columns count things (#Train, Size, Images...)."""
     counted = [i for i in metric_cols if _COUNT.match(table.header[i].strip())]
@@ -479,7 +510,7 @@ def _transposed(table, roles: dict) -> bool:
     if not first:
         return len(metric_rows) * 2 > len(names)
     # model names are written as names: capitals inside, digits, hyphens ('nnU-Net', 'GPT-4')
-    named = [h for h in others if re.search(r"\w[A-Z]|\d|-|^[A-Z]{2,}", h.strip())]
+    named = [h for h in others if re.search(r"\w[A-Z]|\d|-|^[A-Z]{2,}|\bet al\b", h.strip())]
     return bool(_NOT_MODELS.match(first)) and len(named) * 2 > len(others)
 
 
@@ -520,7 +551,7 @@ def _name_column(table, roles: dict, metric_cols: list[int]) -> int | None:
         if roles[h] == "model":
             tiers.setdefault(0, i)
         elif len(set(filled)) < 0.6 * len(filled) or len(filled) * 2 < len(cells):
-            continue
+            tiers.setdefault(4, i)  # names that repeat (two systems of one paper): the last resort
         elif re.match(r"^(first )?authors?\b", h.strip(), re.I):
             tiers.setdefault(3, i)
         elif roles[h] == "paper" or _NAME_WORDS.match(h.strip()):
@@ -603,6 +634,10 @@ _LINK_WORD = re.compile(r"\W*(paper|pdf|arxiv|code|github|link|official|weights?
                         re.I)
 
 
+_LINK_ASIDE = re.compile(r"\b(code|pytorch|tensorflow|keras|caffe|jax|mxnet|paddle|"
+                         r"implementation|github|paper|arxiv|pdf|project|in press)\b", re.I)
+
+
 def _name_cell(cell) -> tuple[str, list[tuple[str, str, str | None]]]:
     """(the row's name, its links as (label, url, role)): the cell's text without the links
     that say what they point to ('BERT [paper](..) [code](..)' -> 'BERT'); a link whose
@@ -616,7 +651,12 @@ def _name_cell(cell) -> tuple[str, list[tuple[str, str, str | None]]]:
             text = "".join(label).strip()
             if _http(href):
                 links.append((plain_text(text), href, _link_role(text, href)))
-            if not _LINK_WORD.fullmatch(text):
+            before = plain_text("".join(parts)).strip()
+            # after the name, a link in brackets or naming code is a note on it:
+            # 'Title (MICCAI2019)', 'Title, (Keras code)', 'solution (pytorch)'
+            aside = before and (text.startswith(("(", "[")) or before.endswith(("(", "[", ","))
+                                or _LINK_ASIDE.search(text))
+            if not _LINK_WORD.fullmatch(text) and not aside:
                 parts.append(text)
             label = None
         elif child.type in ("text", "code_inline"):
@@ -630,7 +670,8 @@ def _name_cell(cell) -> tuple[str, list[tuple[str, str, str | None]]]:
 
 def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[int],
              metric_names: list[str], slots: list[tuple], report: LooseReport,
-             extra: list[int] = ()) -> tuple[list[dict], set, dict[str, str]]:
+             extra: list[int] = (), spare: int | None = None
+             ) -> tuple[list[dict], set, dict[str, str]]:
     """The table's rows read as results, the (result index, metric) of the bold values and
     each metric's unit ('%', 'M') when its values are written with one; every row or cell
     not read goes into ``report``."""
@@ -639,6 +680,9 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
     for line, cells in table.rows:
         model, links = _name_cell(cells[model_col]) if model_col < len(cells) else ("", [])
         model = re.sub(r"\s*[*†‡]+$", "", model) or model
+        if _PLACEHOLDER.fullmatch(model) and spare is not None and spare < len(cells) \
+                and plain_text(_inline_plain(cells[spare])):
+            model = f"{plain_text(_inline_plain(cells[spare]))} ({model})"  # 'Team X (TBA)'
         more = [plain_text(_inline_plain(cells[j])) for j in extra if j < len(cells)]
         if model and any(more):
             model = f"{model} ({', '.join(m for m in more if m)})"
@@ -744,6 +788,10 @@ def _strip_sup(text: str) -> str:
     return _SUP.sub("", text)
 
 
+_PLACEHOLDER = re.compile(r"(tba|tbd|to be (announced|determined)|n/?a|unknown|anonymous|\?+)",
+                          re.I)
+
+
 def metric_part_first(slots: list[tuple], column: int):
     """The first part of a column's metrics (where a lone value of it goes)."""
     return next(part for i, part in slots if i == column)
@@ -775,6 +823,8 @@ def _other_cells(header: list[str], cells: list, roles: dict, model_col: int,
             year = _YEAR.search(cell_text)
             if year:
                 result["date"] = year[0]
+            elif cell_text and cell_text.lower() not in ("-", "n/a", "—"):
+                notes.append(f"{h}: {cell_text}")  # 'CVPR'14': said, though not a year
         elif role == "notes" and cell_text:
             notes.append(cell_text)
         elif cell_text and cell_text.lower() not in ("-", "n/a", "—"):

@@ -21,9 +21,10 @@ _MD = MarkdownIt("commonmark").enable("table")
 MODEL = re.compile(r"^(models?|methods?|approach(es)?|systems?|names?|architecture|network|"
                    r"backbones?|模型|方法|"
                    r"algorithm|submission|team|parser|tagger|classifier)\b", re.I)
-PAPER = re.compile(r"^(paper|papers|source|reference|references|citation|publication)\b|"
+PAPER = re.compile(r"^(paper|papers|source(?!\s*code)|reference|references|citation|publication|"
+                   r"论文)\b|"
                    r"paper\s*/\s*source", re.I)
-CODE = re.compile(r"^(code|official( code| implementation)?|implementation|github|repo"
+CODE = re.compile(r"^(code|source code|official( code| implementation)?|implementation|github|代码|repo"
                   r"(sitory)?)\b", re.I)
 WEIGHTS = re.compile(r"^(weights|checkpoints?|pre-?trained( model)?s?|download)\b", re.I)
 DATE = re.compile(r"^(year|date|published)\b", re.I)
@@ -52,7 +53,7 @@ def normal(text: str) -> str:
 
 
 _NUMBER = r"[-+−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:±|\+/-|\+-)\s*\d[\d.]*)?\s*(?:%|[KMBG]\b)?"
-_LABELLED = re.compile(r"(?P<label>[A-Za-z][\w.@\-]*(?: [A-Za-z][\w.@\-]*){0,3})\s*[:=]\s*"
+_LABELLED = re.compile(r"(?P<label>(?:\d+ )?[A-Za-z][\w.@\-]*(?: [A-Za-z0-9][\w.@\-]*){0,3})\s*[:=]\s*"
                        rf"(?P<value>(?:\*\*)?{_NUMBER}(?:\*\*)?)")
 _BRACKETED = re.compile(rf"^(?P<a>(?:\*\*)?{_NUMBER}(?:\*\*)?[*†‡]*)\s*\(\s*"
                         rf"(?P<b>(?:\*\*)?{_NUMBER}(?:\*\*)?[*†‡]*)\s*\)$")
@@ -102,6 +103,7 @@ def cell_parts(raw: str) -> list[tuple[object, str]] | None:
 
 _LIST = re.compile(rf"(?P<label>[A-Za-z][\w.@\-]*)\s*[:=]\s*\(\s*(?P<values>{_NUMBER}(?:\s+{_NUMBER})+)\s*\)")
 _GROUPED = re.compile(r"\s*(?P<group>[A-Za-z][\w-]*)\s*\((?P<inner>[^()]*)\)\s*")
+_BEFORE = re.compile(rf"^(?P<label>[A-Za-z][\w.@\-]*(?: [A-Za-z][\w.@\-]*){{0,3}})\s+(?P<value>{_NUMBER})$")
 _AFTER = re.compile(rf"^(?P<value>{_NUMBER})\s+(?P<label>[A-Za-z][\w.@\-]*(?: [A-Za-z][\w.@\-]*){{0,3}})$")
 
 
@@ -135,7 +137,7 @@ def _labelled(text: str) -> list[tuple[object, str]] | None:
         if found and not re.sub(r"[\s,;/|()\[\]]", "", _LABELLED.sub("", line)):
             parts += [(f"{group} {m['label'].strip()}".strip(), m["value"].strip()) for m in found]
             continue
-        after = _AFTER.match(line)
+        after = _AFTER.match(line) or _BEFORE.match(line)
         if after:
             parts.append((f"{group} {after['label'].strip()}".strip(), after["value"].strip()))
             continue

@@ -74,6 +74,7 @@ LOWER_PATTERNS = [
      r"|\bcosts?\b|energy|\bco2\b|carbon|参数|显存|内存|模型大小",
      "a cost (parameters/FLOPs/memory/size/energy)", True),
     (r"错误率|误差|困惑度|排名", "an error, a perplexity or a rank", False),
+    (r"\bm?hd\b|\bmd\b", "a (mean or modified) Hausdorff distance", False),
     (r"collisions?\b|violations?\b|infractions?\b|failures?\b|outliers?\b", "a count of failures",
      True),
 ]
