@@ -250,3 +250,39 @@ def test_held_out_forms_keep_every_table_and_name(tmp_path):
     assert challenge["results"][0]["code"] == [{"label": "(pytorch)", "url": "https://github.com/x/vnas"}]
     # a date column that holds no year says what it holds in the notes
     assert "Published In: CVPR'19" in challenge["results"][0]["notes"]
+
+
+def test_an_html_header_with_row_and_column_spans_names_every_column(tmp_path):
+    page = """# Detection
+
+<table>
+<thead>
+  <tr><th rowspan=2>Detector</th><th colspan=2>COCO</th><th rowspan=2>FPS</th></tr>
+  <tr><th>AP</th><th>AP50</th></tr>
+</thead>
+<tbody>
+<tr><th colspan=4>One-stage</th></tr>
+<tr><td>YOLOv3</td><td>33.0</td><td>57.9</td><td>20</td></tr>
+<tr><td>RetinaNet</td><td>39.1</td><td>59.1</td><td>5</td></tr>
+<tr><th colspan=4>Two-stage</th></tr>
+<tr><td>Faster R-CNN</td><td>36.2</td><td>59.1</td><td>7</td></tr>
+</tbody>
+</table>
+
+<table>
+<thead>
+  <tr><th rowspan=2>Challenge</th><th rowspan=2>Object Classes</th><th colspan=2>Number of Images</th></tr>
+  <tr><th>Train</th><th>Val</th></tr>
+</thead>
+<tr><td>VOC07</td><td>20</td><td>2,501</td><td>2,510</td></tr>
+<tr><td>VOC12</td><td>20</td><td>5,717</td><td>5,823</td></tr>
+</table>
+"""
+    data, run, report = _import(tmp_path, page)
+    assert run.code == 0, run.err
+    board = _boards(data)["Detection"]
+    assert [m["name"] for m in board["metrics"]] == ["COCO AP", "COCO AP50", "FPS"]
+    assert [(r["model"], r.get("notes")) for r in board["results"]] == [
+        ("YOLOv3", "group: One-stage"), ("RetinaNet", "group: One-stage"),
+        ("Faster R-CNN", "group: Two-stage")]
+    assert "its columns count them: a table of statistics" in report

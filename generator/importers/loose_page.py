@@ -286,7 +286,7 @@ def _leaderboard(page: str, table, title: str, columns: dict[str, str],
     model_col = _name_column(table, roles, metric_cols)
     first = table.header[model_col if model_col is not None else 0].strip() \
         if table.header else ""
-    if metric_cols and (STATISTICS.match(first) or _counts(table, metric_cols)):
+    if metric_cols and (STATISTICS.match(first) or _counts(table, metric_cols, model_col)):
         entry.why_not = (f"its rows are {first.lower() or 'items'} and its columns count "
                          "them: a table of statistics")
         return None
@@ -442,6 +442,7 @@ _COUNT = re.compile(r"^(#|(number|num|no\.)( of)?\s|(size|samples|images|classes
                     r"sentences|tokens|words|examples|instances|documents|docs|hours|speakers|"
                     r"vocab(ulary)?( size)?|pairs|videos|clips|utterances|subjects|patients|"
                     r"cases|scans|volumes|slices|total|avg\.? length|start year|end year|"
+                    r"(object )?classes|"
                     r"year|languages|domains|modality|resolution)$)", re.I)
 # the kind of thing a row is when it is not a model: a table with methods as its columns
 _NOT_MODELS = re.compile(r"^(organs?|tasks?|challenges?|datasets?|benchmarks?|metrics?|measures?|class(es)?|"
@@ -487,10 +488,14 @@ def _is_place(table, column: int) -> bool:
     return bool(cells) and len(places) * 5 >= len(cells) * 4
 
 
-def _counts(table, metric_cols: list[int]) -> bool:
-    """Whether the table's number columns count things (#Train, Size, Images...)."""
+def _counts(table, metric_cols: list[int], name_col: int | None = None) -> bool:
+    """Whether the table's columns count things (#Train, Size, Number of Images...): most
+    of its number columns, or most of its columns besides the name's."""
     counted = [i for i in metric_cols if _COUNT.match(table.header[i].strip())]
-    return bool(metric_cols) and len(counted) * 2 > len(metric_cols)
+    others = [i for i, h in enumerate(table.header) if i != name_col and h.strip()]
+    counting = [i for i in others if _COUNT.match(table.header[i].strip())]
+    return bool(metric_cols) and (len(counted) * 2 > len(metric_cols)
+                                  or len(counting) * 2 > len(others))
 
 
 def _transposed(table, roles: dict) -> bool:

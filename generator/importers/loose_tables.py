@@ -305,12 +305,20 @@ class _HTMLTable(HTMLParser):
         self.cell: list[str] | None = None
         self.head, self.span, self.href = False, 1, None
         self.open = False  # inside a <tr> (or a row begun by a cell outside one)
+        self.down = 1
+        self.downs: dict[int, list[int]] = {}  # row -> each cell's rowspan
+        self.in_head = False
+        self.head_rows: set[int] = set()  # the rows of its <thead>
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "tr":
+        if tag == "thead":
+            self.in_head = True
+        elif tag == "tr":
             self.rows.append((self.getpos()[0], []))
             self.open = True
+            if self.in_head:
+                self.head_rows.add(len(self.rows) - 1)
         elif tag in ("td", "th"):
             if not self.open:  # a cell outside any <tr> ('<th>Name</th>' after <tbody>)
                 self.rows.append((self.getpos()[0], []))
@@ -320,6 +328,10 @@ class _HTMLTable(HTMLParser):
                 self.span = max(1, min(int(attrs.get("colspan") or 1), 50))
             except ValueError:
                 self.span = 1
+            try:
+                self.down = max(1, min(int(attrs.get("rowspan") or 1), 50))
+            except ValueError:
+                self.down = 1
         elif tag == "a" and self.cell is not None:
             self.href = attrs.get("href") or ""
             self.cell.append("[")
@@ -333,8 +345,11 @@ class _HTMLTable(HTMLParser):
             self.href = None
         elif tag == "tr":
             self.open = False
+        elif tag == "thead":
+            self.in_head = False
         elif tag in ("td", "th") and self.cell is not None and self.rows:
             self.rows[-1][1].append((self.head, self.span, " ".join("".join(self.cell).split())))
+            self.downs.setdefault(len(self.rows) - 1, []).append(self.down)
             self.cell = None
 
     def handle_data(self, data):
@@ -353,29 +368,75 @@ def _html_table(parts: list[tuple[int, str]], before: str) -> _Table:
         parser.feed("\n" * (start - first - offset) + content)
         offset = start - first + content.count("\n")
     parser.close()
+    downs = [parser.downs.get(k, []) for k in range(len(parser.rows))]
     parser.rows = [(line, [(h, span, re.sub(r"^(<br>)+|(<br>)+$", "", text).strip())
                            for h, span, text in cells]) for line, cells in parser.rows]
-    for k, (line, cells) in enumerate(parser.rows):
-        if cells and all(h for h, _, _ in cells):  # header names: a line break is a space
-            parser.rows[k] = (line, [(h, span, " ".join(re.sub(r"<br>|<li>", " ", text).split()))
-                                     for h, span, text in cells])
-    heads = [cells for _, cells in parser.rows if cells and all(h for h, _, _ in cells)]
-    body = [(line, cells) for line, cells in parser.rows if cells and not all(h for h, _, _ in cells)]
-    header: list[str] = []
-    if heads:
-        names = [text for _, span, text in heads[-1] for _ in range(span)]
-        # a cell of the row above that spans columns names their group; one that does not
-        # (a formula, a blank) is not part of the names below it
-        groups = [text if span > 1 else "" for _, span, text in heads[0] for _ in range(span)] \
-            if len(heads) > 1 else []
-        header = [" ".join(x for x in (groups[k] if k < len(groups) else "", name) if x).strip()
-                  for k, name in enumerate(names)]
+    # the header: the rows of header cells the table starts with (a row of header cells
+    # further down, 'PASCAL VOC Challenge' across the table, labels the rows below it)
+    lead = 0
+    if parser.head_rows:  # a <thead> says which rows are the header
+        lead = max(parser.head_rows) + 1
+    else:
+        while lead < len(parser.rows) and (not parser.rows[lead][1] or all(
+                h for h, _, _ in parser.rows[lead][1])):
+            if lead and len(parser.rows[lead][1]) == 1 and parser.rows[lead][1][0][1] > 1:
+                break  # one cell across the table below the header: a label of rows
+            lead += 1
+    heads = [(cells, downs[k]) for k, (_, cells) in enumerate(parser.rows[:lead]) if cells]
+    header = _header_names([[(span, " ".join(re.sub(r"<br>|<li>", " ", text).split()), down)
+                             for (_, span, text), down in zip(cells, rowspans + [1] * len(cells))]
+                            for cells, rowspans in heads])
+    width = len(header)
+    body = [(line, cells) for line, cells in parser.rows[lead:] if cells]
     table_line = first + 1 + parts[0][1][:re.search(r"<table\b", parts[0][1], re.I).start()].count("\n")
     rows = []
     for line, cells in body:
-        texts = [text for _, span, text in cells for _ in range(span)]
+        if len(cells) == 1 and cells[0][1] > 1 and cells[0][1] * 2 >= width:
+            texts = [cells[0][2]]  # one cell across the table: a label of the rows below
+        else:
+            texts = [text for _, span, text in cells for _ in range(span)]
         rows.append((first + line, [_inline_of(text) for text in texts]))
     return _Table(table_line, header, rows, before, html=True)
+
+
+def _header_names(rows: list[list[tuple[int, str, int]]]) -> list[str]:
+    """Column names from header rows of (colspan, text, rowspan) cells: a cell spanning
+    columns names their group ('Number of Images' over 'Train', 'Val'); one spanning rows
+    is the name of its column in the rows below ('Challenge'); another cell of an upper
+    row (a formula, a blank) is not part of the names below it."""
+    grid: list[list[tuple[str, bool]]] = []  # per row, per column: (text, names the column)
+    carry: dict[int, tuple[str, int]] = {}
+    for cells in rows:
+        row: list[tuple[str, bool]] = []
+        queue = list(cells)
+        while queue or any(c >= len(row) for c in carry):
+            col = len(row)
+            if col in carry:
+                text, left = carry.pop(col)
+                if left > 1:
+                    carry[col] = (text, left - 1)
+                row.append((text, True))
+                continue
+            if not queue:
+                row.append(("", False))
+                continue
+            span, text, down = queue.pop(0)
+            for k in range(span):
+                if down > 1:
+                    carry[col + k] = (text, down - 1)
+                row.append((text, span > 1 or down > 1))
+        grid.append(row)
+    if not grid:
+        return []
+    names = []
+    for col in range(len(grid[-1])):
+        parts: list[str] = []
+        for r, row in enumerate(grid):
+            text, spans = row[col] if col < len(row) else ("", False)
+            if text and (spans or r == len(grid) - 1) and text not in parts:
+                parts.append(text)
+        names.append(" ".join(parts).strip())
+    return names
 
 
 def _inline_of(text: str) -> Token:
