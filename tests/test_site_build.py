@@ -1,6 +1,7 @@
 """The site as MkDocs builds it, and the standalone pages step for other builders."""
 from __future__ import annotations
 
+import re
 import os
 import shutil
 import socket
@@ -141,3 +142,40 @@ def test_serve_rebuilds_when_data_changes(tmp_path):
         assert 2 <= rebuilds <= 4
     finally:
         bench.stop_server(server)  # as Ctrl-C: MkDocs removes its temporary site
+
+
+@pytest.mark.slow
+def test_with_a_github_repo_every_leaderboard_page_links_to_the_result_form(tmp_path):
+    """Issue 28: built with REPO_URL on GitHub, each leaderboard page offers "Submit a result"
+    (the issue form, its task and leaderboard filled in through the form's query parameters)
+    and each row a button to suggest a correction; without a repository, neither."""
+    from urllib.parse import parse_qs, urlsplit
+    import html as htmllib
+    import yaml
+
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1",
+               REPO_URL="https://github.com/example-org/leaderboards")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d",
+                          str(tmp_path / "site")], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    boards = [(task.stem, lb["id"]) for task in sorted((DATA / "tasks").glob("*.yml"))
+              for lb in yaml.safe_load(task.read_text(encoding="utf-8"))["leaderboards"]]
+    assert boards
+    for task, board in boards:
+        page = (tmp_path / "site" / "tasks" / task / board / "index.html").read_text()
+        links = [htmllib.unescape(m) for m in re.findall(
+            r'<a class="lb-submit" href="([^"]+)"', page)]
+        assert len(links) == 1, (task, board)
+        url = urlsplit(links[0])
+        assert (url.scheme, url.netloc, url.path) == (
+            "https", "github.com", "/example-org/leaderboards/issues/new")
+        query = parse_qs(url.query)
+        assert query["template"] == ["add-result.yml"]
+        assert query["task"] == [task] and query["leaderboard"] == [board]
+        assert 'data-form="https://github.com/example-org/leaderboards/issues/new?' in page
+        assert page.count('class="lb-fix"') == page.count("<tr id=")
+    plain = mkdocs("build", "--strict", "-d", str(tmp_path / "plain"))
+    assert plain.returncode == 0, plain.stderr
+    page = next((tmp_path / "plain" / "tasks").glob("*/*/index.html")).read_text()
+    assert "lb-submit" not in page and "lb-fix" not in page and "data-form" not in page

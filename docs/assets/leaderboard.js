@@ -658,6 +658,83 @@
     });
   }
 
+  /* --- "Suggest a correction": the repository's issue form (the table's data-form, the
+     leaderboard filled in), filled in with the row as it stands, in a new tab --- */
+
+  var ICON_FIX = "M10.5 2.5l3 3-7.5 7.5H3v-3zM9 4l3 3";
+
+  function fixIcon() {
+    var svg = badgeIcon();
+    svg.querySelector("path").setAttribute("d", ICON_FIX);
+    return svg;
+  }
+
+  function cellText(td) {  // a value as shown, its "± u" apart
+    var pm = td.querySelector(".lb-pm");
+    var text = td.textContent;
+    if (pm) text = text.replace(pm.textContent, "");
+    return {value: text.trim(), plus: pm ? pm.textContent.replace(/\s+/g, "") : ""};
+  }
+
+  function linksOf(td) {  // "LABEL=URL" a line
+    if (!td) return "";
+    return Array.prototype.map.call(td.querySelectorAll("a[href]"), function (a) {
+      return a.textContent.trim().replace(/=/g, " ") + "=" + a.href;
+    }).join("\n");
+  }
+
+  function fixUrl(button) {
+    var row = button.closest("tr"), table = button.closest("table");
+    var url;
+    try { url = new URL(table.getAttribute("data-form")); } catch (e) { return null; }
+    if (url.protocol !== "https:" || url.hostname !== "github.com") return null;
+    var params = url.searchParams;
+    var model = row.querySelector("td.lb-model > a");
+    var name = model ? model.textContent.trim() : "";
+    params.set("correction_of", row.id);
+    params.set("model", name);
+    params.set("title", "[Correction] " + name);
+    var values = [];
+    var heads = table.querySelectorAll("thead th.lb-num");
+    var cells = row.querySelectorAll("td.lb-num");
+    Array.prototype.forEach.call(heads, function (th, i) {
+      var td = cells[i];
+      if (!td || td.querySelector(".lb-na")) return;
+      var shown = cellText(td);
+      values.push(th.getAttribute("data-metric") + "=" + shown.value + shown.plus);
+    });
+    params.set("values", values.join("\n"));
+    var paper = row.querySelector("td.lb-paper a.lb-out");
+    if (paper) params.set("paper", paper.href);
+    var kinds = Array.prototype.map.call(table.querySelectorAll("thead th.lb-links"), function (th) {
+      return th.textContent.trim().toLowerCase();
+    });
+    Array.prototype.forEach.call(row.querySelectorAll("td.lb-links"), function (td, i) {
+      var text = linksOf(td);
+      if (text && (kinds[i] === "code" || kinds[i] === "weights")) params.set(kinds[i], text);
+    });
+    var extra = Array.prototype.map.call(row.querySelectorAll(".lb-chip-extra"), function (chip) {
+      return chip.textContent.replace(/^\s*\+\s*/, "").trim();
+    });
+    if (extra.length) params.set("extra_data", extra.join(", "));
+    if (row.getAttribute("data-ms") === "1") params.set("multi_scale", "Yes");
+    if (row.getAttribute("data-date")) params.set("date", row.getAttribute("data-date"));
+    return url.href;
+  }
+
+  function initFixes(root) {
+    var icon = null;
+    Array.prototype.forEach.call(root.querySelectorAll("button.lb-fix"), function (button) {
+      if (button.getAttribute("data-ready") === "1") return;
+      button.setAttribute("data-ready", "1");
+      if (!button.querySelector("svg")) button.appendChild((icon = icon || fixIcon()).cloneNode(true));
+      button.addEventListener("click", function () {
+        var href = fixUrl(button);
+        if (href) window.open(href, "_blank", "noopener");
+      });
+    });
+  }
+
   /* --- compare two or three models on the leaderboards they share; state in ?models=a,b --- */
 
   var COMPARE_MAX = 3;
@@ -874,6 +951,7 @@
     init(root);
     initFind(root);
     initBadges(root);
+    initFixes(root);
     fitTables(root);
     initFilters(root);
     initCharts(root);

@@ -138,15 +138,16 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
         b, serve = self.build, self.serve
         intro = files.get_file_from_path("index.md")
         b.edit_base = sitebuild.edit_base(config.repo_url, config.edit_uri, b.root, b.data_dir)
+        form = sitebuild.form_base(config.repo_url)
         intro_text = intro.content_string if intro else ""
         settings = (intro_text, tuple(self.config.sections), config.site_url, config.site_name,
-                    b.edit_base, sitebuild.folder_stamp(b.templates_dir),
+                    b.edit_base, form, sitebuild.folder_stamp(b.templates_dir),
                     tuple(patterns(config.get(key))
                           for key in ("exclude_docs", "draft_docs", "not_in_nav")))
         before = serve.previous_for(settings) if serve else None
         b.generated = generated = sitebuild.generate(
             b.project, intro_text, self.config.sections, b.templates_dir, config.site_url or "",
-            config.site_name, b.edit_base, previous=before)
+            config.site_name, b.edit_base, previous=before, form=form)
         if serve:  # the theme around a page is the same if the set of pages (the
             # navigation), the footer and the settings are
             serve.generated(generated, settings, (settings, config.copyright, tuple(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import quote, urlsplit
 
 from generator.project import collector
 from generator.views import pages as contexts
@@ -94,6 +95,23 @@ def edit_base(repo_url: str | None, edit_uri: str | None, root: Path, data_dir: 
     return f"{repo_url.rstrip('/')}/{branch}/{folder}"
 
 
+def form_base(repo_url: str | None) -> str | None:
+    """Where a result is submitted from the browser: the repository's issue form
+    (``.github/ISSUE_TEMPLATE/add-result.yml``, which ``leaderboard init`` writes), on
+    GitHub, the one host whose issue forms take their fields from the address; None
+    elsewhere or without a repo_url."""
+    if not repo_url:
+        return None
+    try:
+        parts = urlsplit(repo_url.strip())
+    except ValueError:
+        return None
+    path = parts.path.strip("/")
+    if parts.scheme != "https" or parts.hostname != "github.com" or path.count("/") != 1:
+        return None
+    return f"https://github.com/{quote(path.removesuffix('.git'), safe='/')}/issues/new?template=add-result.yml"
+
+
 def fill_repository(markdown: str, repo_url: str | None) -> str:
     """A hand-written page's repository marks filled from mkdocs.yml's ``repo_url``, so a
     fork's site names its own: ``[[repo_url]]``, ``[[repo_name]]`` and ``[[fork_url]]``
@@ -160,7 +178,7 @@ class Generated:
 
 def site_pages(project: Project, home_intro: str = "", templates_dir: Path | None = None,
                edit_base: str | None = None, keep: "site.Keep | None" = None,
-               data: "site.SiteData | None" = None) -> dict[str, str]:
+               data: "site.SiteData | None" = None, form: str | None = None) -> dict[str, str]:
     """Every generated page of the site: {path relative to docs: markdown text}, each drawn
     by its context's template (``views.pages``).  ``templates_dir``: a folder whose templates
     replace the shipped ones of the same name; ``edit_base``: where the data folder's files
@@ -170,7 +188,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     data = data or site.derive(project, keep)
     pages: dict[str, str] = {}
     served: dict[str, str] = {}  # URL -> page: tasks/t.md and tasks/t/index.md are one
-    for path, context in contexts.page_contexts(data, home_intro, edit_base, keep):
+    for path, context in contexts.page_contexts(data, home_intro, edit_base, keep, form):
         other = served.setdefault(urls.page_url(path), path)
         if other is not path:  # validate refuses what would do it (rules.urls): never replace
             raise ValueError(f"{other} and {path} would be one page; run validate on the data")
@@ -182,7 +200,7 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
 def generate(project: Project, intro: str = "", sections=SECTIONS,
              templates_dir: Path | None = None, site_url: str = "",
              site_name: str = "Leaderboards", edit_base: str | None = None,
-             previous: Generated | None = None) -> Generated:
+             previous: Generated | None = None, form: str | None = None) -> Generated:
     """The site's generated files: home (``intro`` is docs/index.md's text) and the data
     exports always, the pages of ``sections``; ``templates_dir`` holds template overrides.
     Pages of the sections left out are not published, but the pages kept still link to them.
@@ -192,7 +210,7 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
         cache = PageCache(previous.cache if previous is not None else None)
         data = site.derive(project, cache)
         out = Generated(cache=cache)
-        out.pages = site_pages(project, intro, templates_dir, edit_base, cache, data)
+        out.pages = site_pages(project, intro, templates_dir, edit_base, cache, data, form)
         out.site_files = site.site_files(project, site_url, templates_dir, site_name, cache,
                                          data)
         _sort(out, out.pages, out.site_files, sections)

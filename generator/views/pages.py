@@ -196,19 +196,22 @@ PAGE_TYPES = (HomePage, TasksIndexPage, DatasetsIndexPage, TaskPage, Leaderboard
 # --- building them ------------------------------------------------------------------
 
 def page_contexts(data: SiteData, intro: str = "", edit_base: str | None = None,
-                  keep: Keep | None = None) -> Iterator[tuple[str, Page]]:
+                  keep: Keep | None = None, form: str | None = None
+                  ) -> Iterator[tuple[str, Page]]:
     """(path relative to docs, context) of every generated page, in the site's order: home,
     the tasks and datasets indexes, each task with its leaderboards, each dataset, the papers
     and each paper, the models and each model, the compare page.  ``edit_base``: where the
     data files are edited (``https://github.com/OWNER/REPO/edit/main/data/``), for "Edit"
-    links; ``keep`` keeps each leaderboard's chart and downloads (``site.SiteBoard``)."""
+    links; ``keep`` keeps each leaderboard's chart and downloads (``site.SiteBoard``);
+    ``form``: the repository's issue form for results (``build.form_base``), for "Submit a
+    result" and "Suggest a correction"."""
     keep = keep or fresh
     project = data.project
     yield "index.md", home(data, intro)
     yield "tasks/index.md", tasks_index(data)
     yield "datasets/index.md", datasets_index(data)
     for task in project.tasks:
-        yield from _task_pages(data, task, edit_base, keep)
+        yield from _task_pages(data, task, edit_base, keep, form)
     for dataset in project.datasets.values():
         path = dataset_path(dataset)
         yield path, DatasetPage(root_of(path), dataset, tuple(
@@ -299,7 +302,8 @@ def datasets_index(data: SiteData) -> DatasetsIndexPage:
               if d.id not in data.by_dataset))
 
 
-def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep):
+def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep,
+                form: str | None = None):
     edit_url = f"{edit_base}tasks/{task.id}.yml" if edit_base else None
     project = data.project
     boards = []
@@ -307,9 +311,10 @@ def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep):
         key = key_of(lb)
         view = data.views[key]
         dataset = project.datasets.get(lb.dataset) if lb.dataset else None
-        boards.append(keep(("board", key), (view, dataset, edit_url), lambda: SiteBoard(
+        submit = site.submit_url(form, task, lb)
+        boards.append(keep(("board", key), (view, dataset, edit_url, submit), lambda: SiteBoard(
             view, dataset, progress(view, min(site.rows_shown(view), site.CHART_POINTS)), downloads(view), edit_url,
-            site.rows_shown(view))))
+            site.rows_shown(view, site.FIX_BYTES if submit else 0), submit)))
     parents = tuple(_ref(data, p) for p in task.parents if p in data.tasks_by_id)
     path = task_path(task)
     yield path, TaskPage(root_of(path), task, parents,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Callable, Hashable, TypeVar
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from markdown_it import MarkdownIt
 
@@ -87,12 +87,16 @@ def row_bytes(row: views.RowView) -> int:
             + sum(len(link.url) + len(link.label) + 50 for link in row.code + row.weights))
 
 
-def rows_shown(view: views.LeaderboardView) -> int:
+#: what a row's "Suggest a correction" button adds to it, when the site has the form
+FIX_BYTES = 130
+
+
+def rows_shown(view: views.LeaderboardView, extra: int = 0) -> int:
     """How many of the view's first rows its page shows: at most ``PAGE_ROWS``, and no more
-    than ``TABLE_BYTES`` hold (at least one)."""
+    than ``TABLE_BYTES`` hold (at least one); ``extra``: bytes each row adds besides."""
     total = 0
     for n, row in enumerate(view.rows[:PAGE_ROWS]):
-        total += row_bytes(row)
+        total += row_bytes(row) + extra
         if total > TABLE_BYTES and n:
             return n
     return min(len(view.rows), PAGE_ROWS)
@@ -123,6 +127,15 @@ def page_links(page: str, task_ids) -> dict[str, str]:
     return found
 
 
+def submit_url(form: str | None, task, lb) -> str | None:
+    """The issue form for a result of ``lb`` (``build.form_base``), its task and
+    leaderboard filled in through the form's query parameters (its fields' ids)."""
+    if not form:
+        return None
+    return form + "&" + urlencode({"task": task.id, "leaderboard": lb.id,
+                                   "title": f"[Result] {lb.title}"[:200]})
+
+
 @dataclass(frozen=True)
 class SiteBoard:
     """One leaderboard as a task page shows it."""
@@ -133,6 +146,7 @@ class SiteBoard:
     downloads: tuple[Download, ...]
     edit_url: str | None = None  # where its YAML file is edited (``edit_base``)
     shown: int = PAGE_ROWS  # how many rows its table shows (``rows_shown``)
+    submit_url: str | None = None  # the issue form, this leaderboard filled in (``submit_url``)
 
     @property
     def rows(self) -> tuple[views.RowView, ...]:

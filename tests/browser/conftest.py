@@ -35,10 +35,11 @@ NA_ROW = """  - model: Unscored-Net
 """
 
 
-def build_site(data: Path, out: Path, site_url: str) -> None:
+def build_site(data: Path, out: Path, site_url: str, **env_more: str) -> None:
     # site_url must be where the site is served: Material's instant navigation only takes
     # over links that match the sitemap's host and port
-    env = dict(os.environ, LEADERBOARD_DATA=str(data), SITE_URL=site_url, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, LEADERBOARD_DATA=str(data), SITE_URL=site_url, NO_MKDOCS_2_WARNING="1",
+               **env_more)
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -57,14 +58,14 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def served_site(data: Path, site: Path):
-    """The site of ``data`` built into ``site`` for the address it is served at, served on
-    127.0.0.1 while the block runs: its base URL."""
+def served_site(data: Path, site: Path, **env: str):
+    """The site of ``data`` built into ``site`` for the address it is served at (``env``:
+    settings such as REPO_URL), served on 127.0.0.1 while the block runs: its base URL."""
     site.mkdir(exist_ok=True)
     server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        build_site(data, site, url + "/")
+        build_site(data, site, url + "/", **env)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         yield url
     finally:
