@@ -286,3 +286,38 @@ def test_an_html_header_with_row_and_column_spans_names_every_column(tmp_path):
         ("YOLOv3", "group: One-stage"), ("RetinaNet", "group: One-stage"),
         ("Faster R-CNN", "group: Two-stage")]
     assert "its columns count them: a table of statistics" in report
+
+
+def test_the_visual_review_s_forms(tmp_path):
+    """What a reader saw wrong on the site of the wild imports: a table inside a list item
+    shown twice (as text and as a leaderboard), a spacer row left as an empty table, 'Ours'
+    and 'Ours*' both called 'Ours', results on different datasets ranked together."""
+    page = """# Results
+
+## Left Atrium
+* The training set has 16 labelled scans.
+
+  |Method|Dice|
+  |---|---|
+  |MC-Net|90.34|
+  |Ours|91.24|
+  |Ours*|91.51|
+  |||
+
+<table>
+<tr><th>Research Paper</th><th>Datasets</th><th>Metric</th></tr>
+<tr><td>Capsules</td><td><ul><li>MultiMNIST</li></ul></td><td><ul><li>Test Error: 5%</li></ul></td></tr>
+<tr><td>Shake-Shake</td><td><ul><li>CIFAR-10</li></ul></td><td><ul><li>Test Error: 2.86%</li></ul></td></tr>
+</table>
+"""
+    data, run, report = _import(tmp_path, page)
+    assert run.code == 0, run.err
+    boards = _boards(data)
+    kept = boards["_pages"][0]
+    assert "|MC-Net|" not in kept and kept.count("<!-- leaderboard:") == 2
+    atrium = next(lb for t, lb in boards.items() if t.startswith("Left Atrium"))
+    assert [r["model"] for r in atrium["results"]] == ["MC-Net", "Ours", "Ours*"]
+    assert "no name" not in report  # the spacer row is nothing, not a row lost
+    errors = next(lb for t, lb in boards.items() if t != "_pages" and "Capsules" in str(lb))
+    assert [m["name"] for m in errors["metrics"]] == ["MultiMNIST Test Error",
+                                                      "CIFAR-10 Test Error"]

@@ -413,28 +413,40 @@ def _columns(table, roles: dict[str, str | None]) -> tuple[dict[int, list], list
 
 
 def _keys(parts: list, row: list, table, column: int) -> list:
-    """The keys of a cell's parts in its row: a label that repeats in the cell ('Perplexity'
-    twice) is told apart by the list in another cell of the row that has as many items
-    ('PTB', 'WikiText-2' -> 'PTB Perplexity', 'WikiText-2 Perplexity'), else numbered."""
+    """The keys of a cell's labelled parts in its row, each named with the dataset it was
+    measured on where the row says so: the list in another cell with as many items ('PTB',
+    'WikiText-2' -> 'PTB Perplexity', 'WikiText-2 Perplexity'), or, for one value, a
+    'Dataset' column's cell ('CIFAR-10 Test Error'), so results on different datasets are
+    not ranked together; else a repeated label is numbered."""
     keys = [key for key, _ in parts]
     labels = [k for k in keys if isinstance(k, str)]
-    if len(set(labels)) == len(labels):
+    if not labels:
         return keys
     for j, cell in enumerate(row):
         raw = _raw_cell(cell)
-        if j == column or "<li" not in raw.lower():
+        if j == column:
             continue
-        items = [plain_text(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", html.unescape(x)))
-                 for x in re.split(r"<li\b[^>]*>", raw, flags=re.I)[1:]]
+        if "<li" in raw.lower():
+            items = [plain_text(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", html.unescape(x)))
+                     for x in re.split(r"<li\b[^>]*>", raw, flags=re.I)[1:]]
+        elif j < len(table.header) and _DATASETS.match(table.header[j].strip()):
+            items = [plain_text(_inline_plain(cell))]
+        else:
+            continue
         items = [x for x in items if x]
         if len(items) == len(keys) and not any(re.fullmatch(r"[-+]?\d[\d.,]*%?", x) for x in items):
             return [f"{item} {key}".strip() if isinstance(key, str) else key
                     for item, key in zip(items, keys)]
+    if len(set(labels)) == len(labels):
+        return keys
     out, seen = [], {}
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
         out.append(key if seen[key] == 1 or not isinstance(key, str) else f"{key} ({seen[key]})")
     return out
+
+
+_DATASETS = re.compile(r"^(datasets?|benchmarks?|data|数据集)$", re.I)
 
 
 # headers of a table that counts what its rows are (datasets, splits): statistics, not results
@@ -682,9 +694,16 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
     not read goes into ``report``."""
     results, bold, group = [], set(), None
     suffixes: dict[str, dict[str, int]] = {}
+    marked = _marked_names(table, model_col)
     for line, cells in table.rows:
+        if not any(_raw_cell(c).strip() for c in cells):
+            continue  # '|||||': a spacer row holds nothing to keep
         model, links = _name_cell(cells[model_col]) if model_col < len(cells) else ("", [])
-        model = re.sub(r"\s*[*†‡]+$", "", model) or model
+        mark = re.search(r"\s*([*†‡]+)$", model)
+        if mark and model[:mark.start()] and model[:mark.start()] not in marked:
+            model = model[:mark.start()]  # 'Model*': the mark is a note (below)
+        else:
+            mark = None  # 'Ours' and 'Ours*' in one table: the mark tells them apart
         if _PLACEHOLDER.fullmatch(model) and spare is not None and spare < len(cells) \
                 and plain_text(_inline_plain(cells[spare])):
             model = f"{plain_text(_inline_plain(cells[spare]))} ({model})"  # 'Team X (TBA)'
@@ -707,6 +726,8 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
             continue
         result: dict = {"model": model, "values": {}, "_line": line}
         notes = [f"group: {group}"] if group else []
+        if mark:
+            notes.append(f"marked {mark[1]}")
         unread = read = 0
         for (i, part), name in zip(slots, metric_names):
             raw = _raw_cell(cells[i]) if i < len(cells) else ""
@@ -787,6 +808,13 @@ def _results(page: str, table, roles: dict, model_col: int, metric_cols: list[in
         if len(written) == 1 and counted[next(iter(written))] * 2 > sum(counted.values()):
             units[name] = next(iter(written))
     return results, bold, units
+
+
+def _marked_names(table, model_col: int) -> set[str]:
+    """The names written both with and without a mark in the table ('Ours', 'Ours*')."""
+    names = [_name_cell(r[model_col])[0] for _, r in table.rows if model_col < len(r)]
+    plain = {re.sub(r"\s*[*†‡]+$", "", n) for n in names if re.search(r"[*†‡]$", n)}
+    return {n for n in plain if n in names or names.count(n + "*") + names.count(n + "†") > 1}
 
 
 def _strip_sup(text: str) -> str:

@@ -261,7 +261,7 @@ def _tables(tokens: list[Token], page: str):
                 j += 1
                 parts.append((tokens[j].map[0], tokens[j].content))
             table = _html_table(parts, last_text)
-            if tok.level == 0 and tokens[j].map:
+            if tokens[j].map:  # nested in a list item too: it is kept as data, not twice
                 table.span = (tok.map[0], tokens[j].map[1])
             yield list(trail), table
             last_text = ""
@@ -288,7 +288,7 @@ def _tables(tokens: list[Token], page: str):
                     row = None
                 j += 1
             yield list(trail), _Table(tok.map[0] + 1, header, rows, last_text,
-                                      tuple(tok.map) if tok.level == 0 else None)
+                                      tuple(tok.map) if tok.map else None)
             last_text = ""
             i = j + 1
             continue
@@ -451,7 +451,7 @@ def _inline_plain(token: Token) -> str:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak") or (
-                child.type == "html_inline" and re.match(r"<(br|/?p|li)\b", child.content, re.I)):
+                child.type == "html_inline" and re.match(r"</?(br|p|li|ul|ol|div)\b", child.content, re.I)):
             parts.append(" ")
     return "".join(parts)
 
