@@ -31,6 +31,7 @@ def test_the_wheel_holds_the_templates_schemas_and_every_module(tmp_path):
     templates = {f"generator/templates/{p.name}" for p in (ROOT / "templates").glob("*.j2")}
     schemas = {f"generator/schema/{p.name}" for p in (ROOT / "generator" / "schema").glob("*.json")}
     schemas |= {f"generator/assets/{p.name}" for p in (ROOT / "docs" / "assets").iterdir()}
+    schemas |= {f"generator/forms/{p.name}" for p in (ROOT / "generator" / "forms").iterdir()}
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")}
     assert templates and templates <= names, sorted(templates - names)
     assert schemas <= names and modules <= names, sorted((schemas | modules) - names)
