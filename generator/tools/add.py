@@ -79,9 +79,11 @@ class Insertion:
     text: str
     first: int          # the first new line
     keys: list[str]     # the result's key each new line belongs to
-    removed: int = 0    # lines of the old text dropped (a `[]` on a line of its own)
+    removed: int = 0    # lines of the old text dropped (a `[]` on a line of its own, or
+                        # the result that the new one replaces)
     board: int = 0      # which of the file's leaderboards gets the result
     lines: list[str] | None = None  # the new result's lines, unindented
+    index: int | None = None  # the result it replaces (its place in the list), if any
 
     def old_line(self, line: int) -> int | None:
         """The line of the file as it is now that ``line`` of the new text was; None for
@@ -151,8 +153,9 @@ def _new_lines(result: dict) -> tuple[list[str], list[str]]:
     return lines, keys
 
 
-def insert_result(text: str, path: Path, leaderboard: str, result: dict) -> Insertion:
-    """``text`` with ``result`` appended to the results of ``leaderboard``."""
+def _results_of(text: str, path: Path, leaderboard: str):
+    """The nodes of ``leaderboard`` in the file's text: (its list of leaderboards, the
+    leaderboard, its ``results`` key and list)."""
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -169,6 +172,12 @@ def insert_result(text: str, path: Path, leaderboard: str, result: dict) -> Inse
     key, results = _mapping_get(board, "results")
     if results is None or not isinstance(results, yaml.SequenceNode):
         raise InputError(general(f"leaderboard '{leaderboard}' has no 'results' list", str(path)))
+    return boards, board, key, results
+
+
+def insert_result(text: str, path: Path, leaderboard: str, result: dict) -> Insertion:
+    """``text`` with ``result`` appended to the results of ``leaderboard``."""
+    boards, board, key, results = _results_of(text, path, leaderboard)
     if results.flow_style and results.value:
         raise InputError(general(f"the results of '{leaderboard}' are a flow list [...]; "
                                  "write them as a block list first", str(path)))
@@ -179,6 +188,34 @@ def insert_result(text: str, path: Path, leaderboard: str, result: dict) -> Inse
     else:
         new = _append(text, results, lines, keys, nl)
     new.board, new.lines = boards.value.index(board), lines
+    return new
+
+
+def replace_result(text: str, path: Path, leaderboard: str, index: int, result: dict) -> Insertion:
+    """``text`` with the ``index``-th result of ``leaderboard`` (0-based, in the file's order)
+    replaced by ``result``, in its place: its lines (from its ``-`` to the end of its last
+    line) go, the new ones take them; comments around it stay."""
+    boards, board, _, results = _results_of(text, path, leaderboard)
+    if results.flow_style or not 0 <= index < len(results.value):
+        raise InputError(general(f"leaderboard '{leaderboard}' has no result {index + 1} written "
+                                 "as an item of a block list; correct it by hand", str(path)))
+    item = results.value[index]
+    start = item.start_mark.index
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    if not re.fullmatch(r"[ \t]*-[ \t]+", text[line_start:start]):
+        raise InputError(general(f"result {index + 1} of '{leaderboard}' does not start a line "
+                                 "with '- '; correct it by hand", str(path)))
+    end, at_line_start = _content_end(item)
+    stop = end if at_line_start else _line_end(text, end)
+    nl = _newline(text)
+    lines, keys = _new_lines(result)
+    indent = " " * results.start_mark.column
+    head = text[:line_start]
+    block = "".join(indent + line + nl for line in lines)
+    removed = len(_BREAK.findall(text, line_start, stop)) \
+        + (not text[line_start:stop].endswith(("\n", "\r")))  # a last line without a break
+    new = Insertion(head + block + text[stop:], _line_number(head, len(head)), keys, removed)
+    new.board, new.lines, new.index = boards.value.index(board), lines, index
     return new
 
 
@@ -198,12 +235,17 @@ def _append(text: str, results, lines: list[str], keys: list[str], nl: str) -> I
 
 def _check_reads_back(old: str, new: Insertion, path: Path, leaderboard: str) -> None:
     """Refuse unless the new text reads as ``old`` with the new result appended to the
-    leaderboard's results and nothing else changed: a layout the insertion did not foresee
-    must never turn the new lines into something else (or move a result)."""
+    leaderboard's results (or in place of the one it replaces) and nothing else changed: a
+    layout the insertion did not foresee must never turn the new lines into something else
+    (or move a result)."""
     try:
         expected = yaml.load(old, Loader=_Loader)
-        expected["leaderboards"][new.board]["results"].append(
-            yaml.load("\n".join(new.lines or []), Loader=_Loader)[0])
+        results = expected["leaderboards"][new.board]["results"]
+        item = yaml.load("\n".join(new.lines or []), Loader=_Loader)[0]
+        if new.index is None:
+            results.append(item)
+        else:
+            results[new.index] = item
         same = yaml.load(new.text, Loader=_Loader) == expected
     except (yaml.YAMLError, LookupError, TypeError, AttributeError):
         same = False
@@ -254,33 +296,38 @@ def read(path: Path) -> str:
         return handle.read()
 
 
-def add(data_dir: Path, task_id: str, leaderboard: str, result: dict):
-    """Validate and return (path, new text, the project with it) for adding ``result``;
-    writes nothing."""
+def add(data_dir: Path, task_id: str, leaderboard: str, result: dict, *,
+        replace: int | None = None, names: dict[str, str] = OPTIONS):
+    """Validate and return (path, new text, the project with it) for adding ``result``
+    (in place of the leaderboard's ``replace``-th result, 0-based, when given); writes
+    nothing.  A problem in the new lines names what wrote the key, by ``names``."""
     path = task_file(data_dir, task_id)
     try:
         old = read(path)
     except UnicodeDecodeError:
         raise InputError(Problem(str(path), 1, 1, "file is not valid UTF-8")) from None
-    new = insert_result(old, path, leaderboard, result)
+    new = (insert_result(old, path, leaderboard, result) if replace is None
+           else replace_result(old, path, leaderboard, replace, result))
     loaded = load_project(data_dir, overrides={path: new.text})
     found = errors(loaded.problems)
     if found:
         raise InputError([general("the result was not added: the file would not validate")]
-                         + [_as_now(p, path, new, result) for p in found])
+                         + [_as_now(p, path, new, result, names) for p in found])
     _check_reads_back(old, new, path, leaderboard)
     return path, new.text, loaded.project
 
 
-def _as_now(problem: Problem, path: Path, new: Insertion, result: dict) -> Problem:
-    """A problem of the would-be text, told about the file as it is, or about an option."""
+def _as_now(problem: Problem, path: Path, new: Insertion, result: dict,
+            names: dict[str, str] = OPTIONS) -> Problem:
+    """A problem of the would-be text, told about the file as it is, or about an option
+    (or what else wrote the key: ``names``)."""
     if Path(problem.file) != path or problem.line <= 0:
         return problem
     line = new.old_line(problem.line)
     if line is not None:
         return Problem(problem.file, line, problem.col, problem.message, problem.severity)
     key = new.keys[problem.line - new.first]
-    option = OPTIONS.get(key, key)
+    option = names.get(key, key)
     if key == "values":
         metric = re.search(r"metric '([^']*)'", problem.message)
         if metric:

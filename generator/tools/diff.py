@@ -96,10 +96,17 @@ _INERT = re.compile(r"@(?=[A-Za-z0-9])|#(?=\d)|(?<![A-Za-z0-9])(?i:gh)(?=-\d)"
 _DOLLARS = re.compile(r"\$+")
 
 
+def unlinked(text: str) -> str:
+    """Text that mentions no one and links no issue or address on GitHub (a word joiner
+    after each @, #, GH, www or ':' of '://' that would), and reads the same: for text
+    that is not markdown (a pull request's title, a line of a log)."""
+    return _INERT.sub(lambda m: m[0] + _JOIN, text)
+
+
 def inert(markdown: str) -> str:
     """Markdown text (``md_text``'s) made inert for GitHub: it reads the same, but pings,
     links and typesets nothing."""
-    return _DOLLARS.sub(lambda m: f"`{m[0]}`", _INERT.sub(lambda m: m[0] + _JOIN, markdown))
+    return _DOLLARS.sub(lambda m: f"`{m[0]}`", unlinked(markdown))
 
 
 def _md(text: str) -> str:
@@ -232,22 +239,27 @@ def report(old: Loaded, new: Loaded, base: str, head: str) -> str:
     if not changes:
         lines.append("No leaderboard changes.")
     for change in changes:
-        lines.append(f"### {change.title}")
-        lines.append("")
-        lines += [f"- {b}" for b in change.bests]
-        for result, rank in change.added:
-            lines.append(f"- Added: {_md(result.display_name)} (rank {rank or '–'})")
-        for result in change.removed:
-            lines.append(f"- Removed: {_md(result.display_name)}")
-        for result, diffs in change.changed:
-            lines.append(f"- Changed: {_md(result.display_name)}: {'; '.join(diffs)}")
-        if change.ranks:
-            lines.append(f"- Rank changes: {'; '.join(change.ranks)}")
-        if change.moved:
-            lines.append("- **Permalink and badge moved** (links and README badges to the old "
-                         f"one now show another result or nothing): {'; '.join(change.moved)}")
-        lines.append("")
+        lines += change_lines(change)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def change_lines(change: BoardChange) -> list[str]:
+    """One leaderboard's changes as markdown: a heading, then a list; a blank line after."""
+    lines = [f"### {change.title}", ""]
+    lines += [f"- {b}" for b in change.bests]
+    for result, rank in change.added:
+        lines.append(f"- Added: {_md(result.display_name)} (rank {rank or '–'})")
+    for result in change.removed:
+        lines.append(f"- Removed: {_md(result.display_name)}")
+    for result, diffs in change.changed:
+        lines.append(f"- Changed: {_md(result.display_name)}: {'; '.join(diffs)}")
+    if change.ranks:
+        lines.append(f"- Rank changes: {'; '.join(change.ranks)}")
+    if change.moved:
+        lines.append("- **Permalink and badge moved** (links and README badges to the old "
+                     f"one now show another result or nothing): {'; '.join(change.moved)}")
+    lines.append("")
+    return lines
 
 
 def diff(base: str, head: str | None, data_dir: Path) -> str:
