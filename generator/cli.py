@@ -179,6 +179,13 @@ def cmd_add(args) -> int:
     return 0
 
 
+def cmd_submission(args) -> int:
+    from generator.tools import submission
+
+    return submission.main(args.body, args.data, summary=args.summary, title=args.title,
+                           dry_run=args.dry_run)
+
+
 def cmd_import_pwc(args) -> int:
     plan = importers.plan_pwc(args.archive, args.data, args.directions, args.lower_is_better,
                               args.higher_is_better)
@@ -428,6 +435,21 @@ COMMANDS: tuple[Command, ...] = (
              arg("--weights", **LIST, metavar="LABEL=URL"),
              arg("--code", **LIST, metavar="LABEL=URL"),
              DATA)),
+    Command("submission", cmd_submission, "add a result submitted with the issue form",
+            "Read an issue written with the form 'Add a result' (.github/ISSUE_TEMPLATE/"
+            "add-result.yml; its body as GitHub writes it: '### Label', then the value) and "
+            "add the result as 'add' does, or, with 'Correction of' set, put it in place of "
+            "the result that permalink names. Prints what it changes (new best, rank) as "
+            "markdown and exits 0; on bad input it changes nothing, prints each problem "
+            "naming the form's field and exits 1. Everything printed is inert on GitHub and "
+            "in a workflow's log.",
+            (arg("body", type=Path, metavar="BODY.md", help="the issue's body ('-': stdin)"),
+             DATA,
+             arg("--summary", type=Path, metavar="FILE",
+                 help="also write the markdown printed (the summary, or the problems) here"),
+             arg("--title", type=Path, metavar="FILE",
+                 help="on success, write a title for a pull request here (one line)"),
+             arg("--dry-run", action="store_true", help="check and summarise; write no data"))),
     Command("import-pwc", cmd_import_pwc, "import the Papers with Code evaluation-tables export",
             "Convert a Papers with Code evaluation-tables export (JSON, optionally gzipped) into "
             "task and dataset files. Values like '85.1%' become 85.1 with the unit %, '15.9M' "
