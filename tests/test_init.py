@@ -16,7 +16,8 @@ from helpers import ROOT
 from generator.tools import skeleton
 
 EXPECTED = {
-    ".github/workflows/checks.yml", ".github/workflows/pages.yml", ".gitignore",
+    ".github/workflows/checks.yml", ".github/workflows/pages.yml",
+    ".github/workflows/submission.yml", ".github/ISSUE_TEMPLATE/add-result.yml", ".gitignore",
     ".pre-commit-config.yaml", "README.md", "mkdocs.yml", "requirements.txt",
     "data/sources.yml", "data/tasks/image_classification.yml",
     "data/datasets/imagenet_classification.yml", "docs/index.md", "templates/README.md",
@@ -47,7 +48,7 @@ def written(folder: Path) -> set[str]:
 def test_init_writes_the_site_and_says_what_next(cli, tmp_path):
     run = cli("init", "new-site", cwd=tmp_path)
     assert run.code == 0, run.err
-    assert run.out.splitlines() == ["wrote a leaderboard site to new-site (17 files)",
+    assert run.out.splitlines() == ["wrote a leaderboard site to new-site (19 files)",
                                     "next: cd new-site && git init && mkdocs build --strict"]
     assert written(tmp_path / "new-site") == EXPECTED
     assert os.listdir(tmp_path) == ["new-site"]  # no staging folder left beside it
@@ -92,7 +93,8 @@ def test_the_tables_script_and_styles_are_this_repositorys():
     shipped in the wheel as generator/assets), byte for byte."""
     from generator.tools import skeleton
     written = skeleton.files("Site")
-    ours = sorted(p.name for p in (ROOT / "docs" / "assets").iterdir())
+    ours = sorted(p.name for p in (ROOT / "docs" / "assets").iterdir()
+                  if p.suffix in (".js", ".css"))  # not the docs' screenshots
     assert sorted(p[len("docs/assets/"):] for p in written if p.startswith("docs/assets/")) == ours
     for name in ours:
         assert written[f"docs/assets/{name}"] == (ROOT / "docs" / "assets" / name).read_text(
@@ -155,7 +157,7 @@ def test_the_workflows_keep_the_repositorys_security_policy(site):
         text = path.read_text(encoding="utf-8")
         data = yaml.load(text, Loader=yaml.BaseLoader)
         assert "pull_request_target" not in data["on"] and "workflow_run" not in data["on"]
-        assert data["permissions"] == {"contents": "read"}
+        assert data["permissions"] in ({"contents": "read"}, {})  # {}: submission.yml
         for ref, comment in re.findall(r"uses: (\S+)(.*)", text):
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
             assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), ref
@@ -170,7 +172,62 @@ def test_the_workflows_keep_the_repositorys_security_policy(site):
         assert command in checks
     # the same actions at the same commits as this repository's own workflows
     ours = "".join(p.read_text(encoding="utf-8") for p in (ROOT / ".github" / "workflows").glob("*.yml"))
-    assert set(re.findall(r"uses: (\S+)", checks)) <= set(re.findall(r"uses: (\S+)", ours))
+    for path in sorted((site / ".github" / "workflows").glob("*.yml")):
+        uses = set(re.findall(r"uses: (\S+)", path.read_text(encoding="utf-8")))
+        assert uses <= set(re.findall(r"uses: (\S+)", ours)), path.name
+
+
+def test_the_site_takes_submissions_from_the_browser(site):
+    """The issue form is the package's one copy, byte for byte; the submission workflow runs
+    the site's own commands, and the README says how to turn both on."""
+    form = site / ".github" / "ISSUE_TEMPLATE" / "add-result.yml"
+    package = resources.files("generator").joinpath("forms").joinpath("add-result.yml")
+    assert form.read_text(encoding="utf-8") == package.read_text("utf-8")
+    assert form.read_text(encoding="utf-8") == \
+        (ROOT / ".github" / "ISSUE_TEMPLATE" / "add-result.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(form.read_text(encoding="utf-8"))["labels"] == ["submission"]
+    workflow = (site / ".github" / "workflows" / "submission.yml").read_text(encoding="utf-8")
+    for command in ("pip install -r requirements.txt", "leaderboard submission",
+                    "leaderboard readme"):
+        assert command in workflow
+    assert "python -m generator" not in workflow and "constraints.txt" not in workflow
+    readme = " ".join((site / "README.md").read_text(encoding="utf-8").split())
+    for words in (".github/ISSUE_TEMPLATE/add-result.yml", ".github/workflows/submission.yml",
+                  "label `submission`", "SUBMISSION_TOKEN", "submission/issue-NUMBER",
+                  "Allow GitHub Actions to create and approve pull requests",
+                  "Submit a result", "Suggest a correction"):
+        assert words in readme, words
+
+
+@pytest.mark.slow
+def test_the_sites_submission_workflow_turns_an_issue_into_a_pull_request(site, tmp_path):
+    """The new site's workflow, run step by step as on GitHub (tests/workflow_sim.py), with
+    the site's `leaderboard` command: a body written from the form's own labels becomes a
+    pushed branch with the data file and the README tables, a pull request and an answer."""
+    import workflow_sim
+    repo = tmp_path / "repo"
+    shutil.copytree(site, repo)
+    origin = workflow_sim.checkout(repo)
+    body = workflow_sim.body_from_form(
+        repo / ".github" / "ISSUE_TEMPLATE" / "add-result.yml",
+        {"task": "image_classification", "leaderboard": "imagenet", "model": "NewNet",
+         "values": "Acc@1=91.0"})
+    run = workflow_sim.run(repo / ".github" / "workflows" / "submission.yml", repo,
+                           workflow_sim.Event(body), tmp_path / "sim")
+    assert run.failed is None, run.logs
+    assert workflow_sim.git(origin, "diff", "--name-only", "main", "submission/issue-5").split() \
+        == ["README.md", "data/tasks/image_classification.yml"]
+    assert [g["command"] for g in run.gh] == ["pr create", "issue comment"], run.gh
+
+
+def test_the_new_sites_submission_workflow_is_this_one():
+    """leaderboard init writes the same workflow, with the site's own install and command."""
+    ours = (ROOT / ".github" / "workflows" / "submission.yml").read_text(encoding="utf-8")
+    theirs = skeleton.files("Site")[".github/workflows/submission.yml"]
+    assert theirs == ours.replace("python -m pip install -c constraints.txt -e .",
+                                  "python -m pip install -r requirements.txt") \
+        .replace("python -m generator ", "leaderboard ") \
+        .replace("See docs/contributing.md.", "See README.md.")
 
 
 def test_the_pre_commit_hooks_run_the_sites_own_commands(site):

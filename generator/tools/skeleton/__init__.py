@@ -11,6 +11,9 @@ init time, not kept in ``files/``:
   its own: the path works on every clone and in every editor, whichever environment the
   generator is installed in.  ``leaderboard init`` of a newer version writes newer copies.
 * ``requirements.txt``: the generator the workflows install (see ``requirement()``).
+* ``.github/ISSUE_TEMPLATE/add-result.yml``: the form "Add a result", this package's one copy
+  (``generator/forms/``), which ``leaderboard submission`` reads and
+  ``.github/workflows/submission.yml`` applies.
 
 * ``docs/assets/``: this repository's ``docs/assets/`` (the tables' sort and filter script
   and their styles, which the plugin does not add by itself), shipped in the wheel as
@@ -39,6 +42,7 @@ from generator.project.problems import InputError, display_path, general
 
 DIST = "leaderboard-generator"
 SCHEMAS = ("task.schema.json", "dataset.schema.json", "sources.schema.json")
+FORM = ".github/ISSUE_TEMPLATE/add-result.yml"
 
 
 def site_name(target: Path) -> str:
@@ -120,6 +124,8 @@ def files(name: str) -> dict[str, str]:
     for schema in SCHEMAS:
         out[f"schema/{schema}"] = schemas.joinpath(schema).read_text("utf-8")
     out["requirements.txt"] = _requirements_text()
+    out[FORM] = resources.files("generator").joinpath("forms").joinpath("add-result.yml").read_text(
+        "utf-8")
     return out
 
 
