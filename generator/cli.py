@@ -203,6 +203,8 @@ def cmd_import_pwc(args) -> int:
 def cmd_bench(args) -> int:
     from generator.tools import bench
 
+    if args.budget_only is not None:
+        return bench.budget_only(args.budget_only, args.json)
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
     return bench.main(args.archive, scales, args.repeat, not args.no_browser, args.baseline_up_to)
 
@@ -477,8 +479,10 @@ COMMANDS: tuple[Command, ...] = (
             "On the Papers with Code archive and synthetic data at the given scales: (a) "
             "load+validate, (b) render every page and export, (c) the full mkdocs build, (d) a "
             "plain mkdocs-material build of the same tables as markdown, (e) libyaml's C parse; "
-            "medians, peak memory, the ratios a/e and c/d, growth of (c), and sort/filter "
-            "clicks in Chromium.",
+            "medians, peak memory, the ratios a/e and c/d, growth of (c), the site budget of "
+            "each site built (total size, largest page, pages over 1 MB, sitemap URLs per file, "
+            "search index, what a first page view downloads gzipped; PASS/OVER against GitHub "
+            "Pages' limits), and sort/filter clicks in Chromium.",
             (arg("--archive", type=Path, metavar="FILE",
                  default=Path("../shared/reference/pwc-2020/evaluation-tables.json.gz")),
              arg("--scales", default="1,2,4", help="synthetic sizes, e.g. 1,2,4 (default)"),
@@ -486,7 +490,11 @@ COMMANDS: tuple[Command, ...] = (
              arg("--no-browser", action="store_true", help="skip the Chromium click timings"),
              arg("--baseline-up-to", type=int, metavar="K",
                  help="run the baseline (d) only up to scale K: with its default navigation it "
-                      "grows with pages x pages and takes long at x4"))),
+                      "grows with pages x pages and takes long at x4"),
+             arg("--budget-only", type=Path, metavar="SITE_DIR",
+                 help="only print the site budget of a built site folder (e.g. mkdocs build's "
+                      "site/): no import, no builds"),
+             arg("--json", action="store_true", help="with --budget-only: print it as JSON"))),
     Command("import", cmd_import, "import markdown leaderboard pages into data/",
             "One page in the SotA-CV layout is read exactly and written as data/tasks/ID.yml, "
             "with the datasets it links (imported from datasets/*.md beside the page, else "

@@ -12,7 +12,9 @@ archive and on synthetic data at x1/x2/x4 of it:
   (e) floor                        libyaml's C parse of the same YAML files
 
 It prints medians over --repeat runs, the peak memory of (c), the ratios a/e
-and c/d, and the growth of (c) from x1 to x4.
+and c/d, the growth of (c) from x1 to x4, and the site budget of each site (c) built
+(``generator.tools.budget``: total size, largest page, sitemap, search index, first page
+view, against GitHub Pages' limits; ``--budget-only SITE_DIR`` prints it for any built site).
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from generator.project.pipeline import load_project, load_valid_project
 from generator.outputs.render import task_markdown
 from generator.views.site import site_files
 from generator.site.build import site_pages
+from generator.tools import budget as site_budget
 
 ROOT = Path(__file__).resolve().parents[2]
 ARCHS = ["ResNet", "ViT", "EfficientNet", "ConvNeXt", "Swin", "DeiT", "RegNet", "MobileNet",
@@ -152,6 +155,7 @@ def measure(name: str, data: Path, work: Path, repeat: int, baseline: bool) -> d
     row["c"] = statistics.median(b[0] for b in builds)
     row["peak_mb"] = max(b[1] for b in builds)
     row["budget"] = page_budget(work / "site-0")
+    row["site_budget"] = site_budget.budget(work / "site-0")  # the site (c) built, as it is
     if baseline:
         base = _baseline_docs(data, work / "baseline")
         runs = [_run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(work / f"base-{i}")],
@@ -389,6 +393,11 @@ def main(archive: Path, scales: list[int], repeat: int, browser: bool,
     return 0
 
 
+def budget_only(site: Path, as_json: bool = False) -> int:
+    """`bench --budget-only SITE_DIR`: the site budget of a built site, without the bench."""
+    return site_budget.main(site, as_json)
+
+
 def _mb(size: int) -> str:
     return f"{size / 1_000_000:.2f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
 
@@ -411,6 +420,13 @@ def report(rows: list[dict], clicks: dict | None, repeat: int, scales: list[int]
         first, last = by[f"synthetic x{scales[0]}"], by[f"synthetic x{scales[-1]}"]
         lines += ["", f"growth of (c) from x{scales[0]} to x{scales[-1]}: "
                       f"{last['c'] / first['c']:.2f}x for {scales[-1] // scales[0]}x the data"]
+    budgets = [(r["data"], r["site_budget"]) for r in rows if r.get("site_budget")]
+    if budgets:
+        lines += ["", "The site budget of each site (c) built; the limits are for the site at "
+                      "the scale of all of Papers with Code (x4): GitHub Pages' 1 GB, the sitemap "
+                      "protocol's 50,000 URLs a file; a first page view (its HTML, assets, search "
+                      "worker and what instant navigation fetches) gzipped:", "",
+                  site_budget.table(budgets)]
     lines += ["", "| data | HTML pages | largest page | its size | gzipped | pages over 1 MB "
                   "| all HTML | search index | gzipped |", "|:--|--:|:--|--:|--:|--:|--:|--:|--:|"]
     for r in rows:
