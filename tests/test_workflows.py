@@ -286,3 +286,20 @@ def test_a_fault_of_the_workflow_is_answered_too(tmp_path):
     assert run.steps[-1] == "Answer when the workflow failed"
     [answer] = run.gh
     assert "https://github.com/example-org/leaderboards/actions/runs/42" in answer["body"]
+
+
+def test_the_contributing_page_documents_submitting_from_the_browser():
+    """docs/contributing.md: the way in, the form, what the workflow does and what a
+    maintainer sets up; its screenshots exist (a strict build refuses a missing image)."""
+    text = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    flat = " ".join(text.split())
+    for words in ("## Submit a result from the browser", "Submit a result",
+                  "issues/new?template=add-result.yml", "submission/issue-NUMBER",
+                  "Suggest a correction", "Correction of", "label `submission`",
+                  "SUBMISSION_TOKEN", "Allow GitHub Actions to create and approve pull requests",
+                  "nothing is merged without review", "closes the issue"):
+        assert words in flat, words
+    images = re.findall(r"^!\[.+\]\((assets/[^)]+)\)$", text, flags=re.M)
+    assert images == ["assets/contributing-submit-link.png", "assets/contributing-form.png"]
+    for image in images:
+        assert (ROOT / "docs" / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image
