@@ -45,3 +45,30 @@ def test_a_block_is_never_searched_for_markers():
 def test_an_unclosed_block_runs_to_the_end_of_the_page():
     markdown, blocks = lift(f"intro\n{RAW_OPEN}<table>")
     assert blocks == ["<table>"] and markdown == f"intro\n\n{marker(0)}\n"
+
+
+def test_compact_drops_the_theme_s_blank_lines_and_keeps_verbatim_text():
+    from generator.site.blocks import compact
+    from html.parser import HTMLParser
+
+    page = ("<div>\n   \n   <p>a\n    b</p>  \n<pre><code>  x\n\n   y</code></pre>\n\n\n  "
+            "<script>\n  var a = 1;\n\n</script>\n  <textarea> t\n\n t</textarea>\n<style>\n\n"
+            "a { }\n</style></div>")
+    out = compact(page)
+    assert out == ("<div>\n<p>a\nb</p>\n<pre><code>  x\n\n   y</code></pre>\n<script>\n  var a = 1;"
+                   "\n\n</script>\n<textarea> t\n\n t</textarea>\n<style>\n\na { }\n</style></div>")
+
+    class Text(HTMLParser):  # what a browser reads: the same words, in the same elements
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.append(tag)
+
+        def handle_data(self, data):
+            self.seen.append(" ".join(data.split()))
+    before, after = Text(), Text()
+    before.feed(page)
+    after.feed(out)
+    assert [x for x in before.seen if x] == [x for x in after.seen if x]

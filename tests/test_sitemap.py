@@ -158,3 +158,42 @@ def test_composed_for_serve_is_what_rewrite_makes_of_mkdocs_sitemap(urls, add, d
     drop = ["papers/_stamp/"]
     assert sitemap.compose(urls, base, add, drop, date) == \
         sitemap.rewrite(mkdocs, base, add, drop, date)
+
+
+def test_a_big_site_s_sitemap_is_split_within_the_protocol(tmp_path, monkeypatch):
+    """Issue 29: past SPLIT_AT pages, sitemap.xml (which instant navigation fetches on a
+    first view) lists the site's own pages, the papers' and models' pages go to files of at
+    most FILE_URLS each, and sitemap-index.xml names them all; every page is in one file."""
+    monkeypatch.setattr(sitemap, "SPLIT_AT", 10)
+    monkeypatch.setattr(sitemap, "FILE_URLS", 7)
+    pages = [f"tasks/t{n}/" for n in range(5)] + [f"papers/p{n}/" for n in range(12)] + \
+        [f"models/m{n}/" for n in range(3)]
+    xml = sitemap.rewrite(MKDOCS, BASE, add=pages, drop=["papers/_stamp/"], date="2026-12-06")
+    (tmp_path / "sitemap.xml").write_text(xml, encoding="utf-8")
+    sitemap.write(tmp_path, xml, base=BASE)
+    files = sorted(p.name for p in tmp_path.glob("sitemap*.xml"))
+    assert files == ["sitemap-2.xml", "sitemap-3.xml", "sitemap-4.xml", "sitemap-index.xml",
+                     "sitemap.xml"]
+    listed = {name: entries((tmp_path / name).read_text(encoding="utf-8"))
+              for name in files if name != "sitemap-index.xml"}
+    assert [loc for loc, _ in listed["sitemap.xml"]] == [BASE, BASE + "tasks/a&b/"] + \
+        [BASE + p for p in sorted(pages) if p.startswith("tasks/")]
+    assert all(len(found) <= 7 for found in listed.values())
+    every = [loc for found in listed.values() for loc, _ in found]
+    assert sorted(every) == sorted([BASE, BASE + "tasks/a&b/"] + [BASE + p for p in pages])
+    assert all(date == "2026-12-06" for found in listed.values() for _, date in found)
+    index = ET.fromstring((tmp_path / "sitemap-index.xml").read_text(encoding="utf-8"))
+    ns = {"s": sitemap.NS}
+    assert [e.findtext("s:loc", namespaces=ns) for e in index.findall("s:sitemap", ns)] == \
+        [BASE + name for name in ("sitemap.xml", "sitemap-2.xml", "sitemap-3.xml",
+                                  "sitemap-4.xml")]
+    for name in files:  # each with its gzipped twin, the same text
+        assert gzip.decompress((tmp_path / (name + ".gz")).read_bytes()).decode() == \
+            (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_a_small_site_keeps_one_sitemap(tmp_path):
+    xml = sitemap.rewrite(MKDOCS, BASE, add=["papers/a/"], date=None)
+    (tmp_path / "sitemap.xml").write_text(xml, encoding="utf-8")
+    sitemap.write(tmp_path, xml, base=BASE)
+    assert sorted(p.name for p in tmp_path.glob("sitemap*")) == ["sitemap.xml", "sitemap.xml.gz"]

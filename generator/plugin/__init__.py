@@ -237,6 +237,7 @@ class LeaderboardsPlugin(BasePlugin[LeaderboardsConfig]):
             output = blocks.restore(output, b.stash.pop(src, []))
         output, worker = searchindex.wire(output)  # the search: names first, loaded on use
         b.search_worker = b.search_worker or worker
+        output = blocks.compact(output)  # the theme's blank lines out: a tenth of each page
         section = stamping.placeholder_section(src)
         # a finished page already in the folder carried over: MkDocs writes nothing for an
         # empty output (an index page of the archive is megabytes to encode and write again)

@@ -291,7 +291,7 @@ class Serve:
             self.sitemap_kept = (shows, sitemap.compose(self.now.listed, site_url, written,
                                                         placeholders, date))
             previous = None
-        sitemap.write(site_dir, self.sitemap_kept[1], previous)
+        sitemap.write(site_dir, self.sitemap_kept[1], previous, site_url)
 
     def finish(self, config) -> None:
         """Note the pages the next rebuild may keep finished (``kept_pages``): those this

@@ -80,28 +80,68 @@ def _escape(text: str) -> str:  # as xml.etree writes text, and rewrite cleans i
     return xml_chars(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def write(site_dir: Path, text: str, previous: Path | None = None) -> None:
-    """The finished sitemap.xml and its sitemap.xml.gz; nothing if the site has no sitemap
-    (a theme without one).  ``previous``: the site of the last build, whose sitemap was
-    this very ``text``: its files are linked, not written again."""
-    path = site_dir / "sitemap.xml"
-    if path.exists():
-        for name in ("sitemap.xml", "sitemap.xml.gz"):
-            if previous is None or not link_from(previous / name, site_dir / name):
-                gz = gzipped(text)
-                (site_dir / name).write_bytes(_last[1] if name == "sitemap.xml" else gz)
+#: a sitemap file lists at most this many pages (the protocol's limit is 50,000 and 50 MB)
+FILE_URLS = 50_000
+#: past this many pages the sitemap is split (``files_of``): sitemap.xml, which Material's
+#: instant navigation fetches on a page's first load, lists the site's own pages and the
+#: pages of papers and models go to sitemap-2.xml..., all named by sitemap-index.xml
+SPLIT_AT = 5_000
+INDEX = "sitemap-index.xml"
+_SIDE = re.compile(r"/(papers|models)/")
+_ENTRY = re.compile(r"    <url>\n.*?    </url>\n", re.S)
+_LOC_OF = re.compile(r"<loc>(.*?)</loc>", re.S)
+
+
+def files_of(text: str, base: str = "") -> dict[str, str]:
+    """The sitemap files of ``text`` (one sitemap as ``rewrite``/``compose`` write it):
+    {"sitemap.xml": text} for a site of at most ``SPLIT_AT`` pages; past that, sitemap.xml
+    lists the site's own pages (home, tasks, leaderboards, datasets, the hand-written
+    pages: what instant navigation follows), sitemap-2.xml... the papers' and models'
+    pages, each file at most ``FILE_URLS``, and sitemap-index.xml names every file, the one
+    to give search engines.  ``base``: the site's URL, for the index's addresses."""
+    entries = _ENTRY.findall(text)
+    if len(entries) <= SPLIT_AT:
+        return {"sitemap.xml": text}
+    head, _, _ = text.partition("<urlset")
+    opening = "<urlset" + text.partition("<urlset")[2].partition(">")[0] + ">"
+    main = [e for e in entries if not _SIDE.search(_LOC_OF.search(e)[1])]
+    side = [e for e in entries if _SIDE.search(_LOC_OF.search(e)[1])]
+    chunks = [main[k:k + FILE_URLS] for k in range(0, len(main), FILE_URLS)] or [[]]
+    chunks += [side[k:k + FILE_URLS] for k in range(0, len(side), FILE_URLS)]
+    names = ["sitemap.xml"] + [f"sitemap-{n}.xml" for n in range(2, len(chunks) + 1)]
+    out = {name: f"{head}{opening}\n{''.join(chunk)}</urlset>\n"
+           for name, chunk in zip(names, chunks)}
+    root = base if base.endswith("/") else (base + "/" if base else "/")
+    listed = "".join(f"    <sitemap>\n        <loc>{_escape(root + name)}</loc>\n    </sitemap>\n"
+                     for name in names)
+    out[INDEX] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{NS}">\n'
+                  f"{listed}</sitemapindex>\n")
+    return out
+
+
+def write(site_dir: Path, text: str, previous: Path | None = None, base: str = "") -> None:
+    """The finished sitemap files (``files_of``), each with its .gz; nothing if the site
+    has no sitemap (a theme without one).  ``previous``: the site of the last build, whose
+    sitemap was this very ``text``: its files are linked, not written again."""
+    if not (site_dir / "sitemap.xml").exists():
+        return
+    for name, body in files_of(text, base).items():
+        for file in (name, name + ".gz"):
+            if previous is None or not link_from(previous / file, site_dir / file):
+                data = body.encode("utf-8")
+                (site_dir / file).write_bytes(data if file == name else
+                                              gzipped(text) if name == "sitemap.xml"
+                                              and body is text else gzip.compress(data, mtime=0))
 
 
 def update(site_dir: Path, base: str, add: Iterable[str] = (), drop: Iterable[str] = (),
            date: str | None = None) -> None:
-    """``rewrite`` the built site's sitemap.xml, and write sitemap.xml.gz to match; nothing
-    if the site has no sitemap (a theme without one)."""
+    """``rewrite`` the built site's sitemap.xml and write its files (``write``); nothing if
+    the site has no sitemap (a theme without one)."""
     path = site_dir / "sitemap.xml"
     if not path.exists():
         return
-    text = rewrite(path.read_text(encoding="utf-8"), base, add, drop, date)
-    path.write_text(text, encoding="utf-8")
-    (site_dir / "sitemap.xml.gz").write_bytes(gzipped(text))
+    write(site_dir, rewrite(path.read_text(encoding="utf-8"), base, add, drop, date), base=base)
 
 
 def gzipped(text: str) -> bytes:
