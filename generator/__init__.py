@@ -14,3 +14,14 @@ outputs, one folder per job (docs/architecture.md draws the flow):
 
 No stage imports a later one.
 """
+from importlib import metadata as _metadata
+
+DIST = "leaderboard-generator"
+
+# The one version source is pyproject.toml's [project] version: the installed distribution's
+# metadata carries it (an editable install too). Not installed (the source folder on
+# sys.path): no version to report.
+try:
+    __version__ = _metadata.version(DIST)
+except _metadata.PackageNotFoundError:  # pragma: no cover - only without any install
+    __version__ = "0+unknown"

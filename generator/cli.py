@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from generator import DIST, __version__
 from generator.project import checkcache
 from generator import importers
 from generator.importers import page_diff
@@ -549,6 +550,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         prog=prog,
         description="Validate leaderboard data (YAML) and render it to markdown and a website.")
     parser.set_defaults(prog=prog)
+    # `leaderboard --version`: the installed distribution's version (pyproject.toml's), the
+    # number `leaderboard init` pins in a new site's requirements.txt
+    parser.add_argument("--version", action="version", version=f"{DIST} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         p = sub.add_parser(command.name, help=command.help, description=command.description)
