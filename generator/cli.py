@@ -162,6 +162,13 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_site_diff(args) -> int:
+    from generator.tools.sitediff import compare
+
+    sys.stdout.write(compare(args.old, args.new))
+    return 0
+
+
 def cmd_add(args) -> int:
     from generator.tools import add
 
@@ -420,6 +427,14 @@ COMMANDS: tuple[Command, ...] = (
             (arg("base", metavar="BASE", help="a git revision (e.g. HEAD~1, origin/main) or a folder"),
              arg("head", metavar="HEAD", nargs="?", help="a git revision or a folder"),
              DATA)),
+    Command("site-diff", cmd_site_diff, "what a change does to the built site (markdown)",
+            "Compare two folders that mkdocs build wrote (the base's and the head's site, e.g. "
+            "before and after a new release of the generator in requirements.txt) and print "
+            "markdown: pages added and removed, pages whose content changed, pages where only "
+            "the theme or navigation around it changed, and the other files by count. The "
+            "site's checks workflow adds it to a pull request's summary.",
+            (arg("old", type=Path, metavar="OLD_SITE", help="the base's built site"),
+             arg("new", type=Path, metavar="NEW_SITE", help="the head's built site"))),
     Command("add", cmd_add, "add a result to a leaderboard, keeping the file's comments",
             "Append a result to a leaderboard's YAML file. Only the new lines are written: "
             "comments and formatting stay as they were. The file is validated with the rest of "
