@@ -10,7 +10,8 @@ init time, not kept in ``files/``:
   site, rather than a path into the installed package, because the site is a repository of
   its own: the path works on every clone and in every editor, whichever environment the
   generator is installed in.  ``leaderboard init`` of a newer version writes newer copies.
-* ``requirements.txt``: the generator the workflows install (see ``requirement()``).
+* ``requirements.txt``: the generator the workflows install, pinned to the release installed
+  (see ``requirement()``).
 * ``.github/ISSUE_TEMPLATE/add-result.yml``: the form "Add a result", this package's one copy
   (``generator/forms/``), which ``leaderboard submission`` reads and
   ``.github/workflows/submission.yml`` applies.
@@ -34,13 +35,13 @@ import tempfile
 from importlib import metadata, resources
 from pathlib import Path
 
+from generator import DIST
 from generator.outputs import readme
 from generator.outputs import render
 from generator.site.fsutil import write_text
 from generator.project.pipeline import load_valid_project
 from generator.project.problems import InputError, display_path, general
 
-DIST = "leaderboard-generator"
 SCHEMAS = ("task.schema.json", "dataset.schema.json", "sources.schema.json")
 FORM = ".github/ISSUE_TEMPLATE/add-result.yml"
 
@@ -53,30 +54,22 @@ def site_name(target: Path) -> str:
 
 
 def requirement() -> str:
-    """The ``requirements.txt`` line for this generator: the git URL and commit it was
-    installed from (PEP 610's direct_url.json), else its name and version.  The package is
-    not on PyPI: a site made from a local install must point the line at where it gets it."""
+    """The ``requirements.txt`` line for this generator: the release installed,
+    ``leaderboard-generator==X.Y.Z``, from PyPI like the rest of the file.  Dependabot
+    (``.github/dependabot.yml``) proposes the next release as a pull request."""
     try:
-        dist = metadata.distribution(DIST)
+        return f"{DIST}=={metadata.version(DIST)}"
     except metadata.PackageNotFoundError:
-        return f"{DIST}  # not installed as a package: say where to install it from"
-    direct = dist.read_text("direct_url.json")
-    if direct:
-        info = json.loads(direct)
-        vcs = info.get("vcs_info", {})
-        if vcs.get("vcs") == "git" and info.get("url", "").startswith("https://"):
-            return f"{DIST} @ git+{info['url']}@{vcs.get('commit_id', '')}".rstrip("@")
-    return f"{DIST}=={dist.version}"
+        return f"{DIST}  # not installed as a package: say which release to install"
 
 
 def _requirements_text() -> str:
-    line = requirement()
-    note = ""
-    if "@ git+" not in line:
-        note = ("# It is not on PyPI: until it is, point the line at the repository you install it\n"
-                "# from, e.g. leaderboard-generator @ git+https://github.com/OWNER/REPO@COMMIT\n")
-    return ("# The leaderboard generator (the `leaderboard` command and the MkDocs plugin), as\n"
-            "# installed by the checks and Pages workflows.\n" + note + line + "\n"
+    return ("# The leaderboard generator (the `leaderboard` command and the MkDocs plugin): the\n"
+            "# release this site was made with, installed by the checks, Pages and submission\n"
+            "# workflows. Dependabot proposes the next release as a pull request; its checks\n"
+            "# show what the new release changes on the site. The releases and what each\n"
+            "# changes: the generator's CHANGELOG.md.\n"
+            + requirement() + "\n"
             "mkdocs>=1.6\nmkdocs-material>=9.5\n")
 
 
