@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from generator.tools import bench
 from helpers import DATA, ROOT, run_module
 
@@ -41,10 +42,19 @@ def test_pages_step_writes_every_page_without_mkdocs(tmp_path):
     papers = [p for p in written if p.startswith("papers/") and p != "papers/index.md"]
     models = [p for p in written if p.startswith("models/") and p != "models/index.md"]
     boards = [p for p in written if p.count("/") == 2 and p.startswith("tasks/")]
-    assert len(boards) == 16 and "tasks/semantic_segmentation/pascal-context.md" in boards
+    assert len(boards) == 14 and "tasks/semantic_segmentation/pascal-context.md" in boards
+    # the two tasks of one leaderboard are their leaderboard's page: its address redirects
+    redirects = sorted(str(p.relative_to(out)) for p in (out / "tasks").rglob("index.html"))
+    assert redirects == ["tasks/object_detection/ms-coco-2016/index.html",
+                         "tasks/pose_estimation/mpii-human-pose-dataset/index.html"]
     assert "models/deeplab-v3-xception-65.md" in models and "compare.md" in written
     # home, 4 indexes (tasks, datasets, papers, models), compare; 6 tasks, 9 datasets
-    assert len(written) == 6 + 6 + 9 + len(papers) + len(models) + 16 and len(papers) > 20
+    assert len(written) == 6 + 6 + 9 + len(papers) + len(models) + 14 and len(papers) > 10
+    # a paper or model of one result has no page: a stub at its address sends to its row
+    stubs = sorted(str(p.relative_to(out)) for folder in ("papers", "models")
+                   for p in (out / folder).rglob("index.html"))
+    assert "models/sdn-m2/index.html" in stubs and "models/sdn-m2.md" not in models
+    assert len(stubs) + len(papers) + len(models) == 24 + 46  # every paper and model
     exports = sorted(str(p.relative_to(out)) for p in (out / "data").rglob("*.*"))
     assert "data/all.json" in exports and "data/schema.json" in exports
     assert "data/semantic_segmentation/pascal-voc-2012-validation-set.md.txt" in exports
@@ -56,6 +66,62 @@ def test_pages_step_writes_every_page_without_mkdocs(tmp_path):
     assert '<table class="lb-table"' in task
 
 
+MANUALS = ["architecture.md", "migration.md", "performance.md", "releasing.md", "templates.md"]
+READER_NAV = [("Home", None), ("Tasks", "tasks/"), ("Datasets", "datasets/"),
+              ("Papers", "papers/"), ("Models", "models/"), ("Contributing", "contributing/")]
+
+
+def _nav(page: Path) -> list[tuple[str, str]]:
+    """The primary navigation's entries of a built page: (title, link); a section, and the
+    page itself, as (title, None)."""
+    html = page.read_text(encoding="utf-8")
+    primary = html.split('<nav class="md-nav md-nav--primary"', 1)[1]
+    entries = []
+    for match in re.finditer(r'<li class="md-nav__item[^"]*">\s*(?:<a href="([^"]*)" class='
+                             r'"md-nav__link[^"]*">|<input[^>]*>\s*<label[^>]*>)\s*'
+                             r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', primary):
+        if not (match[1] or "").startswith("#"):
+            entries.append((match[2], match[1]))
+    return entries
+
+
+def test_the_sites_navigation_is_for_its_readers():
+    """mkdocs.yml: the home, the four indexes and the contributing page; the data format
+    published for contributors, outside the navigation; the generator's manuals excluded.
+    mkdocs.manuals.yml, the option that publishes them, keeps the same navigation before its
+    section Manuals and excludes nothing."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert [list(e.items())[0] for e in config["nav"]] == [
+        ("Home", "index.md"), ("Tasks", "tasks/index.md"), ("Datasets", "datasets/index.md"),
+        ("Papers", "papers/index.md"), ("Models", "models/index.md"),
+        ("Contributing", "contributing.md")]
+    assert "/format.md" in config["not_in_nav"].split()
+    assert sorted(config["exclude_docs"].split()) == [f"/{m}" for m in MANUALS]
+    manuals = yaml.load((ROOT / "mkdocs.manuals.yml").read_text(encoding="utf-8"),
+                        Loader=yaml.BaseLoader)
+    assert manuals["INHERIT"] == "mkdocs.yml" and manuals["exclude_docs"] == ""
+    assert manuals["nav"][:-1] == config["nav"]
+    section = manuals["nav"][-1]["Manuals"]
+    assert sorted(list(e.values())[0] for e in section) == sorted(["format.md", *MANUALS])
+    # a published page links no manual: such a link would lead nowhere on the site
+    for page in ("index.md", "contributing.md", "format.md"):
+        text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        for manual in MANUALS:
+            assert f"]({manual}" not in text, (page, manual)
+
+
+@pytest.mark.slow
+def test_the_manuals_are_published_where_a_site_owner_asks(tmp_path):
+    run = mkdocs("build", "--strict", "-f", "mkdocs.manuals.yml", "-d", str(tmp_path / "site"))
+    assert run.returncode == 0, run.stderr
+    for page in ["format.md", *MANUALS]:
+        assert (tmp_path / "site" / page.removesuffix(".md") / "index.html").is_file(), page
+    nav = _nav(tmp_path / "site" / "index.html")
+    assert nav[:len(READER_NAV)] == READER_NAV and nav[len(READER_NAV)] == ("Manuals", None)
+    assert [t for t, _ in nav[len(READER_NAV) + 1:]] == [
+        "Data format", "Migrating pages", "Templates", "Performance", "Architecture", "Releasing"]
+
+
 @pytest.mark.slow
 def test_mkdocs_build_is_strict_and_writes_nothing_into_the_repository(tmp_path):
     before = _status()
@@ -64,8 +130,14 @@ def test_mkdocs_build_is_strict_and_writes_nothing_into_the_repository(tmp_path)
     assert _status() == before
     assert sorted(p.name for p in (ROOT / "docs").glob("*.md")) == \
         ["architecture.md", "contributing.md", "format.md", "index.md", "migration.md",
-         "performance.md",
-         "templates.md"]
+         "performance.md", "releasing.md", "templates.md"]
+    # the site speaks to its readers (issue 30): the manuals stay in docs/, out of the site
+    built = tmp_path / "site"
+    for manual in MANUALS:
+        assert not (built / manual.removesuffix(".md")).exists(), manual
+    for page in ("contributing", "format"):
+        assert (built / page / "index.html").is_file(), page
+    assert _nav(built / "index.html") == READER_NAV
     page = (tmp_path / "site" / "tasks" / "semantic_segmentation" / "index.html").read_text()
     assert 'id="pascal-voc-2012-validation-set"' in page  # the permalink anchor
     assert "88.80" in page and 'data-sort="88.8"' in page
@@ -164,6 +236,9 @@ def test_with_a_github_repo_every_leaderboard_page_links_to_the_result_form(tmp_
     assert boards
     for task, board in boards:
         page = (tmp_path / "site" / "tasks" / task / board / "index.html").read_text()
+        if "location.replace" in page:  # a task's one leaderboard: on the task's page
+            page = (tmp_path / "site" / "tasks" / task / "index.html").read_text()
+            assert f'id="table-{board}"' in page
         links = [htmllib.unescape(m) for m in re.findall(
             r'<a class="lb-submit" href="([^"]+)"', page)]
         assert len(links) == 1, (task, board)
@@ -177,5 +252,6 @@ def test_with_a_github_repo_every_leaderboard_page_links_to_the_result_form(tmp_
         assert page.count('class="lb-fix"') == page.count("<tr id=")
     plain = mkdocs("build", "--strict", "-d", str(tmp_path / "plain"))
     assert plain.returncode == 0, plain.stderr
-    page = next((tmp_path / "plain" / "tasks").glob("*/*/index.html")).read_text()
+    page = next(text for text in (p.read_text() for p in (tmp_path / "plain" / "tasks").glob(
+        "*/*/index.html")) if "location.replace" not in text)  # a leaderboard's page
     assert "lb-submit" not in page and "lb-fix" not in page and "data-form" not in page
