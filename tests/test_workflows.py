@@ -32,8 +32,8 @@ def load(path: Path) -> dict:
     return data
 
 
-def test_the_three_workflows_exist():
-    assert [p.name for p in FILES] == ["ci.yml", "pages.yml", "submission.yml"]
+def test_the_workflows_exist():
+    assert [p.name for p in FILES] == ["ci.yml", "pages.yml", "release.yml", "submission.yml"]
 
 
 def test_actionlint_has_no_findings():
@@ -43,11 +43,31 @@ def test_actionlint_has_no_findings():
 
 
 def test_zizmor_has_no_findings_even_pedantic():
-    run = subprocess.run([tool("zizmor"), "--offline", "--persona=pedantic", str(WORKFLOWS)],
+    # the whole of .github/: the workflows and the Dependabot configuration
+    run = subprocess.run([tool("zizmor"), "--offline", "--persona=pedantic", str(ROOT / ".github")],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "No findings to report" in run.stdout + run.stderr
     assert "suppressed" not in run.stdout + run.stderr
+    for path in [*FILES, ROOT / ".github" / "dependabot.yml"]:
+        assert f"completed {path}" in run.stderr, path
+
+
+def test_an_action_is_pinned_to_one_commit_everywhere():
+    """The same action at the same commit (and version comment) in every workflow."""
+    pins: dict[str, set[str]] = {}
+    for path in FILES:
+        for action, sha, version in re.findall(r"uses: ([\w.-]+/[\w.-]+)@(\w+) # (v\S+)",
+                                               path.read_text(encoding="utf-8")):
+            pins.setdefault(action, set()).add(f"{sha} {version}")
+    assert pins and all(len(found) == 1 for found in pins.values()), pins
+
+
+def test_dependabot_keeps_the_pinned_actions_current():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    [update] = config["updates"]
+    assert update["package-ecosystem"] == "github-actions" and update["directory"] == "/"
+    assert update["schedule"] == {"interval": "weekly"} and update["cooldown"]["default-days"] >= 7
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -79,6 +99,50 @@ def test_only_the_deploy_job_can_publish():
     assert pages["concurrency"] == {"group": "pages", "cancel-in-progress": "false"}
     assert set(pages["on"]) == {"push", "workflow_dispatch"}
     assert "cache" not in (WORKFLOWS / "pages.yml").read_text(encoding="utf-8")
+
+
+def test_the_release_workflow_builds_checks_and_publishes_with_least_permissions():
+    """release.yml (issue 30): on a version tag only; nothing above the jobs; build with
+    contents read, the OIDC token only in the PyPI job (environment pypi, the publish action
+    pinned), contents write only where the GitHub release is made."""
+    release = load(WORKFLOWS / "release.yml")
+    assert release["on"] == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {}
+    assert release["concurrency"]["cancel-in-progress"] == "false"
+    jobs = release["jobs"]
+    assert list(jobs) == ["build", "pypi", "github-release"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["pypi"]["permissions"] == {"id-token": "write"}
+    assert jobs["github-release"]["permissions"] == {"contents": "write"}
+    assert jobs["pypi"]["needs"] == "build" and jobs["github-release"]["needs"] == "pypi"
+    assert jobs["pypi"]["environment"]["name"] == "pypi"
+    assert "id-token" not in str({k: v for k, v in jobs.items() if k != "pypi"})
+    text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
+    assert re.search(r"uses: pypa/gh-action-pypi-publish@[0-9a-f]{40} # v\d+\.\d+\.\d+\n", text)
+    pypi_steps = [s.get("uses", "").split("@")[0] for s in jobs["pypi"]["steps"]]
+    assert pypi_steps == ["actions/download-artifact", "pypa/gh-action-pypi-publish"]
+    assert "with" not in jobs["pypi"]["steps"][1]  # no password: trusted publishing
+    assert "secrets." not in text
+    build = " ".join(s.get("run", "") for s in jobs["build"]["steps"])
+    for command in ("python -m pip install -c constraints.txt build twine",
+                    'python .ci/release.py check-tag "$GITHUB_REF_NAME"', "python -m build",
+                    "python -m twine check --strict dist/*", "python .ci/release.py check-dist dist",
+                    "python .ci/release.py smoke dist"):
+        assert command in build, command
+    steps = jobs["github-release"]["steps"]
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert 'python3 .ci/release.py notes "$GITHUB_REF_NAME" > "$RUNNER_TEMP/notes.md"' in runs
+    assert 'gh release create "$GITHUB_REF_NAME" dist/*' in runs
+    assert '--notes-file "$RUNNER_TEMP/notes.md"' in runs and "--verify-tag" in runs
+    [create] = [s for s in steps if s.get("name") == "Create the release"]
+    assert create["env"] == {"GH_TOKEN": "${{ github.token }}", "GH_REPO": "${{ github.repository }}"}
+
+
+def test_the_release_is_documented_and_its_notes_come_from_the_changelog():
+    doc = " ".join((ROOT / "docs" / "releasing.md").read_text(encoding="utf-8").split())
+    for words in ("trusted publisher", "release.yml", "environment `pypi`", "CHANGELOG.md",
+                  "pyproject.toml", "git tag", "Required reviewers"):
+        assert words in doc, words
 
 
 def test_ci_runs_every_check():
