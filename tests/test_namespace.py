@@ -84,7 +84,9 @@ def test_a_leaderboard_id_index_would_be_its_tasks_page_and_is_refused(tmp_path)
 
 
 def test_a_page_that_would_replace_another_stops_the_build_even_past_validation(tmp_path):
-    data = _data(tmp_path, {"t.yml": _task([_result("A", 1.0)], board="index")})
+    # two leaderboards: each has a page of its own (one alone would be its task's page)
+    second = "- id: other\n  title: Other\n  metrics:\n  - name: Accuracy\n  results: []\n"
+    data = _data(tmp_path, {"t.yml": _task([_result("A", 1.0)], board="index") + second})
     loaded = load_project(data)  # invalid: built anyway, as if validation were bypassed
     assert not loaded.ok
     with pytest.raises(ValueError, match="tasks/t.md and tasks/t/index.md would be one page"):

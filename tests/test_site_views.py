@@ -64,12 +64,61 @@ def test_the_compare_data_holds_each_models_best_row_per_leaderboard(project):
 
 
 def test_every_leaderboard_has_its_own_page(project, pages):
+    """Its own, or its task's when the task has only it (``folds_into_task``): then its own
+    address is a redirect there."""
     for lb in project.leaderboards:
-        page = pages[f"tasks/{lb.task_id}/{lb.id}.md"]
+        folded = site.folds_into_task(project.task(lb.task_id))
+        page = pages[f"tasks/{lb.task_id}.md" if folded else f"tasks/{lb.task_id}/{lb.id}.md"]
         assert f'id="table-{lb.id}"' in page
+        assert (f"tasks/{lb.task_id}/{lb.id}/index.html" in pages) == folded
+        assert (f"tasks/{lb.task_id}/{lb.id}.md" in pages) != folded
     voc = pages["tasks/semantic_segmentation/pascal-voc-2012-validation-set.md"]
     assert voc.startswith('---\ntitle: "Semantic segmentation on PASCAL VOC 2012 — Validation set"')
     assert '<form class="lb-filters"' in voc and 'href="../../../tasks/semantic_segmentation/"' in voc
+
+
+# --- a task of one leaderboard: its page is the leaderboard's ----------------------------
+
+FOLDED = ("object_detection", "ms-coco-2016")  # the bundled data's tasks of one leaderboard
+FOLDED_TOO = ("pose_estimation", "mpii-human-pose-dataset")
+
+
+def test_a_task_of_one_leaderboard_in_full_is_its_page(project, pages):
+    folded = {t.id for t in project.tasks if site.folds_into_task(t)}
+    assert folded == {FOLDED[0], FOLDED_TOO[0]}
+    assert not site.folds_into_task(_big_task(1, site.FULL_TASK_RESULTS + 1))  # an overview
+    assert not site.folds_into_task(_big_task(2, 1)) and site.folds_into_task(_big_task(1, 1))
+    task, board = FOLDED
+    page = pages[f"tasks/{task}.md"]
+    # what the leaderboard's page had: its title, the filters, the table with the same row
+    # anchors, the chart, the downloads; and no link to a page of its own
+    lb = project.task(task).leaderboards[0]
+    view = dataclasses.replace(views.leaderboard_view(lb), folded=False)
+    anchors = [row.anchor for row in view.rows]
+    assert page.startswith('---\ntitle: "Object detection on MS-COCO 2016"\n')
+    assert '<form class="lb-filters"' in page and 'name="asof"' in page
+    assert f"{{ #{board} }}" in page and f'<table class="lb-table" id="table-{board}"' in page
+    assert all(f'<tr id="{a}"' in page for a in anchors) and len(anchors) == 10
+    assert '<svg' in page and f'href="../../data/{task}/{board}.csv"' in page
+    assert "page of this leaderboard" not in page
+    # a task of several keeps both kinds of page, linked as before
+    seg = pages["tasks/semantic_segmentation.md"]
+    assert 'href="../../tasks/semantic_segmentation/pascal-context/">page of this leaderboard' \
+        in seg
+    assert seg.startswith('---\ntitle: "Semantic segmentation"\n')
+
+
+def test_a_folded_leaderboards_address_redirects_to_its_task_keeping_the_row(pages):
+    task, board = FOLDED
+    stub = pages[f"tasks/{task}/{board}/index.html"]
+    assert len(stub.encode()) < 700 and "md-" not in stub and "stylesheet" not in stub
+    assert '<script>location.replace("../../../tasks/object_detection/" + location.search' \
+           ' + location.hash)</script>' in stub
+    assert '<noscript><meta http-equiv="refresh" content="0; url=../../../tasks/object_detection/">' \
+           '</noscript>' in stub
+    assert '<meta name="robots" content="noindex">' in stub
+    assert '<link rel="canonical" href="../../../tasks/object_detection/">' in stub
+    assert '<a href="../../../tasks/object_detection/">Object detection</a>' in stub
 
 
 def _big_task(boards: int, results: int) -> Task:

@@ -65,9 +65,12 @@ def test_every_section_by_default_with_placeholders_for_the_stamped_ones(project
     assert sorted(stamped) == ["datasets/", "models/", "papers/", "tasks/*/"]
     assert files["papers/_stamp.md"] == files["datasets/_stamp.md"] == stamping.PLACEHOLDER
     assert files["models/_stamp.md"] == files["tasks/_stamp/_stamp.md"] == stamping.PLACEHOLDER
-    # a page per leaderboard, as deep as its placeholder
+    # a page per leaderboard, as deep as its placeholder, but a task's only one (its task's
+    # page is its page): a redirect at its address, handed to MkDocs as a file of its own
     assert "tasks/semantic_segmentation/ade20k-validation-set.md" in dict(stamped["tasks/*/"])
-    assert len(stamped["tasks/*/"]) == len(project.leaderboards)
+    assert len(stamped["tasks/*/"]) == len(project.leaderboards) - 2
+    assert files["tasks/object_detection/ms-coco-2016/index.html"].startswith("<!doctype html>")
+    assert "tasks/object_detection/ms-coco-2016.md" not in dict(stamped["tasks/*/"])
     assert "datasets/ade20k.md" not in files
     assert "datasets/ade20k.md" in dict(stamped["datasets/"])
     assert all(stamping.stampable(p) for pages in stamped.values() for p in pages)
@@ -91,6 +94,26 @@ def test_the_sections_left_out_are_not_published_home_and_exports_are(project):
     assert "index.md" in papers_only.files and "data/all.json" in papers_only.direct
     assert papers_only.direct == everything.direct
     assert not [p for p in papers_only.files if p.startswith(("tasks/", "datasets/"))]
+
+
+def test_a_rebuild_takes_out_the_redirect_of_a_leaderboard_gone(tmp_path):
+    """`mkdocs serve` carries the last build's tasks/ over: a folded leaderboard's redirect
+    (a file MkDocs copies, not a page) goes with its task, as its pages do."""
+    before = sitebuild.generate(load_project(DATA).project)
+    project = load_project(DATA).project
+    project.tasks = [t for t in project.tasks if t.id != "object_detection"]
+    now = sitebuild.generate(project, previous=before)
+    old, staging = tmp_path / "old", tmp_path / "staging"
+    kept = ["tasks/semantic_segmentation/index.html", "tasks/pose_estimation/index.html",
+            "tasks/pose_estimation/mpii-human-pose-dataset/index.html"]
+    gone = ["tasks/object_detection/index.html", "tasks/object_detection/ms-coco-2016/index.html"]
+    for path in kept + gone:
+        (old / path).parent.mkdir(parents=True, exist_ok=True)
+        (old / path).write_text("x", encoding="utf-8")
+    staging.mkdir()
+    assert sitebuild.carry_over(old, staging, before, now) == ["tasks"]
+    assert [p for p in kept + gone if (staging / p).exists()] == kept
+    assert not (staging / "tasks" / "object_detection").exists()
 
 
 def test_a_template_override_replaces_the_shipped_one(project, tmp_path):

@@ -162,8 +162,29 @@ def paper_path(key: str) -> str:
 
 
 def leaderboard_path(task_id: str, leaderboard_id: str) -> str:
-    """A leaderboard's own page, the address people cite: tasks/TASK/LEADERBOARD.md."""
+    """A leaderboard's own page, the address people cite: tasks/TASK/LEADERBOARD.md.  For a
+    leaderboard folded into its task's page (``leaderboard_url``) it is a redirect there."""
     return f"tasks/{task_id}/{leaderboard_id}.md"
+
+
+def redirect_path(task_id: str, leaderboard_id: str) -> str:
+    """Where a folded leaderboard's redirect is written, at its own page's address
+    (``tasks/TASK/LEADERBOARD/``): a file of its own, not a page of the theme."""
+    return f"tasks/{task_id}/{leaderboard_id}/index.html"
+
+
+def leaderboard_url(task_id: str, leaderboard_id: str, folded: bool = False) -> str:
+    """Where a link to a leaderboard goes, from the site's root: its own page
+    (``tasks/TASK/LEADERBOARD/``), or, when its task has only it and shows it in full
+    (``folded``), its section of the task's page (``tasks/TASK/#LEADERBOARD``), where its own
+    address redirects."""
+    return f"tasks/{task_id}/#{leaderboard_id}" if folded else f"tasks/{task_id}/{leaderboard_id}/"
+
+
+def rows_url(task_id: str, leaderboard_id: str, folded: bool = False) -> str:
+    """The page that holds a leaderboard's rows, from the site's root; a row's link is it
+    and ``#`` its anchor (the anchors are the same on the task's page)."""
+    return f"tasks/{task_id}/" if folded else f"tasks/{task_id}/{leaderboard_id}/"
 
 
 def model_path(key: str) -> str:

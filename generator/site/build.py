@@ -189,7 +189,8 @@ def site_pages(project: Project, home_intro: str = "", templates_dir: Path | Non
     pages: dict[str, str] = {}
     served: dict[str, str] = {}  # URL -> page: tasks/t.md and tasks/t/index.md are one
     for path, context in contexts.page_contexts(data, home_intro, edit_base, keep, form):
-        other = served.setdefault(urls.page_url(path), path)
+        url = urls.page_url(path) if path.endswith(".md") else path.removesuffix("index.html")
+        other = served.setdefault(url, path)  # a redirect (index.html) is served there too
         if other is not path:  # validate refuses what would do it (rules.urls): never replace
             raise ValueError(f"{other} and {path} would be one page; run validate on the data")
         pages[path] = keep(("page", path), context, lambda: render.render(
@@ -279,8 +280,8 @@ def carry_over(old_site: Path, staging: Path, before: Generated, now: Generated)
         stamped_now = {path for pages in now.stamped.values() for path in pages}
         gone += [stamping.page_url(path) + "index.html" for pages in before.stamped.values()
                  for path in pages if path not in stamped_now]
-        gone += [page_output(path) for path in before.files.keys() - now.files.keys()
-                 if path.endswith(".md")]
+        gone += [page_output(path) if path.endswith(".md") else path  # a redirect's file
+                 for path in before.files.keys() - now.files.keys()]
     for path in gone:
         target = staging / path
         try:

@@ -137,6 +137,21 @@ class LeaderboardView:
     highlight: int
     metrics: tuple[MetricView, ...]
     rows: tuple[RowView, ...]
+    # shown in full on its task's page, the only leaderboard there, and its own page a
+    # redirect to it (``site.folds_into_task``): links go to the task's page
+    folded: bool = False
+
+    @property
+    def href(self) -> str:
+        """Where a link to the leaderboard goes, from the site's root: its page
+        (``tasks/TASK/LEADERBOARD/``), or its section of its task's page when folded."""
+        return urls.leaderboard_url(self.task_id, self.id, self.folded)
+
+    @property
+    def rows_href(self) -> str:
+        """The page its rows are on, from the site's root: a row's link is it, ``#`` and the
+        row's anchor."""
+        return urls.rows_url(self.task_id, self.id, self.folded)
 
     @property
     def primary(self) -> MetricView | None:

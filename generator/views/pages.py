@@ -19,6 +19,7 @@ from typing import ClassVar, Iterator, Mapping
 
 from generator.views.chart import progress
 from generator.project.model import Dataset, Task
+from generator.rules import urls
 from generator.views import site
 from generator.views import leaderboard as views
 from generator.views.site import Area, FeedEntry, Keep, Model, Paper, SiteBoard, SiteData, busiest, dataset_path, datasets_by_area, downloads, fresh, is_overview, key_of, leaderboard_path, model_path, paper_path, rivals_of, root_of, task_path
@@ -148,6 +149,17 @@ class LeaderboardPage(Page):
 
 
 @dataclass(frozen=True)
+class RedirectPage(Page):
+    """A leaderboard folded into its task's page (``site.folds_into_task``) at its own
+    address (``urls.redirect_path``): no page of the theme but a few hundred bytes that send
+    the reader to the task's page with the address's fragment (a row's permalink) and query
+    (the filters), left out of search engines.  ``root`` is its own page's."""
+    TEMPLATE: ClassVar[str] = "site_redirect.html.j2"
+    task: TaskRef
+    board: str  # the leaderboard's title
+
+
+@dataclass(frozen=True)
 class DatasetPage(Page):
     TEMPLATE: ClassVar[str] = "site_dataset.md.j2"
     dataset: Dataset
@@ -190,7 +202,7 @@ class ComparePage(Page):
 
 
 PAGE_TYPES = (HomePage, TasksIndexPage, DatasetsIndexPage, TaskPage, LeaderboardPage,
-              DatasetPage, PapersIndexPage, PaperPage, ModelsIndexPage, ModelPage, ComparePage)
+              RedirectPage, DatasetPage, PapersIndexPage, PaperPage, ModelsIndexPage, ModelPage, ComparePage)
 
 
 # --- building them ------------------------------------------------------------------
@@ -324,5 +336,9 @@ def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep,
     me = _ref(data, task.id)
     for board in boards:
         path = leaderboard_path(board.view)
+        if board.view.folded:  # its task's page shows it: its address redirects there
+            yield (urls.redirect_path(task.id, board.view.id),
+                   RedirectPage(root_of(path), me, board.view.title))
+            continue
         yield path, LeaderboardPage(root_of(path), me, parents, board)
 

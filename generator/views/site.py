@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Callable, Hashable, TypeVar
@@ -377,7 +377,7 @@ class SiteData:
 def derive(project: Project, keep: Keep | None = None) -> SiteData:
     """The ``SiteData`` of ``project``; ``keep`` keeps each leaderboard's feed entries."""
     keep = keep or fresh
-    views_of = {key_of(lb): views.leaderboard_view(lb) for lb in project.leaderboards}
+    views_of = board_views(project)
     titles = {t.id: t.title for t in project.tasks}
     children: dict[str, list[Task]] = {}
     for task in project.tasks:
@@ -627,4 +627,33 @@ FULL_TASK_RESULTS = 300
 def is_overview(task: Task) -> bool:
     return (len(task.leaderboards) > FULL_TASK_LEADERBOARDS
             or sum(len(lb.results) for lb in task.leaderboards) > FULL_TASK_RESULTS)
+
+# A task of one leaderboard shown in full on its page (not an overview) would show it twice:
+# on its page and on the leaderboard's own.  Its page alone shows it (the leaderboard's
+# section, ``#LEADERBOARD``, and its rows' anchors, which are the same there); every link to
+# the leaderboard goes there (``LeaderboardView.href``), and the leaderboard's own address,
+# which permalinks and badges cite, holds a redirect to the task's page that keeps the
+# fragment (``pages.RedirectPage``), listed in neither the sitemap nor the search.
+
+def folds_into_task(task: Task) -> bool:
+    """Whether ``task``'s one leaderboard has no page of its own but its task's."""
+    return len(task.leaderboards) == 1 and not is_overview(task)
+
+
+def board_views(project: Project) -> dict[str, views.LeaderboardView]:
+    """Every leaderboard's view by ``key_of``, in the project's order, a leaderboard folded
+    into its task's page (``folds_into_task``) marked ``folded`` (its view kept on it, as
+    ``views.leaderboard_view`` keeps the other, for the rebuilds of `mkdocs serve`)."""
+    out = {}
+    for task in project.tasks:
+        folded = folds_into_task(task)
+        for lb in task.leaderboards:
+            view = views.leaderboard_view(lb)
+            if folded:
+                kept = lb.__dict__.get("_folded_view")
+                if kept is None or kept[0] is not view:
+                    kept = lb.__dict__["_folded_view"] = (view, replace(view, folded=True))
+                view = kept[1]
+            out[key_of(lb)] = view
+    return out  # the project's leaderboards are its tasks', in order
 
