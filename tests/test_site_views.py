@@ -121,6 +121,38 @@ def test_a_folded_leaderboards_address_redirects_to_its_task_keeping_the_row(pag
     assert '<a href="../../../tasks/object_detection/">Object detection</a>' in stub
 
 
+def test_every_link_to_a_folded_leaderboard_goes_to_its_task_page(project, pages):
+    task, board = FOLDED
+    old = f"tasks/{task}/{board}/"
+    assert not [p for p, text in pages.items() if old in text and not p.endswith(".html")]
+    home, coco = pages["index.md"], pages["datasets/coco_detection.md"]
+    for text in (home, coco):
+        assert f'href="{"" if text is home else "../../"}tasks/{task}/#{board}">MS-COCO 2016' in text
+        assert f'tasks/{task}/#{board}--' in text  # its best result's row
+    data = site.derive(project)
+    paper = "arxiv-1506.01497"  # Faster R-CNN: five results there, a page of its own
+    assert [v.id for v, _, _ in data.papers[paper].entries] == [board] * 5
+    assert f'href="../../tasks/{task}/#{board}--' in pages[f"papers/{paper}.md"]
+    assert f'href="../../tasks/{task}/#{board}">MS-COCO 2016' in pages[f"papers/{paper}.md"]
+    # a model of results there and elsewhere: its page links the row on the task's page
+    more = load_valid_project(DATA).project
+    more.task(task).leaderboards[0].results.append(Result(model="DeepLab_v3-Xception-65",
+                                                          values={}))
+    model = sitebuild.site_pages(more)["models/deeplab-v3-xception-65.md"]
+    assert f'href="../../tasks/{task}/#{board}--deeplab-v3-xception-65">MS-COCO 2016' in model
+    assert 'href="../../tasks/semantic_segmentation/pascal-voc-2012-validation-set/#' in model
+    # the feed, the search, the compare page's data
+    feed = [e.href for e in data.feed if e.href.startswith(f"tasks/{task}/")]
+    assert feed and all(h.startswith(f"tasks/{task}/#{board}--") for h in feed)
+    from generator.site import searchindex
+    where = {e["location"] for e in searchindex.entries(data)}
+    assert f"tasks/{task}/#{board}" in where and old not in where
+    assert "tasks/semantic_segmentation/pascal-context/" in where
+    compare = site.compare_data(data.models, data.views, data.titles)["boards"]
+    assert [task, board, "MS-COCO 2016", "Object detection", "mAP (%)", 10, 1] in compare
+    assert all(len(b) == 6 for b in compare if b[0] not in (task, FOLDED_TOO[0]))
+
+
 def _big_task(boards: int, results: int) -> Task:
     metric = Metric("Score", direction="higher")
     lbs = [Leaderboard(id=f"b{i}", title=f"Board {i}", metrics=[metric], task_id="big",

@@ -883,7 +883,8 @@
           shared.forEach(function (board) {
             var b = boards[board];
             var tr = body.insertRow();
-            cell(tr, b[3] + " on " + b[2], siteRoot + "tasks/" + b[0] + "/" + b[1] + "/");
+            // a leaderboard folded into its task's page (a 1 last) is a section of that page
+            cell(tr, b[3] + " on " + b[2], siteRoot + "tasks/" + b[0] + "/" + (b[6] ? "#" + b[1] : b[1] + "/"));
             cell(tr, b[4]);
             var ranks = results.map(function (found) { return found.get(board)[3]; });
             var top = Math.min.apply(null, ranks.filter(function (r) { return r !== null; }));

@@ -105,7 +105,7 @@ def entries(data: "SiteData", sections: Iterable[str] = ("tasks", "datasets", "p
                               data.totals.get(task.id, (0, 0))[1]))
         for view in data.views.values():
             title = f"{data.titles.get(view.task_id, view.task_id)} on {view.title}"
-            out.append(_entry(urls.page_url(site.leaderboard_path(view)), "leaderboard",
+            out.append(_entry(view.href, "leaderboard",  # a folded one: its task's page
                               title, "Leaderboard", len(view.rows)))
     if "datasets" in sections:
         for dataset in project.datasets.values():

@@ -250,9 +250,10 @@ def rivals_of(key: str, all_models: dict[str, Model], met: dict[str, dict[str, i
 
 def compare_data(all_models: dict[str, Model], views_of: dict[str, views.LeaderboardView],
                  titles: dict[str, str]) -> dict:
-    """What the compare page reads (data/models.json): each leaderboard once, and each model's
-    best row per leaderboard as [leaderboard index, configuration, value shown, rank]
-    (``compare_json``, read back)."""
+    """What the compare page reads (data/models.json): each leaderboard once as [task id, id,
+    title, task title, metric, results] and a 1 after them for one folded into its task's
+    page (``folds_into_task``), and each model's best row per leaderboard as [leaderboard
+    index, configuration, value shown, rank] (``compare_json``, read back)."""
     return json.loads(compare_json(all_models, views_of, titles))
 
 
@@ -285,7 +286,7 @@ def compare_json(found: dict[str, Model], views_of: dict[str, views.LeaderboardV
         title = titles.get(v.task_id, v.task_id)
         boards.append(keep(("compare-board", key), (v, title), lambda: _dump(
             [v.task_id, v.id, v.title, title, v.primary.label if v.primary else "",
-             len(v.rows)])))
+             len(v.rows)] + ([1] if v.folded else []))))
     parts = [keep(("compare-model", key), (order, model.name, model.entries),
                   lambda: model_part(key, model)) for key, model in found.items()]
     return '{"boards":[' + ",".join(boards) + '],"models":{' + ",".join(parts) + "}}\n"
@@ -519,7 +520,7 @@ def _feed_entries(view: views.LeaderboardView, task_title: str) -> list[FeedEntr
                 id=f"tag:leaderboards.invalid,{row.date[:4]}:{view.task_id}/{row.anchor}",
                 title=f"{'New best' if record else 'New result'}: {row.display_name}, "
                       f"{view.primary.label} {shown} on {where}",
-                updated=_rfc3339(row.date), href=f"tasks/{view.task_id}/{view.id}/#{row.anchor}",
+                updated=_rfc3339(row.date), href=f"{view.rows_href}#{row.anchor}",
                 summary=f"{row.display_name} reached {view.primary.label} {shown} on {where}"
                         + (f", rank {row.rank} of {len(view.rows)}" if row.rank else ""),
                 date=row.date, record=record))
