@@ -367,9 +367,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("init", cmd_init, "write a new leaderboard site, ready to build",
             "Write a new leaderboard site into DIR: mkdocs.yml using the 'leaderboards' plugin, "
             "data/ with an example task, dataset and sources file, the JSON Schemas its data "
-            "files name, a README with generated tables, the pull-request and Pages workflows "
-            "and .pre-commit-config.yaml. It validates and builds with 'mkdocs build --strict' "
-            "as written. DIR must not exist or be empty.",
+            "files name, a README with generated tables, a contributing page, the pull-request, "
+            "Pages and submission workflows, a Dependabot configuration, .pre-commit-config.yaml "
+            "and requirements.txt pinning this release. It validates and builds with 'mkdocs "
+            "build --strict' as written. DIR must not exist or be empty.",
             (arg("dir", type=Path, metavar="DIR", help="the new site's folder"),
              arg("--name", metavar="TITLE",
                  help="the site's name (default: from DIR, e.g. my-site -> My site)"))),

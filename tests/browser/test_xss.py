@@ -68,8 +68,11 @@ def _fixture_pages() -> dict[str, str | None]:
         # a name with control characters cannot be compared through the browser's title
         pages[site_module.page_url(site_module.paper_path(paper.key))] = \
             None if re.search(r"[\x00-\x1f\x7f]", paper.name) else name
+    # the hand-written pages the site publishes: not the manuals mkdocs.yml excludes
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    excluded = set(config.get("exclude_docs", "").split())
     for doc in sorted((ROOT / "docs").glob("*.md")):
-        if doc.name != "index.md":
+        if doc.name != "index.md" and f"/{doc.name}" not in excluded:
             pages.setdefault(f"{doc.stem}/", None)
     pages["404.html"] = None
     return dict(sorted(pages.items()))
