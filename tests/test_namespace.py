@@ -149,7 +149,8 @@ def test_a_very_long_name_gives_bounded_file_names_that_stay_apart():
 
 def test_hostile_model_names_build_pages_that_do_not_replace_each_other(tmp_path):
     names = ["Index", "通义千问", "文心一言", "α-Net", "β-Net", "C++Net", "C Net", "X" * 240]
-    data = _data(tmp_path, {"t.yml": _task([_result(n, 90 - i) for i, n in enumerate(names)])})
+    results = [_result(n, 90 - i) for i, n in enumerate(names)]  # on two tasks: a page each
+    data = _data(tmp_path, {"t.yml": _task(results), "u.yml": _task(results, "Other task")})
     loaded = load_project(data)
     assert loaded.ok, loaded.problems
     pages = sitebuild.site_pages(loaded.project)
@@ -246,8 +247,8 @@ def test_a_paper_is_an_arxiv_paper_only_at_arxivs_address(url, ident):
 def test_a_borrowed_arxiv_address_gets_its_own_paper_page(tmp_path):
     real, fake = "https://arxiv.org/abs/1706.05587", \
         "https://evil.example/phish?next=arxiv.org/abs/1706.05587"
-    data = _data(tmp_path, {"t.yml": _task([_result("Real", 80.0, real),
-                                            _result("Fake", 90.0, fake)])})
+    results = [_result("Real", 80.0, real), _result("Fake", 90.0, fake)]  # two each: pages
+    data = _data(tmp_path, {"t.yml": _task(results), "u.yml": _task(results, "Other task")})
     pages = sitebuild.site_pages(load_project(data).project)
     arxiv = pages["papers/arxiv-1706.05587.md"]
     assert "Real" in arxiv and "evil.example" not in arxiv and "Fake" not in arxiv

@@ -216,13 +216,13 @@ def test_a_model_renamed_elsewhere_is_renamed_on_the_pages_of_the_models_beside_
                            "results": [{"model": m, "values": {"Accuracy": v}} for m, v in rows]}]
     _dump(data / "tasks" / "beta.yml", {"title": "Beta task",
                                         "leaderboards": board([("Mnet", 90.5), ("ResNet", 80.5)])})
-    _dump(data / "tasks" / "alpha.yml", {"title": "Alpha task",
-                                         "leaderboards": board([("resnet", 70.5)])})
+    _dump(data / "tasks" / "alpha.yml", {"title": "Alpha task",  # Mnet: two results, a page
+                                         "leaderboards": board([("resnet", 70.5), ("Mnet", 60.5)])})
     memory = FileCache()
     previous = sitebuild.generate(pipeline.load_project(data, cache=memory).project)
     assert ">resnet</a>" in previous.pages["models/mnet.md"]  # the first spelling, on a tie
     _dump(data / "tasks" / "alpha.yml", {"title": "Alpha task",
-                                         "leaderboards": board([("Other", 70.5)])})
+                                         "leaderboards": board([("Other", 70.5), ("Mnet", 60.5)])})
     built = sitebuild.generate(pipeline.load_project(data, cache=memory).project,
                                previous=previous)
     assert memory.changed == {("task", "alpha")}

@@ -32,15 +32,26 @@ def test_every_generated_page_has_one_short_entry_by_its_name(data, docs):
     # a task's one leaderboard is on its page: its entry is a section of the task's
     wanted |= {f"tasks/{v.task_id}/#{v.id}" for v in data.views.values() if v.folded}
     wanted |= {f"datasets/{d}/" for d in project.datasets}
-    wanted |= {f"models/{k}/" for k in data.models} | {f"papers/{k}/" for k in data.papers}
-    assert set(docs) == wanted
+    wanted |= {f"models/{k}/" for k in data.models if k not in data.folded.models}
+    wanted |= {f"papers/{k}/" for k in data.papers if k not in data.folded.papers}
+    # a model or paper of one result has no page: its entry is its row's, one for both
+    rows = set(data.folded.models.values()) | set(data.folded.papers.values())
+    assert rows and all("/#" in row for row in rows)
+    assert set(docs) == wanted | rows
     assert docs["datasets/ade20k/"] == {"location": "datasets/ade20k/", "title": "ADE20K",
                                         "text": "Dataset", "boost": docs["datasets/ade20k/"]["boost"]}
     voc = docs["tasks/semantic_segmentation/pascal-voc-2012-validation-set/"]
     assert (voc["title"], voc["text"]) == ("Semantic segmentation on PASCAL VOC 2012 — Validation set",
                                            "Leaderboard")
-    assert docs["models/sdn-m2/"]["text"] == "Model"
+    assert docs["models/deeplab-v3-xception-65/"]["text"] == "Model"
     assert docs["papers/arxiv-1706.05587/"]["text"] == "Paper · arXiv 1706.05587"  # found by it
+    sdn = docs[data.folded.models["sdn-m2"]]  # one result: at its row, as a section of its page
+    assert (sdn["title"], sdn["text"]) == ("SDN-M2", "Model")
+    xception = docs[data.folded.papers["arxiv-1610.02357"]]  # its model's one result too
+    assert (xception["title"], xception["text"]) == (
+        "Xception", "Model · Paper · arXiv 1610.02357")  # its paper has no title
+    for row in rows:  # Material files a "#" entry under its page's, which comes first
+        assert row.split("#")[0] in docs and list(docs).index(row.split("#")[0]) < list(docs).index(row)
     assert docs["tasks/semantic_segmentation/"]["text"].startswith("Task")
     # no table, no list of names: the longest text is a task's first sentence
     assert max(len(d["text"]) for d in docs.values()) <= len("Task · ") + 161
@@ -80,8 +91,11 @@ def test_a_description_gives_its_first_sentence_as_plain_text():
 
 
 def test_only_the_published_sections_have_entries(data):
-    found = {d["location"].split("/")[0] for d in searchindex.entries(data, ["models"])}
+    unfolded = site.derive(data.project, fold=False)  # as built without the tasks' pages
+    found = {d["location"].split("/")[0] for d in searchindex.entries(unfolded, ["models"])}
     assert found == {"models"}
+    found = {d["location"].split("/")[0] for d in searchindex.entries(data, ["tasks", "models"])}
+    assert found == {"tasks"} | {"models"}
 
 
 def _index(tmp_path, config=None):

@@ -838,7 +838,8 @@
           keys.forEach(function (key) {
             var li = document.createElement("li");
             var a = document.createElement("a");
-            a.href = siteRoot + "models/" + key + "/";
+            // a model of one result has no page: its row ("at", from the site's root)
+            a.href = siteRoot + (models.get(key).at || "models/" + key + "/");
             a.textContent = models.get(key).name;
             var remove = document.createElement("button");
             remove.type = "button";

@@ -209,7 +209,7 @@ def generate(project: Project, intro: str = "", sections=SECTIONS,
     made from the same inputs is taken, not made again (``PageCache``)."""
     with collector.paused():
         cache = PageCache(previous.cache if previous is not None else None)
-        data = site.derive(project, cache)
+        data = site.derive(project, cache, fold="tasks" in sections)  # rows to fold into
         out = Generated(cache=cache)
         out.pages = site_pages(project, intro, templates_dir, edit_base, cache, data, form)
         out.site_files = site.site_files(project, site_url, templates_dir, site_name, cache,
@@ -247,7 +247,9 @@ def _sort(out: Generated, pages: dict[str, str], files: dict[str, str], sections
         else:
             out.files[path] = text
     for path, text in files.items():
-        (out.direct if path.startswith(DIRECT) else out.files)[path] = text
+        if is_stub(path) and not _published(path, sections):
+            continue
+        (out.direct if is_direct(path) else out.files)[path] = text
     for section in out.stamped:
         out.files[stamping.placeholder_path(section)] = stamping.PLACEHOLDER
 
@@ -255,6 +257,17 @@ def _sort(out: Generated, pages: dict[str, str], files: dict[str, str], sections
 # the folders of files written past MkDocs (MkDocs would only copy them, at a cost per file):
 # a badge per ranked result and the exports (30,000 files on the archive)
 DIRECT = ("badges/", "data/")
+
+
+def is_stub(path: str) -> bool:
+    """Whether a site file is the stub at a folded model's or paper's old address
+    (``site.stubs``: ``papers/KEY/index.html``), also written past MkDocs."""
+    return path.startswith(("papers/", "models/")) and path.endswith("/index.html")
+
+
+def is_direct(path: str) -> bool:
+    """Whether a site file is written past MkDocs: an export, a badge or a stub."""
+    return path.startswith(DIRECT) or is_stub(path)
 
 
 # the top folders of the built site that hold generated files: a rebuild of `mkdocs serve`
@@ -274,7 +287,7 @@ def carry_over(old_site: Path, staging: Path, before: Generated, now: Generated)
             os.rename(source, target)
             moved.append(name)
     if now.gone is not None and now.same_pages:  # a rebuild: what it took out (no page)
-        gone = [path for path in now.gone if path.startswith(DIRECT)]
+        gone = [path for path in now.gone if is_direct(path)]
     else:
         gone = [path for path in before.direct.keys() - now.direct.keys()]
         stamped_now = {path for pages in now.stamped.values() for path in pages}

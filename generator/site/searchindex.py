@@ -8,7 +8,11 @@ them in the browser with Lunr, in a worker.  The generated pages are not left to
   made from the data: its name as the title (what a reader types), a line saying what it
   is (``Dataset · 14 leaderboards, 310 results``) as the text, and a ``boost`` by its kind
   and its size, so that of the pages whose names hold the words typed, the big dataset and
-  its leaderboards come before a paper that names them once.  No table is indexed.  The
+  its leaderboards come before a paper that names them once.  A model or paper of one
+  result has no page (``site.folds``): its entry is its row's (``tasks/TASK/LEADERBOARD/
+  #ANCHOR``), which Material lists under the leaderboard's page (it needs that page's entry
+  first: the entries are sorted by location); a row whose model and paper are both folded
+  has one entry, the model's name with the paper's title and arXiv id in its text.  No table is indexed.  The
   task pages say ``search: exclude`` (Material would index their whole text); the pages
   written from a placeholder (``stamping``) never reach it.  ``add`` (a build) and ``keep``
   (a rebuild of `mkdocs serve`) append them to the index the search plugin wrote.
@@ -112,16 +116,30 @@ def entries(data: "SiteData", sections: Iterable[str] = ("tasks", "datasets", "p
             results = sum(len(lb.results) for lb in data.by_dataset.get(dataset.id, []))
             out.append(_entry(urls.page_url(urls.dataset_path(dataset.id)), "dataset",
                               dataset.name, "Dataset", results))
+    folded = data.folded  # a model or paper of one result: its entry is its row's
+    rows: dict[str, dict] = {}
     if "models" in sections:
         for key, model in data.models.items():
+            if key in folded.models:
+                rows[folded.models[key]] = _entry(folded.models[key], "model", model.name,
+                                                  "Model", 1)
+                continue
             out.append(_entry(urls.page_url(urls.model_path(key)), "model", model.name,
                               "Model", len(model.entries)))
     if "papers" in sections:
         for key, paper in data.papers.items():
             text = f"Paper · arXiv {key[len('arxiv-'):]}" if key.startswith("arxiv-") \
                 else "Paper"  # found by its arXiv id too
+            if key in folded.papers:
+                at = folded.papers[key]
+                model = rows.get(at)  # the row's model has no page either: one entry
+                rows[at] = _entry(at, "paper", paper.name, text, 1) if model is None else \
+                    _entry(at, "model", html.unescape(model["title"]), f"Model · {text}"
+                           + (f" · {paper.title}" if paper.title else ""), 1)
+                continue
             out.append(_entry(urls.page_url(urls.paper_path(key)), "paper", paper.name, text,
                               len(paper.entries)))
+    out += rows.values()
     return sorted(out, key=lambda d: d["location"])
 
 

@@ -71,6 +71,7 @@ class PaperEntry:
     name: str
     date: str | None
     results: int
+    at: str | None = None  # a paper of one result: its row, from the root (``site.folds``)
 
     @property
     def date_sort(self) -> str:
@@ -83,6 +84,21 @@ class ModelEntry:
     name: str
     boards: int
     firsts: int
+    at: str | None = None  # a model of one result: its row, from the root (``site.folds``)
+
+
+@dataclass(frozen=True)
+class IndexPart:
+    """One page of an index split in parts (``site.index_parts``): at
+    ``SECTION/index/SLUG/``, the ``n``-th of the ``of`` pages of its group (a year, an
+    initial), with ``count`` entries from ``first`` to ``last``."""
+    slug: str
+    label: str
+    n: int
+    of: int
+    count: int
+    first: str
+    last: str
 
 
 # --- one context per page type ------------------------------------------------------
@@ -124,6 +140,11 @@ class DatasetsIndexPage(Page):
     TEMPLATE: ClassVar[str] = "site_datasets_index.md.j2"
     groups: tuple[tuple[str, str, tuple[DatasetEntry, ...]], ...]  # (area, anchor, datasets)
     unused: tuple[DatasetEntry, ...]  # the datasets no leaderboard uses
+    # a big index is split (``site.index_parts``): its pages, and which this one is (None:
+    # the index's own page, which lists the parts); ``total``: the entries of all of them
+    parts: tuple[IndexPart, ...] = ()
+    part: str | None = None
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -170,6 +191,9 @@ class DatasetPage(Page):
 class PapersIndexPage(Page):
     TEMPLATE: ClassVar[str] = "site_papers_index.md.j2"
     papers: tuple[PaperEntry, ...]
+    parts: tuple[IndexPart, ...] = ()  # as DatasetsIndexPage's
+    part: str | None = None
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +209,9 @@ class PaperPage(Page):
 class ModelsIndexPage(Page):
     TEMPLATE: ClassVar[str] = "site_models_index.md.j2"
     models: tuple[ModelEntry, ...]
+    parts: tuple[IndexPart, ...] = ()  # as DatasetsIndexPage's
+    part: str | None = None
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,6 +221,8 @@ class ModelPage(Page):
     tasks_by_id: Mapping[str, TaskRef]  # the tasks of its results
     rivals: tuple[ModelEntry, ...]  # the models it meets most often beside it
     page_rows: int = site.PAGE_ROWS  # the most rows its table shows
+    # its papers of one result (no page: ``site.folds``): key -> their row, from the root
+    one_paper: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -221,7 +250,7 @@ def page_contexts(data: SiteData, intro: str = "", edit_base: str | None = None,
     project = data.project
     yield "index.md", home(data, intro)
     yield "tasks/index.md", tasks_index(data)
-    yield "datasets/index.md", datasets_index(data)
+    yield from datasets_indexes(data)
     for task in project.tasks:
         yield from _task_pages(data, task, edit_base, keep, form)
     for dataset in project.datasets.values():
@@ -229,21 +258,30 @@ def page_contexts(data: SiteData, intro: str = "", edit_base: str | None = None,
         yield path, DatasetPage(root_of(path), dataset, tuple(
             (_ref(data, lb.task_id), data.views[key_of(lb)])
             for lb in data.by_dataset.get(dataset.id, ())))
-    yield "papers/index.md", PapersIndexPage(root_of("papers/index.md"), tuple(
-        PaperEntry(p.key, p.name, p.date, len(p.entries)) for p in data.papers.values()))
+    yield from papers_indexes(data)
     root = root_of(paper_path("x"))
     for paper in data.papers.values():
+        if paper.key in data.folded.papers:
+            continue  # its one result's row stands for it (site.folds)
         boards = [view for view, _, _ in paper.entries]
         yield paper_path(paper.key), PaperPage(root, paper, _refs(data, boards), {
             v.dataset: project.datasets[v.dataset] for v in boards
             if v.dataset and v.dataset in project.datasets})
-    entries = {key: _model_entry(m) for key, m in data.models.items()}
-    yield "models/index.md", ModelsIndexPage(root_of("models/index.md"), tuple(entries.values()))
+    entries = {key: _model_entry(m, data.folded.models.get(key))
+               for key, m in data.models.items()}
+    yield from models_indexes(data, tuple(entries.values()))
     root = root_of(model_path("x"))
+    one_paper = data.folded.papers
     for key, model in data.models.items():
+        if key in data.folded.models:
+            continue  # its one result's row stands for it (site.folds)
         yield model_path(key), ModelPage(root, model, _refs(data, [v for v, _ in model.entries]),
                                          tuple(entries[m.key] for m in rivals_of(
-                                             key, data.models, data.neighbours)))
+                                             key, data.models, data.neighbours)),
+                                         one_paper={
+                                             row.paper_key: one_paper[row.paper_key]
+                                             for _, row in model.entries
+                                             if row.paper_key in one_paper})
     yield "compare.md", ComparePage(root_of("compare.md"))
 
 
@@ -258,8 +296,8 @@ def _refs(data: SiteData, boards) -> dict[str, TaskRef]:
     return {v.task_id: _ref(data, v.task_id) for v in boards if v.task_id in data.titles}
 
 
-def _model_entry(model: Model) -> ModelEntry:
-    return ModelEntry(model.key, model.name, model.boards, model.firsts)
+def _model_entry(model: Model, at: str | None = None) -> ModelEntry:
+    return ModelEntry(model.key, model.name, model.boards, model.firsts, at)
 
 
 def _task_entry(data: SiteData, task: Task) -> TaskEntry:
@@ -314,6 +352,99 @@ def datasets_index(data: SiteData) -> DatasetsIndexPage:
               if d.id not in data.by_dataset))
 
 
+# --- the indexes of papers, models and datasets, split when big ---------------------
+#
+# Each estimate is what an entry weighs in its index's table as the template draws it
+# (within about a tenth on the archive and the synthetic data; tests/test_index_split.py);
+# ``site.index_parts`` splits an index whose entries weigh more than ``site.INDEX_BYTES``.
+
+PART_ROOT = "../../../"  # from SECTION/index/SLUG/ to the site's root
+
+
+def _paper_bytes(entry: PaperEntry) -> int:
+    return 80 + len(PART_ROOT) + len(entry.at or entry.key) + len(entry.name) * 21 // 20 \
+        + len(entry.date or "")
+
+
+def _model_bytes(entry: ModelEntry) -> int:
+    return 100 + len(PART_ROOT) + len(entry.at or entry.key) + len(entry.name) * 21 // 20
+
+
+def _dataset_bytes(entry: DatasetEntry) -> int:
+    return 150 + len(PART_ROOT) + len(entry.id) + len(entry.name) * 22 // 10 + sum(
+        60 + len(PART_ROOT) + 2 * len(task.id) + len(task.title) for task in entry.tasks)
+
+
+def _parts(section: str, found: list) -> tuple[tuple[str, IndexPart, tuple], ...]:
+    """(path, part, its entries) of each page of a split index."""
+    return tuple((f"{section}/index/{slug}.md",
+                  IndexPart(slug, label, n, of, len(chunk), first, last), tuple(chunk))
+                 for slug, label, n, of, chunk, first, last in found)
+
+
+def papers_indexes(data: SiteData) -> Iterator[tuple[str, PapersIndexPage]]:
+    """The papers index, newest first; past ``site.INDEX_BYTES`` its own page lists the
+    pages of each year (a big year in several), and each of those lists its papers."""
+    folded = data.folded.papers
+    entries = sorted((PaperEntry(p.key, p.name, p.date, len(p.entries), folded.get(p.key))
+                      for p in data.papers.values()), key=lambda e: e.key)
+    entries.sort(key=lambda e: e.date_sort, reverse=True)  # the template's order
+    found = site.index_parts(entries, lambda e: site.year_group(e.date), _paper_bytes,
+                             lambda e: e.date or e.name)
+    whole = root_of("papers/index.md")
+    if not found:
+        yield "papers/index.md", PapersIndexPage(whole, tuple(entries))
+        return
+    parts = _parts("papers", found)
+    pages = tuple(part for _, part, _ in parts)
+    yield "papers/index.md", PapersIndexPage(whole, (), pages, None, len(entries))
+    for path, part, chunk in parts:
+        yield path, PapersIndexPage(PART_ROOT, chunk, pages, part.slug, len(entries))
+
+
+def models_indexes(data: SiteData, entries: tuple[ModelEntry, ...]
+                   ) -> Iterator[tuple[str, ModelsIndexPage]]:
+    """The models index, by key; past ``site.INDEX_BYTES`` by initial (a big one in several
+    pages), its own page listing them."""
+    found = site.index_parts(list(entries), lambda e: site.initial_group(e.name),
+                             _model_bytes, lambda e: e.name)
+    whole = root_of("models/index.md")
+    if not found:
+        yield "models/index.md", ModelsIndexPage(whole, entries)
+        return
+    parts = _parts("models", found)
+    pages = tuple(part for _, part, _ in parts)
+    yield "models/index.md", ModelsIndexPage(whole, (), pages, None, len(entries))
+    for path, part, chunk in parts:
+        yield path, ModelsIndexPage(PART_ROOT, chunk, pages, part.slug, len(entries))
+
+
+def datasets_indexes(data: SiteData) -> Iterator[tuple[str, DatasetsIndexPage]]:
+    """The datasets index (``datasets_index``); past ``site.INDEX_BYTES`` by initial (a big
+    one in several pages), each page grouping its datasets by area as the whole index does,
+    its own page listing them."""
+    page = datasets_index(data)
+    used = [(name, anchor, entry) for name, anchor, group in page.groups for entry in group]
+    everything = used + [(None, None, entry) for entry in page.unused]
+    found = site.index_parts(everything, lambda e: site.initial_group(e[2].name),
+                             lambda e: _dataset_bytes(e[2]), lambda e: e[2].name)
+    if not found:
+        yield "datasets/index.md", page
+        return
+    parts = _parts("datasets", found)
+    pages = tuple(part for _, part, _ in parts)
+    yield "datasets/index.md", DatasetsIndexPage(page.root, (), (), pages, None, len(everything))
+    for path, part, chunk in parts:
+        groups: dict[tuple[str, str], list[DatasetEntry]] = {}
+        for name, anchor, entry in chunk:
+            if name is not None:
+                groups.setdefault((name, anchor), []).append(entry)
+        yield path, DatasetsIndexPage(
+            PART_ROOT, tuple((name, anchor, tuple(group)) for (name, anchor), group in groups.items()),
+            tuple(entry for name, _, entry in chunk if name is None), pages, part.slug,
+            len(everything))
+
+
 def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep,
                 form: str | None = None):
     edit_url = f"{edit_base}tasks/{task.id}.yml" if edit_base else None
@@ -324,9 +455,10 @@ def _task_pages(data: SiteData, task: Task, edit_base: str | None, keep: Keep,
         view = data.views[key]
         dataset = project.datasets.get(lb.dataset) if lb.dataset else None
         submit = site.submit_url(form, task, lb)
-        boards.append(keep(("board", key), (view, dataset, edit_url, submit), lambda: SiteBoard(
+        one = data.folded.of(view)  # its rows that stand for a model's or paper's page
+        boards.append(keep(("board", key), (view, dataset, edit_url, submit, one), lambda: SiteBoard(
             view, dataset, progress(view, min(site.rows_shown(view), site.CHART_POINTS)), downloads(view), edit_url,
-            site.rows_shown(view, site.FIX_BYTES if submit else 0), submit)))
+            site.rows_shown(view, site.FIX_BYTES if submit else 0), submit, *one)))
     parents = tuple(_ref(data, p) for p in task.parents if p in data.tasks_by_id)
     path = task_path(task)
     yield path, TaskPage(root_of(path), task, parents,

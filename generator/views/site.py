@@ -13,6 +13,8 @@ from __future__ import annotations
 import heapq
 import json
 import re
+import unicodedata
+from html import escape as html_escape
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -147,6 +149,10 @@ class SiteBoard:
     edit_url: str | None = None  # where its YAML file is edited (``edit_base``)
     shown: int = PAGE_ROWS  # how many rows its table shows (``rows_shown``)
     submit_url: str | None = None  # the issue form, this leaderboard filled in (``submit_url``)
+    # the rows (by anchor) whose model, and whose paper, has this one result on the site: the
+    # table links them to the row itself, not to a page (``folds``)
+    one_model: frozenset = frozenset()
+    one_paper: frozenset = frozenset()
 
     @property
     def rows(self) -> tuple[views.RowView, ...]:
@@ -262,10 +268,14 @@ def _dump(value) -> str:
 
 
 def compare_json(found: dict[str, Model], views_of: dict[str, views.LeaderboardView],
-                 titles: dict[str, str], keep: "Keep | None" = None) -> str:
+                 titles: dict[str, str], keep: "Keep | None" = None,
+                 rows: dict[str, str] | None = None) -> str:
     """data/models.json: ``compare_data`` as compact JSON (what ``json.dumps`` writes), made
-    of a part per leaderboard and per model (each kept by ``keep`` for the same inputs)."""
+    of a part per leaderboard and per model (each kept by ``keep`` for the same inputs).
+    ``rows``: the models with no page of their own (``Folded.models``), whose entry says
+    where their one result's row is (``at``), for the page to link there."""
     keep = keep or fresh
+    rows = rows or {}
     order = keep("compare-order", (tuple(views_of),), object)  # the same object: same order
     index: dict[str, int] = {}
 
@@ -277,17 +287,19 @@ def compare_json(found: dict[str, Model], views_of: dict[str, views.LeaderboardV
             i = index[key_of(view)]
             if i not in best or (row.index < best[i].index):
                 best[i] = row
-        return _dump(key) + ":" + _dump({
-            "name": model.name, "configurations": model.configurations, "results": [
-                [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
-                for i, row in sorted(best.items())]})
+        part = {"name": model.name, "configurations": model.configurations, "results": [
+            [i, row.display_name, row.cells[0].shown if row.cells else None, row.rank]
+            for i, row in sorted(best.items())]}
+        if key in rows:
+            part["at"] = rows[key]
+        return _dump(key) + ":" + _dump(part)
     boards = []
     for key, v in views_of.items():
         title = titles.get(v.task_id, v.task_id)
         boards.append(keep(("compare-board", key), (v, title), lambda: _dump(
             [v.task_id, v.id, v.title, title, v.primary.label if v.primary else "",
              len(v.rows)] + ([1] if v.folded else []))))
-    parts = [keep(("compare-model", key), (order, model.name, model.entries),
+    parts = [keep(("compare-model", key), (order, model.name, model.entries, rows.get(key)),
                   lambda: model_part(key, model)) for key, model in found.items()]
     return '{"boards":[' + ",".join(boards) + '],"models":{' + ",".join(parts) + "}}\n"
 
@@ -335,6 +347,171 @@ def key_of(lb: Leaderboard | views.LeaderboardView) -> str:
     return f"{lb.task_id}/{lb.id}"
 
 
+# --- a model or paper of one result: its row, not a page --------------------------
+#
+# Most papers (every one of the synthetic data's, at x4 60,000 of them) and many models have
+# one result on the whole site: a page of theirs would be 14 KB of theme around a one-row
+# table that the row on its leaderboard's page already shows.  Such a model or paper has no
+# page: every link to it goes to the row (``row_url``), and its old address holds a stub
+# that sends the reader there (``stub``), so that no link from before breaks.
+
+@dataclass(frozen=True)
+class Folded:
+    """The models and papers with no page of their own (``folds``): key -> their one
+    result's row, from the site's root (``row_url``); and by leaderboard (``key_of``), the
+    anchors of its rows whose (model anchors, paper anchors) these are."""
+    models: dict[str, str]
+    papers: dict[str, str]
+    rows: dict[str, tuple[frozenset, frozenset]]
+
+    def of(self, view: views.LeaderboardView) -> tuple[frozenset, frozenset]:
+        return self.rows.get(key_of(view), _NONE)
+
+
+_NONE = (frozenset(), frozenset())
+
+
+def row_url(view: views.LeaderboardView, row: views.RowView) -> str:
+    """A result's row, from the site's root: its permalink on the page that shows its
+    leaderboard's rows (``tasks/TASK/LEADERBOARD/#ANCHOR``, or its task's page for a
+    leaderboard folded into it: ``view.rows_href``)."""
+    return view.rows_href + "#" + row.anchor
+
+
+def folds(found_models: dict[str, Model], found_papers: dict[str, Paper]) -> Folded:
+    """The models and papers with one result on the whole site whose row its leaderboard's
+    page shows (``rows_shown``, counting the bytes of the correction button, so that the row
+    is there with or without it): they get no page (see above).  A model or paper of two
+    results or more, or whose one row is past the rows its page shows, keeps its page."""
+    shown: dict[int, int] = {}
+    rows: dict[str, tuple[set, set]] = {}
+
+    def on_page(view: views.LeaderboardView, row: views.RowView) -> bool:
+        if row.index < 1:
+            return True  # a page shows at least one row
+        n = shown.get(id(view))
+        if n is None:
+            n = shown[id(view)] = rows_shown(view, FIX_BYTES)
+        return row.index < n
+    folded_models, folded_papers = {}, {}
+    for key, model in found_models.items():
+        if len(model.entries) == 1 and on_page(*model.entries[0]):
+            view, row = model.entries[0]
+            folded_models[key] = row_url(view, row)
+            rows.setdefault(key_of(view), (set(), set()))[0].add(row.anchor)
+    for key, paper in found_papers.items():
+        if len(paper.entries) == 1 and on_page(*paper.entries[0][:2]):
+            view, row, _ = paper.entries[0]
+            folded_papers[key] = row_url(view, row)
+            rows.setdefault(key_of(view), (set(), set()))[1].add(row.anchor)
+    return Folded(folded_models, folded_papers,
+                  {k: (frozenset(m), frozenset(p)) for k, (m, p) in rows.items()})
+
+
+#: A folded page's old address: a page of a few hundred bytes, no theme, that sends the
+#: reader to the row (and search engines to the leaderboard's page, not indexing it).
+STUB = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>%(name)s</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="%(canonical)s">
+<meta http-equiv="refresh" content="0; url=%(href)s">
+</head><body><p>%(kind)s %(name)s has one result: <a href="%(href)s">%(board)s</a>.</p></body></html>
+"""
+
+
+def stub(page: str, kind: str, name: str, target: str, board: str, site_url: str = "") -> str:
+    """The stub at a folded model's or paper's old address (``page``: its page's path,
+    ``models/KEY.md``): it sends the reader to ``target`` (``row_url``) at once, names it
+    with a visible link, and says which page is canonical: the leaderboard's (absolute with
+    ``site_url``; a fragment is no page of its own to a search engine)."""
+    href = root_of(page) + target
+    page_of = target.split("#", 1)[0]
+    canonical = (site_url.rstrip("/") + "/" + page_of) if site_url else root_of(page) + page_of
+    return STUB % {"name": html_escape(name), "kind": kind, "href": html_escape(href),
+                   "canonical": html_escape(canonical), "board": html_escape(board)}
+
+
+def stubs(data: SiteData, site_url: str = "") -> dict[str, str]:
+    """The stub (``stub``) of every folded model and paper, by where it is written."""
+    out = {}
+    for kind, found, folded, path in (("Model", data.models, data.folded.models, model_path),
+                                      ("Paper", data.papers, data.folded.papers, paper_path)):
+        for key, target in folded.items():
+            thing = found[key]
+            view = thing.entries[0][0]
+            board = f"{data.titles.get(view.task_id, view.task_id)} on {view.title}"
+            out[stub_path(path(key))] = stub(path(key), kind, thing.name, target, board,
+                                             site_url)
+    return out
+
+
+def stub_path(page: str) -> str:
+    """Where a stub is written: ``models/KEY.md`` -> ``models/KEY/index.html``."""
+    return urls.page_url(page) + "index.html"
+
+
+# --- the indexes, split when big ----------------------------------------------------
+
+#: The most an index page's entries may weigh (the papers', models' and datasets' indexes,
+#: estimated by ``pages``): a bigger index (the archive's papers, 4,500 of them, and every
+#: index past it) is split into pages of a group each (a year, an initial), a group that
+#: weighs more into several, and its own page lists them.  With the theme, each stays under
+#: half a megabyte whatever the site's size.
+INDEX_BYTES = 400_000
+
+
+def index_parts(entries: list, group_of: Callable, size_of: Callable[..., int],
+                name_of: Callable[..., str], limit: int | None = None) -> list[tuple]:
+    """The pages of an index whose ``entries`` (in its order) weigh more than ``limit``
+    (``size_of`` each), else none: a page per group (``group_of``: (order, slug, label)),
+    in the groups' order, each group's entries in their order, a group past ``limit`` in
+    several pages (``SLUG``, ``SLUG-2``...).  Each is (slug, label, n, of, entries, first,
+    last): the ``n``-th page of ``of`` of its group, its first and last entries' names
+    (``name_of``); ``limit``: ``INDEX_BYTES`` unless given."""
+    limit = INDEX_BYTES if limit is None else limit
+    sizes = [size_of(entry) for entry in entries]
+    if sum(sizes) <= limit:
+        return []
+    groups: dict[str, tuple[tuple, str, list]] = {}
+    for entry, size in zip(entries, sizes):
+        order, slug, label = group_of(entry)
+        groups.setdefault(slug, (order, label, []))[2].append((entry, size))
+    out = []
+    for slug, (_, label, found) in sorted(groups.items(), key=lambda item: item[1][0]):
+        chunks: list[list] = [[]]
+        weight = 0
+        for entry, size in found:
+            if chunks[-1] and weight + size > limit:
+                chunks.append([])
+                weight = 0
+            chunks[-1].append(entry)
+            weight += size
+        for n, chunk in enumerate(chunks, 1):
+            out.append((slug if n == 1 else f"{slug}-{n}", label, n, len(chunks), chunk,
+                        name_of(chunk[0]), name_of(chunk[-1])))
+    return out
+
+
+def year_group(date: str | None) -> tuple[tuple, str, str]:
+    """A paper's group in a split index: its year, newest first; 'Undated' last."""
+    if date and date[:4].isdigit():
+        return (0, -int(date[:4])), date[:4], date[:4]
+    return (1, 0), "undated", "Undated"
+
+
+def initial_group(name: str) -> tuple[tuple, str, str]:
+    """A name's group in a split index: its first letter or digit, accents set aside
+    ('Élan' under E): '0–9', then A to Z, then 'Other' (other scripts, no letter)."""
+    for ch in unicodedata.normalize("NFKD", name).casefold():
+        if "a" <= ch <= "z":
+            return (1, ch), ch, ch.upper()
+        if "0" <= ch <= "9":
+            return (0, ""), "0-9", "0–9"
+        if unicodedata.category(ch)[0] in "LN":
+            break
+    return (2, ""), "other", "Other"
+
+
 # --- what a build works out once for the whole site -------------------------------
 
 T = TypeVar("T")
@@ -373,10 +550,14 @@ class SiteData:
     # task id -> (leaderboards, results) of the task with all its subtasks (``subtree_counts``)
     totals: dict[str, tuple[int, int]] = field(default_factory=dict)
     refs: dict = field(default_factory=dict)  # a task as a link, once per build (contexts)
+    # the models and papers of one result, folded into its row: key -> the row (``folds``)
+    folded: Folded = field(default_factory=lambda: Folded({}, {}, {}))
 
 
-def derive(project: Project, keep: Keep | None = None) -> SiteData:
-    """The ``SiteData`` of ``project``; ``keep`` keeps each leaderboard's feed entries."""
+def derive(project: Project, keep: Keep | None = None, fold: bool = True) -> SiteData:
+    """The ``SiteData`` of ``project``; ``keep`` keeps each leaderboard's feed entries;
+    ``fold``: the models and papers of one result have no page of their own (``folds``;
+    only where the leaderboards' pages are published)."""
     keep = keep or fresh
     views_of = board_views(project)
     titles = {t.id: t.title for t in project.tasks}
@@ -394,13 +575,15 @@ def derive(project: Project, keep: Keep | None = None) -> SiteData:
         entries += keep(("feed", key), (view, title), lambda: _feed_entries(view, title))
     newest = lambda e: (e.date, e.id)  # noqa: E731
     totals = subtree_counts(project, children)
+    found_models, found_papers = models(project, views_of), papers(project, views_of)
     return SiteData(
         project, views_of, {t.id: t for t in project.tasks}, titles, children, by_dataset,
-        models(project, views_of), papers(project, views_of), neighbours(views_of),
+        found_models, found_papers, neighbours(views_of),
         heapq.nlargest(FEED_SIZE, entries, key=newest),
         heapq.nlargest(10, (e for e in entries if e.record), key=newest), areas(project),
         frozenset(key for key, (_, results) in totals.items() if results == 0),
-        project.counts(), totals)
+        project.counts(), totals,
+        folded=folds(found_models, found_papers) if fold else Folded({}, {}, {}))
 
 
 def busiest(data: SiteData) -> list[views.LeaderboardView]:
@@ -439,7 +622,9 @@ def site_files(project: Project, site_url: str = "", templates_dir: Path | None 
     files["data/schema.json"] = resources.files("generator").joinpath("schema").joinpath(
         "export.schema.json").read_text("utf-8")
     files["data/all.json"] = exports.all_json(project, keep)
-    files["data/models.json"] = compare_json(data.models, data.views, data.titles, keep)
+    files["data/models.json"] = compare_json(data.models, data.views, data.titles, keep,
+                                             data.folded.models)
+    files.update(stubs(data, site_url))
     entries = data.feed
     files["feed.xml"] = keep("feed.xml", (tuple(entries), site_name, site_url), lambda: render.render(
         "site_feed.xml.j2", templates_dir, entries=entries, title=site_name, base=site_url,
@@ -628,6 +813,7 @@ FULL_TASK_RESULTS = 300
 def is_overview(task: Task) -> bool:
     return (len(task.leaderboards) > FULL_TASK_LEADERBOARDS
             or sum(len(lb.results) for lb in task.leaderboards) > FULL_TASK_RESULTS)
+
 
 # A task of one leaderboard shown in full on its page (not an overview) would show it twice:
 # on its page and on the leaderboard's own.  Its page alone shows it (the leaderboard's
