@@ -214,7 +214,8 @@ def cmd_bench(args) -> int:
     if args.budget_only is not None:
         return bench.budget_only(args.budget_only, args.json)
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
-    return bench.main(args.archive, scales, args.repeat, not args.no_browser, args.baseline_up_to)
+    return bench.main(args.archive, scales, args.repeat, not args.no_browser, args.baseline_up_to,
+                      args.zensical)
 
 
 def _report_plan(plan, what: str) -> None:
@@ -511,7 +512,10 @@ COMMANDS: tuple[Command, ...] = (
              arg("--budget-only", type=Path, metavar="SITE_DIR",
                  help="only print the site budget of a built site folder (e.g. mkdocs build's "
                       "site/): no import, no builds"),
-             arg("--json", action="store_true", help="with --budget-only: print it as JSON"))),
+             arg("--json", action="store_true", help="with --budget-only: print it as JSON"),
+             arg("--zensical", action="store_true",
+                 help="also build each data set's site with Zensical from `pages --out` "
+                      "(needs the test extra); exit 1 if one fails"))),
     Command("import", cmd_import, "import markdown leaderboard pages into data/",
             "One page in the SotA-CV layout is read exactly and written as data/tasks/ID.yml, "
             "with the datasets it links (imported from datasets/*.md beside the page, else "

@@ -13,37 +13,13 @@ import pytest
 from helpers import DATA, ROOT
 
 from generator.project.pipeline import load_valid_project
+from generator.tools.zensical import builder_config, command as zensical_command
 
 try:
     import zensical  # noqa: F401
 except ImportError:  # pragma: no cover - the test extra installs it
     pytest.skip("Zensical is not installed (pip install -e '.[test]' installs it)",
                 allow_module_level=True)
-
-
-def builder_config(text: str) -> str:
-    """mkdocs.yml without what only MkDocs runs: the ``hooks:`` block and the
-    ``leaderboards`` plugin entry (with its options); everything else as written."""
-    out, skipping = [], None
-    for line in text.splitlines(keepends=True):
-        indent = len(line) - len(line.lstrip(" "))
-        if skipping is not None:
-            if line.strip() and indent > skipping:
-                continue
-            skipping = None
-        if re.match(r"hooks:\s*$", line):
-            skipping = 0
-            continue
-        if re.match(r"\s*- leaderboards\b", line):
-            skipping = indent
-            continue
-        out.append(line)
-    return "".join(out)
-
-
-def zensical_command() -> list[str]:
-    found = shutil.which("zensical") or shutil.which("zensical", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-m", "zensical"]
 
 
 def test_builder_config_drops_only_the_hook_and_the_plugin():
@@ -87,3 +63,14 @@ def test_zensical_builds_the_bundled_site_from_pages_output(tmp_path):
         assert re.search(r'<script src="(\.\./)+assets/leaderboard\.js"', page), task.id
         if any(lb.results for lb in task.leaderboards):
             assert "<tbody>" in page and "<td" in page, task.id
+
+
+@pytest.mark.slow
+def test_the_bench_step_builds_a_data_folder_with_zensical(tmp_path):
+    """`bench --zensical` (issue 29): Zensical's build of a data folder's site from
+    `pages --out`, as the bench runs it on the archive and each synthetic scale."""
+    from generator.tools import zensical
+    found = zensical.build(DATA, ROOT, tmp_path / "z")
+    assert found["ok"], found["message"]
+    assert found["pages"] > len(load_valid_project(DATA).project.tasks)
+    assert (tmp_path / "z" / "site" / "assets" / "leaderboard.js").is_file()

@@ -362,7 +362,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def main(archive: Path, scales: list[int], repeat: int, browser: bool,
-         baseline_up_to: int | None = None) -> int:
+         baseline_up_to: int | None = None, zensical: bool = False) -> int:
     from generator.importers import plan_pwc
 
     with tempfile.TemporaryDirectory(prefix="lb-bench-") as tmp:
@@ -389,8 +389,20 @@ def main(archive: Path, scales: list[int], repeat: int, browser: bool,
             rows[-1].update(validate_edit(data, folder))
             rows[-1].update(serve_edit(data, folder))
         clicks = browser_clicks(archive_data, work) if browser else None
+        built = []
+        if zensical:  # the second builder, from `pages --out`, on each data set
+            from generator.tools import zensical as second
+            for name, data in datasets:
+                print(f"building {name} with Zensical ...", file=sys.stderr)
+                built.append((name, second.build(data, ROOT, work / "zensical" / name.replace(" ", "-"))))
     print(report(rows, clicks, repeat, scales))
-    return 0
+    if built:
+        print("\nZensical's build from `pages --out` (its search index checked against its limits)\n")
+        print("| data | built | pages | seconds | its last line |\n|:--|:--|--:|--:|:--|")
+        for name, found in built:
+            print(f"| {name} | {'yes' if found['ok'] else '**no**'} | {found['pages']:,} | "
+                  f"{found['seconds']:.0f} | {found['message'].replace('|', '/')} |")
+    return 0 if all(found["ok"] for _, found in built) else 1
 
 
 def budget_only(site: Path, as_json: bool = False) -> int:
