@@ -633,27 +633,31 @@
     return svg;
   }
 
-  function initBadges(root) {
+  function initButtons(root, selector, makeIcon, onClick) {  // each once, its icon drawn
     var icon = null;
-    Array.prototype.forEach.call(root.querySelectorAll("button.lb-badge"), function (button) {
+    Array.prototype.forEach.call(root.querySelectorAll(selector), function (button) {
       if (button.getAttribute("data-ready") === "1") return;
       button.setAttribute("data-ready", "1");
-      if (!button.querySelector("svg")) button.appendChild((icon = icon || badgeIcon()).cloneNode(true));
-      button.addEventListener("click", function () {
-        var row = button.closest("tr");
-        var image = new URL(button.getAttribute("data-badge"), window.location.href).href;
-        var page = new URL("#" + row.id, window.location.href).href;
-        var alt = button.getAttribute("data-alt").replace(/[\[\]]/g, "\\$&");
-        var snippet = "[![" + alt + "](" + image + ")](" + page + ")";
-        navigator.clipboard.writeText(snippet).then(function () {
-          var path = button.querySelector("svg path");
-          button.classList.add("lb-copied");
-          if (path) path.setAttribute("d", ICON_DONE);
-          setTimeout(function () {
-            button.classList.remove("lb-copied");
-            if (path) path.setAttribute("d", ICON_COPY);
-          }, 1500);
-        });
+      if (!button.querySelector("svg")) button.appendChild((icon = icon || makeIcon()).cloneNode(true));
+      button.addEventListener("click", function () { onClick(button); });
+    });
+  }
+
+  function initBadges(root) {
+    initButtons(root, "button.lb-badge", badgeIcon, function (button) {
+      var row = button.closest("tr");
+      var image = new URL(button.getAttribute("data-badge"), window.location.href).href;
+      var page = new URL("#" + row.id, window.location.href).href;
+      var alt = button.getAttribute("data-alt").replace(/[\[\]]/g, "\\$&");
+      var snippet = "[![" + alt + "](" + image + ")](" + page + ")";
+      navigator.clipboard.writeText(snippet).then(function () {
+        var path = button.querySelector("svg path");
+        button.classList.add("lb-copied");
+        if (path) path.setAttribute("d", ICON_DONE);
+        setTimeout(function () {
+          button.classList.remove("lb-copied");
+          if (path) path.setAttribute("d", ICON_COPY);
+        }, 1500);
       });
     });
   }
@@ -723,15 +727,9 @@
   }
 
   function initFixes(root) {
-    var icon = null;
-    Array.prototype.forEach.call(root.querySelectorAll("button.lb-fix"), function (button) {
-      if (button.getAttribute("data-ready") === "1") return;
-      button.setAttribute("data-ready", "1");
-      if (!button.querySelector("svg")) button.appendChild((icon = icon || fixIcon()).cloneNode(true));
-      button.addEventListener("click", function () {
-        var href = fixUrl(button);
-        if (href) window.open(href, "_blank", "noopener");
-      });
+    initButtons(root, "button.lb-fix", fixIcon, function (button) {
+      var href = fixUrl(button);
+      if (href) window.open(href, "_blank", "noopener");
     });
   }
 

@@ -391,15 +391,7 @@ def papers_indexes(data: SiteData) -> Iterator[tuple[str, PapersIndexPage]]:
     entries.sort(key=lambda e: e.date_sort, reverse=True)  # the template's order
     found = site.index_parts(entries, lambda e: site.year_group(e.date), _paper_bytes,
                              lambda e: e.date or e.name)
-    whole = root_of("papers/index.md")
-    if not found:
-        yield "papers/index.md", PapersIndexPage(whole, tuple(entries))
-        return
-    parts = _parts("papers", found)
-    pages = tuple(part for _, part, _ in parts)
-    yield "papers/index.md", PapersIndexPage(whole, (), pages, None, len(entries))
-    for path, part, chunk in parts:
-        yield path, PapersIndexPage(PART_ROOT, chunk, pages, part.slug, len(entries))
+    yield from _index_pages("papers", tuple(entries), found, PapersIndexPage)
 
 
 def models_indexes(data: SiteData, entries: tuple[ModelEntry, ...]
@@ -408,15 +400,21 @@ def models_indexes(data: SiteData, entries: tuple[ModelEntry, ...]
     pages), its own page listing them."""
     found = site.index_parts(list(entries), lambda e: site.initial_group(e.name),
                              _model_bytes, lambda e: e.name)
-    whole = root_of("models/index.md")
+    yield from _index_pages("models", entries, found, ModelsIndexPage)
+
+
+def _index_pages(section: str, entries: tuple, found, page) -> Iterator[tuple[str, Page]]:
+    """An index of ``entries`` as one page, or, split (``found``: ``site.index_parts``),
+    its own page listing the parts and a page per part."""
+    whole = root_of(f"{section}/index.md")
     if not found:
-        yield "models/index.md", ModelsIndexPage(whole, entries)
+        yield f"{section}/index.md", page(whole, entries)
         return
-    parts = _parts("models", found)
+    parts = _parts(section, found)
     pages = tuple(part for _, part, _ in parts)
-    yield "models/index.md", ModelsIndexPage(whole, (), pages, None, len(entries))
+    yield f"{section}/index.md", page(whole, (), pages, None, len(entries))
     for path, part, chunk in parts:
-        yield path, ModelsIndexPage(PART_ROOT, chunk, pages, part.slug, len(entries))
+        yield path, page(PART_ROOT, chunk, pages, part.slug, len(entries))
 
 
 def datasets_indexes(data: SiteData) -> Iterator[tuple[str, DatasetsIndexPage]]:

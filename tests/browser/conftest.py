@@ -103,6 +103,18 @@ def _fixture_data(base: Path) -> Path:
     return data
 
 
+def phone_aware_context(browser, width: int):
+    """A browser context at ``width``: under 600 px a phone (touch, 2x pixels, 844 high);
+    nothing it asks of another host than 127.0.0.1 leaves the machine."""
+    phone = width < 600
+    context = browser.new_context(viewport={"width": width, "height": 844 if phone else 900},
+                                  device_scale_factor=2 if phone else 1, is_mobile=phone,
+                                  has_touch=phone)
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import phone_aware_context
 from helpers import ROOT
 from test_mobile import assert_readable_on_a_phone
 
@@ -15,20 +16,10 @@ IMAGENET = "/tasks/image-classification/imagenet/"
 PAGES = {"home": "/", "tasks": "/tasks/", "imagenet": IMAGENET}
 
 
-def _context(browser, width: int):
-    phone = width < 600
-    context = browser.new_context(viewport={"width": width, "height": 844 if phone else 900},
-                                  device_scale_factor=2 if phone else 1, is_mobile=phone,
-                                  has_touch=phone)
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith("http://127.0.0.1") else route.abort())
-    return context
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_archive_pages_read_well_and_are_kept_as_screenshots(browser, archive_url, name, width):
-    context = _context(browser, width)
+    context = phone_aware_context(browser, width)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -47,7 +38,7 @@ def test_archive_pages_read_well_and_are_kept_as_screenshots(browser, archive_ur
 
 
 def test_imagenet_folds_long_code_lists_and_sorts(browser, archive_url):
-    context = _context(browser, 1280)
+    context = phone_aware_context(browser, 1280)
     page = context.new_page()
     page.goto(archive_url + IMAGENET)
     table = page.locator("table.lb-table")
@@ -65,7 +56,7 @@ def test_imagenet_folds_long_code_lists_and_sorts(browser, archive_url):
 
 
 def test_the_archive_home_and_tasks_index_go_by_area(browser, archive_url):
-    context = _context(browser, 1280)
+    context = phone_aware_context(browser, 1280)
     page = context.new_page()
     page.goto(archive_url + "/")
     areas = page.locator("table[aria-label='Research areas'] tbody tr td:first-child")

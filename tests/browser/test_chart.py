@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import served_site
+from conftest import phone_aware_context, served_site
 from helpers import ROOT
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -80,12 +80,7 @@ def chart_url(tmp_path_factory):
 @pytest.fixture(params=[390, 1280], ids=["390px", "1280px"])
 def page(browser, request):
     width = request.param
-    phone = width < 600
-    context = browser.new_context(viewport={"width": width, "height": 844 if phone else 900},
-                                  device_scale_factor=2 if phone else 1, is_mobile=phone,
-                                  has_touch=phone)
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith("http://127.0.0.1") else route.abort())
+    context = phone_aware_context(browser, width)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
