@@ -38,7 +38,6 @@ _SUP = re.compile(r"<sup>(.*?)</sup>", re.I | re.S)
 _MARKS = re.compile(r"(\\?[*†‡§¶])+$")
 _HTML = re.compile(r"<[^>]+>")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
-_PAIR = re.compile(r"^([^/]*\d[^/]*)/([^/]*\d[^/]*)$")  # '93.0/90.7'; not a link (no '/' more)
 
 
 def _raw_cell(token: Token) -> str:
