@@ -493,7 +493,12 @@
     var id;
     try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; }
     var row = id ? document.getElementById(id) : null;
+    Array.prototype.forEach.call(document.querySelectorAll("tr.lb-linked"), function (other) {
+      if (other !== row) other.classList.remove("lb-linked");
+    });
     if (!row || row.tagName !== "TR" || !row.closest("table.lb-table")) return;
+    // tinted as :target is: after instant navigation (history.pushState) :target is not set
+    row.classList.add("lb-linked");
     var form = root.querySelector("form.lb-filters") || document.querySelector("form.lb-filters");
     if (row.hidden && form) {
       var relaxed = [], el = form.elements;

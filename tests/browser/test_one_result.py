@@ -11,7 +11,11 @@ ROW = "pascal-voc-2012-validation-set--sdn-m2-coco-ms"  # SDN-M2's one result
 def _at_row(page, anchor):
     page.wait_for_url(re.compile(re.escape(BOARD) + "#" + anchor + "$"))
     page.locator(f"tr#{anchor}").wait_for()
-    return page.evaluate("a => document.querySelector(':target') === document.getElementById(a)",
+    # the row the address names is the one tinted: :target on a page loaded, marked by
+    # leaderboard.js after Material's instant navigation (which sets no :target)
+    return page.evaluate("a => { const row = document.getElementById(a);"
+                         " return row.matches(':target, .lb-linked')"
+                         " && getComputedStyle(row.cells[2]).backgroundImage !== 'none'; }",
                          anchor)
 
 
